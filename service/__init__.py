@@ -1,0 +1,38 @@
+"""The modelrisk service: application factory. It wires; it does no work of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from .content import ContentError, load_content
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Flask app: config from defaults, MODELRISK_* variables and test_config."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY="dev-only-change-me",
+        DATABASE=str(Path(app.instance_path) / "modelrisk.sqlite3"),
+        CHECKLIST_DIR=str(ROOT / "checklists"),
+        POLICY_DIR=str(ROOT / "policies"),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    app.config.from_prefixed_env("MODELRISK")
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    try:
+        content = load_content(app.config["CHECKLIST_DIR"], app.config["POLICY_DIR"])
+    except ContentError as exc:
+        # One line naming file, entry and field, then a non-zero exit: no traceback to read.
+        raise SystemExit(f"modelrisk: invalid content: {exc}") from None
+    app.extensions["modelrisk.content"] = content
+    from . import cli, health
+
+    cli.register(app)
+    app.register_blueprint(health.bp)
+    return app

@@ -1,0 +1,230 @@
+"""Cross-checks that no single-file schema can make: ids, references between files, ordering."""
+
+from __future__ import annotations
+
+from . import schemas
+from .model import SEVERITIES, UNKNOWN, Checklist, Condition, ContentError, Context, Item, Policy
+
+# Facts of the assessed model a rule may name: the catalogue fields plus the two the engine adds.
+MODEL_FACTS = frozenset(schemas.ModelSchema().fields) | {"multimodal", "weights_format"}
+LICENSE_FACTS = frozenset(schemas.LicenseSchema().fields)
+NUMERIC_OPS = ("gt", "gte", "lt", "lte")
+
+
+def _fail(message: str):
+    raise ContentError(message)
+
+
+def context(fname: str, ctx: Context) -> None:
+    for name, field in ctx.fields.items():
+        where = f"{fname}: field {name}"
+        if field.type == "enum":
+            values = [o.value for o in field.options]
+            if len(values) < 2 or not all(values):
+                _fail(f"{where}: options: an enum needs at least two options with a value")
+            if len(set(values)) != len(values):
+                _fail(f"{where}: options: values must be unique")
+        elif field.options:
+            _fail(f"{where}: options: only enum fields have options")
+
+
+def checklist(fname, stem, cl: Checklist, ctx: Context, frameworks) -> None:
+    if cl.domain != stem:
+        _fail(f"{fname}: field domain: '{cl.domain}' must match the file name '{stem}'")
+    for item in cl.items:
+        where = f"{fname}: item {item.id}:"
+        if not item.id.startswith(cl.prefix + "-"):
+            _fail(f"{where} field id: must start with the prefix '{cl.prefix}-'")
+        values = [o.value for o in item.options]
+        if len(set(values)) != len(values):
+            _fail(f"{where} field options: option values must be unique")
+        if UNKNOWN in values:
+            _fail(f"{where} field options: '{UNKNOWN}' is implicit; do not list it")
+        if max(o.risk for o in item.options) == 0:
+            _fail(f"{where} field options: at least one option must carry risk")
+        for i, ref in enumerate(item.references):
+            if ref.framework not in frameworks:
+                _fail(f"{where} field references[{i}].framework: unknown framework "
+                      f"'{ref.framework}' (see checklists/frameworks.yaml)")
+        _item_rules(where, item, ctx)
+
+
+def _item_rules(where, item: Item, ctx: Context) -> None:
+    scopes = {"applies_when": ("deployment", "model"), "severity_rules": ("deployment", "model"),
+              "blocker_when": ("deployment", "model", "answers"),
+              "derive": ("deployment", "model", "license", "origin")}
+    _conditions(where, "applies_when", item.applies_when, scopes["applies_when"], ctx)
+    for i, rule in enumerate(item.severity_rules):
+        _conditions(where, f"severity_rules[{i}].when", rule.when, scopes["severity_rules"], ctx)
+    for i, rule in enumerate(item.blocker_when):
+        _conditions(where, f"blocker_when[{i}].when", rule.when, scopes["blocker_when"], ctx)
+    values = {o.value for o in item.options}
+    for i, rule in enumerate(item.derive):
+        _conditions(where, f"derive[{i}].when", rule.when, scopes["derive"], ctx)
+        if rule.answer not in values:
+            _fail(f"{where} field derive[{i}].answer: '{rule.answer}' is not an option value")
+        for fact in rule.uses:
+            if fact not in LICENSE_FACTS:
+                _fail(f"{where} field derive[{i}].uses: unknown licence fact '{fact}'")
+
+
+def _conditions(where, path, conds, scopes, ctx: Context) -> None:
+    for i, cond in enumerate(conds):
+        here = f"{path}[{i}]"
+        if cond.any:
+            for j, group in enumerate(cond.any):
+                _conditions(where, f"{here}.any[{j}]", group, scopes, ctx)
+            continue
+        for attr in ("field", "ref"):
+            name = getattr(cond, attr)
+            if name:
+                _field_known(f"{where} field {here}.{attr}", name, scopes, ctx)
+        if cond.op in ("in_set", "not_in_set", "intersects_set") and \
+                cond.value not in ctx.country_sets:
+            _fail(f"{where} field {here}.value: unknown country set '{cond.value}'")
+        if cond.op in NUMERIC_OPS and cond.ref is None and not isinstance(
+                cond.value, int | float):
+            _fail(f"{where} field {here}.value: operator '{cond.op}' needs a number")
+
+
+def _field_known(where, name, scopes, ctx: Context) -> None:
+    scope, key = name.split(".", 1)
+    if scope not in scopes:
+        _fail(f"{where}: '{scope}.' fields are not allowed here (allowed: {', '.join(scopes)})")
+    known = {"deployment": ctx.fields, "model": MODEL_FACTS, "origin": MODEL_FACTS,
+             "license": LICENSE_FACTS}.get(scope)
+    if known is not None and key not in known:
+        _fail(f"{where}: unknown field '{name}'")
+
+
+def unique_items(checklists: dict[str, Checklist]) -> dict[str, Item]:
+    items: dict[str, Item] = {}
+    for cl in checklists.values():
+        for item in cl.items:
+            if item.id in items:
+                _fail(f"checklists/{cl.domain}.yaml: item {item.id}: field id: duplicate id "
+                      f"(also in {items[item.id].domain})")
+            items[item.id] = item
+    return items
+
+
+def rule_values(checklists, ctx: Context, items: dict[str, Item]) -> None:
+    """Enum comparisons must name real values; answers.* must name real items and options."""
+    for cl in checklists.values():
+        for item in cl.items:
+            where = f"checklists/{cl.domain}.yaml: item {item.id}:"
+            for i, rule in enumerate(item.blocker_when):
+                for cond in _flat(rule.when):
+                    _answer_ref(f"{where} field blocker_when[{i}]", cond, items)
+            groups = [("applies_when", item.applies_when)]
+            groups += [(f"severity_rules[{i}].when", r.when)
+                       for i, r in enumerate(item.severity_rules)]
+            groups += [(f"blocker_when[{i}].when", r.when) for i, r in enumerate(item.blocker_when)]
+            groups += [(f"derive[{i}].when", r.when) for i, r in enumerate(item.derive)]
+            for path, conds in groups:
+                for cond in _flat(conds):
+                    _enum_value(f"{where} field {path}", cond, ctx)
+
+
+def _flat(conds):
+    for cond in conds:
+        if cond.any:
+            for group in cond.any:
+                yield from _flat(group)
+        else:
+            yield cond
+
+
+def _answer_ref(where, cond: Condition, items) -> None:
+    if not cond.field.startswith("answers."):
+        return
+    target = items.get(cond.field.split(".", 1)[1])
+    if target is None:
+        _fail(f"{where}: unknown item '{cond.field}'")
+    allowed = {o.value for o in target.options} | {UNKNOWN}
+    values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
+    bad = [v for v in values if v is not None and v not in allowed]
+    if bad:
+        _fail(f"{where}: '{bad[0]}' is not an option of {target.id}")
+
+
+def _enum_value(where, cond: Condition, ctx: Context) -> None:
+    if not cond.field.startswith("deployment.") or cond.ref is not None:
+        return
+    field = ctx.fields.get(cond.field.split(".", 1)[1])
+    if field is None or field.type != "enum" or cond.op not in ("eq", "ne", "in", "not_in"):
+        return
+    allowed = {o.value for o in field.options}
+    values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
+    bad = [v for v in values if v not in allowed]
+    if bad:
+        _fail(f"{where}: '{bad[0]}' is not a value of {cond.field}")
+
+
+def licenses(fname, licenses) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for lic in licenses.values():
+        for i, fact in enumerate(lic.unverified_facts):
+            if fact not in LICENSE_FACTS:
+                _fail(f"{fname}: license {lic.id}: field unverified_facts[{i}]: unknown fact "
+                      f"'{fact}'")
+        for key in (lic.id, *lic.aliases):
+            owner = aliases.setdefault(key.lower(), lic.id)
+            if owner != lic.id:
+                _fail(f"{fname}: license {lic.id}: field aliases: '{key}' already names {owner}")
+    return aliases
+
+
+def models(fname, models, aliases) -> None:
+    for model in models.values():
+        where = f"{fname}: model {model.id}:"
+        if model.license.lower() not in aliases:
+            _fail(f"{where} field license: unknown licence '{model.license}'")
+        for i, base in enumerate(model.base_models):
+            if base not in models:
+                _fail(f"{where} field base_models[{i}]: '{base}' is not in the catalogue")
+        if model.base_models and not model.facts.get("relation"):
+            _fail(f"{where} field relation: a model with base models needs a relation")
+        _no_cycle(where, model.id, models, ())
+
+
+def _no_cycle(where, mid, models, seen) -> None:
+    if mid in seen:
+        _fail(f"{where} field base_models: lineage loops back to '{mid}'")
+    for base in models[mid].base_models:
+        _no_cycle(where, base, models, (*seen, mid))
+
+
+def policy(fname, stem, pol: Policy, checklists, licenses) -> None:
+    if pol.id != stem:
+        _fail(f"{fname}: field id: '{pol.id}' must match the file name '{stem}'")
+    if set(pol.domain_weights) != set(checklists):
+        _fail(f"{fname}: field domain_weights: must name exactly the domains "
+              f"{', '.join(sorted(checklists))}")
+    if abs(sum(pol.domain_weights.values()) - 1) > 1e-6:
+        _fail(f"{fname}: field domain_weights: weights must add up to 1")
+    if set(pol.severity_weights) != set(SEVERITIES):
+        _fail(f"{fname}: field severity_weights: give a weight for each of {', '.join(SEVERITIES)}")
+    weights = [pol.severity_weights[s] for s in SEVERITIES]
+    if weights != sorted(weights) or len(set(weights)) != len(weights):
+        _fail(f"{fname}: field severity_weights: weights must increase from low to critical")
+    _thresholds(fname, pol)
+    if set(pol.decisions) != set(SEVERITIES):
+        _fail(f"{fname}: field decisions: give a decision for each rating")
+    for lid in pol.license_stance["licenses"]:
+        if lid not in licenses:
+            _fail(f"{fname}: field license_stance.licenses.{lid}: unknown licence")
+    rating = pol.rating_for(100 * min(pol.unknown_risk, pol.unanswered_risk))
+    if rating == "low" or pol.decisions[rating] == "approve":
+        _fail(f"{fname}: field unknown_risk: an assessment answered 'unknown' throughout would "
+              f"be approved; raise unknown_risk/unanswered_risk or lower the thresholds")
+
+
+def _thresholds(fname, pol: Policy) -> None:
+    if set(pol.ratings) != set(SEVERITIES[1:]):
+        _fail(f"{fname}: field ratings: give thresholds for medium, high and critical")
+    values = [pol.ratings[s] for s in SEVERITIES[1:]]
+    if values != sorted(values) or len(set(values)) != 3 or values[-1] > 100:
+        _fail(f"{fname}: field ratings: thresholds must increase (medium < high < critical "
+              f"<= 100)")
+

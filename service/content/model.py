@@ -1,0 +1,204 @@
+"""Typed, immutable views of the validated content files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("low", "medium", "high", "critical")
+RATINGS = SEVERITIES
+DECISIONS = ("approve", "approve_with_conditions", "reject")
+UNKNOWN = "unknown"
+
+
+class ContentError(Exception):
+    """A content file is invalid; the message names the file, the entry and the field."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One rule condition: `field op value` (or `field op ref`), or `any` of condition lists."""
+
+    field: str | None = None
+    op: str | None = None
+    value: Any = None
+    ref: str | None = None
+    any: tuple[tuple[Condition, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    risk: float
+
+
+@dataclass(frozen=True)
+class Reference:
+    framework: str
+    id: str
+
+
+@dataclass(frozen=True)
+class SeverityRule:
+    when: tuple[Condition, ...]
+    change: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class BlockerRule:
+    when: tuple[Condition, ...]
+    min_risk: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class DeriveRule:
+    answer: str
+    when: tuple[Condition, ...]
+    fact: str
+    uses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    domain: str
+    title: str
+    question: str
+    why: str
+    answer_type: str
+    options: tuple[Option, ...]
+    severity: str
+    remediation: str
+    references: tuple[Reference, ...]
+    applies_when: tuple[Condition, ...] = ()
+    severity_rules: tuple[SeverityRule, ...] = ()
+    blocker_when: tuple[BlockerRule, ...] = ()
+    derive: tuple[DeriveRule, ...] = ()
+
+    def option(self, value: str) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+
+@dataclass(frozen=True)
+class Checklist:
+    domain: str
+    title: str
+    version: str
+    prefix: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class ContextField:
+    name: str
+    label: str
+    help: str
+    type: str
+    required: bool
+    options: tuple[Option, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    version: str
+    fields: dict[str, ContextField]
+    country_sets: dict[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class Framework:
+    key: str
+    name: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class License:
+    """Facts of one licence; `facts` holds every field by name for rules and templates."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    verified: bool
+    unverified_facts: tuple[str, ...]
+    source: str
+    facts: dict[str, Any] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class CatalogueModel:
+    id: str
+    name: str
+    publisher: str
+    license: str
+    base_models: tuple[str, ...]
+    facts: dict[str, Any] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    name: str
+    version: str
+    description: str
+    domain_weights: dict[str, float]
+    severity_weights: dict[str, float]
+    ratings: dict[str, float]
+    risky_at: float
+    unknown_risk: float
+    unanswered_risk: float
+    floors: dict[str, str]
+    worst_domain_margin: int
+    decisions: dict[str, str]
+    max_unknown_share: float
+    review_interval_days: int
+    license_stance: dict[str, dict[str, str]]
+    unknown_license_stance: str
+    publisher_countries_review: tuple[str, ...]
+    hash: str = ""
+
+    def rating_for(self, score: float) -> str:
+        """The rating whose threshold the score reaches; below every threshold is low."""
+        rating = RATINGS[0]
+        for level in RATINGS[1:]:
+            if score >= self.ratings[level]:
+                rating = level
+        return rating
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything loaded from checklists/ and policies/, validated and cross-checked."""
+
+    context: Context
+    frameworks: dict[str, Framework]
+    checklists: dict[str, Checklist]
+    licenses: dict[str, License]
+    license_aliases: dict[str, str]
+    models: dict[str, CatalogueModel]
+    policies: dict[str, Policy]
+    versions: dict[str, str]
+    hash: str
+    items: dict[str, Item] = field(default_factory=dict, compare=False)
+
+    def license(self, key: str | None) -> License | None:
+        """Look a licence up by id or alias, case-insensitively."""
+        if not key:
+            return None
+        lid = self.license_aliases.get(key.lower())
+        return self.licenses.get(lid) if lid else None
+
+    def model(self, key: str | None) -> CatalogueModel | None:
+        """Look a catalogue model up by hub id, case-insensitively."""
+        if not key:
+            return None
+        return self.models.get(key) or next(
+            (m for k, m in self.models.items() if k.lower() == key.lower()), None
+        )

@@ -1,0 +1,320 @@
+"""marshmallow schemas for every content file; unknown keys are refused."""
+
+from __future__ import annotations
+
+import re
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from .model import (
+    DECISIONS,
+    SEVERITIES,
+    BlockerRule,
+    Condition,
+    DeriveRule,
+    Option,
+    Reference,
+    SeverityRule,
+)
+
+OPERATORS = (
+    "eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "contains_any",
+    "in_set", "not_in_set", "intersects_set", "exists",
+)
+LIST_OPERATORS = ("in", "not_in", "contains_any")
+SET_OPERATORS = ("in_set", "not_in_set", "intersects_set")
+FIELD_PATH = re.compile(r"^(deployment|model|license|origin|answers)\.[A-Za-z0-9_\-]+$")
+ITEM_ID = re.compile(r"^[A-Z]{2,5}-\d{2,3}$")
+SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+NON_EMPTY = validate.Length(min=1)
+
+
+def text(**kw):
+    kw.setdefault("validate", NON_EMPTY)
+    return fields.String(required=True, **kw)
+
+
+class ConditionSchema(Schema):
+    field = fields.String(validate=validate.Regexp(FIELD_PATH, error="must be a path like "
+                                                   "deployment.exposure"))
+    op = fields.String(validate=validate.OneOf(OPERATORS))
+    value = fields.Raw(allow_none=True)
+    ref = fields.String(validate=validate.Regexp(FIELD_PATH))
+    any = fields.List(fields.List(fields.Nested(lambda: ConditionSchema()), validate=NON_EMPTY))
+
+    @validates_schema
+    def shape(self, data, **kwargs):
+        if "any" in data:
+            if set(data) - {"any"}:
+                raise ValidationError("'any' stands alone in its condition", "any")
+            return
+        for key in ("field", "op"):
+            if key not in data:
+                raise ValidationError("Missing data for required field.", key)
+        if ("value" in data) == ("ref" in data):
+            raise ValidationError("give exactly one of 'value' or 'ref'", "value")
+        op, value = data["op"], data.get("value")
+        if op in LIST_OPERATORS and "value" in data and not isinstance(value, list):
+            raise ValidationError(f"operator '{op}' needs a list", "value")
+        if op in SET_OPERATORS and not isinstance(value, str):
+            raise ValidationError(f"operator '{op}' needs the name of a country set", "value")
+        if op == "exists" and not isinstance(value, bool):
+            raise ValidationError("operator 'exists' needs true or false", "value")
+
+    @post_load
+    def make(self, data, **kwargs):
+        if "any" in data:
+            return Condition(any=tuple(tuple(group) for group in data["any"]))
+        return Condition(field=data["field"], op=data["op"], value=_freeze(data.get("value")),
+                         ref=data.get("ref"))
+
+
+def _freeze(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def conditions(**kw):
+    if not kw.get("required"):
+        kw["load_default"] = list
+    return fields.List(fields.Nested(ConditionSchema), **kw)
+
+
+class OptionSchema(Schema):
+    value = fields.String(required=True, validate=validate.Regexp(SNAKE, error="must be "
+                                                                  "snake_case"))
+    label = text()
+    risk = fields.Float(required=True, validate=validate.Range(0, 1))
+
+    @post_load
+    def make(self, data, **kwargs):
+        return Option(**data)
+
+
+class ReferenceSchema(Schema):
+    framework = text()
+    id = text()
+
+    @post_load
+    def make(self, data, **kwargs):
+        return Reference(**data)
+
+
+class SeverityRuleSchema(Schema):
+    when = conditions(required=True, validate=NON_EMPTY)
+    change = fields.Integer(required=True, validate=validate.Range(-3, 3))
+    reason = text()
+
+    @post_load
+    def make(self, data, **kwargs):
+        return SeverityRule(when=tuple(data["when"]), change=data["change"], reason=data["reason"])
+
+
+class BlockerRuleSchema(Schema):
+    when = conditions()
+    min_risk = fields.Float(load_default=1.0, validate=validate.Range(0.01, 1))
+    reason = text()
+
+    @post_load
+    def make(self, data, **kwargs):
+        return BlockerRule(when=tuple(data["when"]), min_risk=data["min_risk"],
+                           reason=data["reason"])
+
+
+class DeriveRuleSchema(Schema):
+    answer = text()
+    when = conditions(required=True, validate=NON_EMPTY)
+    fact = text()
+    uses = fields.List(fields.String(), load_default=list)
+
+    @post_load
+    def make(self, data, **kwargs):
+        return DeriveRule(answer=data["answer"], when=tuple(data["when"]), fact=data["fact"],
+                          uses=tuple(data["uses"]))
+
+
+class ItemSchema(Schema):
+    id = fields.String(required=True, validate=validate.Regexp(ITEM_ID, error="must look like "
+                                                               "SEC-01"))
+    title = text(validate=validate.Length(1, 120))
+    question = text()
+    why = text()
+    answer_type = fields.String(required=True, validate=validate.OneOf(("choice", "yes_no")))
+    options = fields.List(fields.Nested(OptionSchema), required=True,
+                          validate=validate.Length(2, 8))
+    severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+    remediation = text()
+    references = fields.List(fields.Nested(ReferenceSchema), required=True, validate=NON_EMPTY)
+    applies_when = conditions()
+    severity_rules = fields.List(fields.Nested(SeverityRuleSchema), load_default=list)
+    blocker_when = fields.List(fields.Nested(BlockerRuleSchema), load_default=list)
+    derive = fields.List(fields.Nested(DeriveRuleSchema), load_default=list)
+
+
+class ChecklistSchema(Schema):
+    domain = fields.String(required=True, validate=validate.Regexp(SNAKE))
+    title = text()
+    version = text()
+    prefix = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2,5}$"))
+    description = fields.String(load_default="")
+    items = fields.List(fields.Nested(ItemSchema), required=True, validate=NON_EMPTY)
+
+
+class ContextFieldSchema(Schema):
+    label = text()
+    help = text()
+    type = fields.String(required=True, validate=validate.OneOf(
+        ("enum", "bool", "integer", "country", "region_list", "text")))
+    required = fields.Boolean(load_default=False)
+    options = fields.List(fields.Dict(keys=fields.String(), values=fields.String()))
+    minimum = fields.Integer()
+    maximum = fields.Integer()
+    max_length = fields.Integer(validate=validate.Range(1, 100_000))
+
+
+class ContextSchema(Schema):
+    version = text()
+    field_specs = fields.Dict(keys=fields.String(validate=validate.Regexp(SNAKE)),
+                              values=fields.Nested(ContextFieldSchema), required=True,
+                              data_key="fields")
+    country_sets = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String(validate=validate.Regexp(r"^[A-Z]{2}$")),
+                           validate=NON_EMPTY),
+        required=True)
+
+
+class FrameworkSchema(Schema):
+    name = text()
+    url = fields.String(allow_none=True, load_default=None)
+
+
+class FrameworksSchema(Schema):
+    version = text()
+    frameworks = fields.Dict(keys=fields.String(), values=fields.Nested(FrameworkSchema),
+                             required=True)
+
+
+class AcceptableUseSchema(Schema):
+    url = fields.String(allow_none=True, load_default=None)
+    prohibited = fields.List(fields.String(), load_default=list)
+
+
+LICENSE_KINDS = ("permissive", "copyleft", "community", "rail", "non_commercial", "research",
+                 "non_production", "proprietary_open")
+
+
+class LicenseSchema(Schema):
+    id = text()
+    name = text()
+    aliases = fields.List(fields.String(), load_default=list)
+    kind = fields.String(required=True, validate=validate.OneOf(LICENSE_KINDS))
+    version_date = fields.String(allow_none=True, load_default=None)
+    commercial = fields.String(required=True, validate=validate.OneOf(("yes", "no",
+                                                                       "conditional")))
+    mau_cap = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(1))
+    mau_measured = fields.String(allow_none=True, load_default=None)
+    revenue_cap_usd = fields.Integer(allow_none=True, load_default=None,
+                                     validate=validate.Range(1))
+    attribution = fields.String(allow_none=True, load_default=None)
+    naming = fields.String(allow_none=True, load_default=None)
+    acceptable_use = fields.Nested(AcceptableUseSchema, allow_none=True, load_default=None)
+    output_training = fields.String(required=True, validate=validate.OneOf((
+        "allowed", "allowed_with_naming", "family_only", "derivative_passthrough",
+        "research_only", "forbidden")))
+    pass_through = fields.String(required=True, validate=validate.OneOf(
+        ("none", "share_alike", "use_restrictions")))
+    territorial = fields.String(required=True, validate=validate.OneOf(
+        ("none", "eu_multimodal_excluded")))
+    field_of_use = fields.List(fields.String(validate=validate.Regexp(SNAKE)),
+                               load_default=list)
+    hosting_is_distribution = fields.Boolean(load_default=False)
+    patent = fields.String(required=True, validate=validate.OneOf(
+        ("express_grant", "ip_suit_termination", "none", "not_licensed")))
+    governing_law = fields.String(allow_none=True, load_default=None)
+    url = fields.String(allow_none=True, load_default=None)
+    notes = fields.String(allow_none=True, load_default=None)
+    source = text()
+    verified = fields.Boolean(required=True)
+    unverified_facts = fields.List(fields.String(), load_default=list)
+
+
+class LicensesSchema(Schema):
+    version = text()
+    licenses = fields.List(fields.Nested(LicenseSchema), required=True, validate=NON_EMPTY)
+
+
+MODALITIES = ("text", "image", "audio", "video", "code")
+FORMATS = ("safetensors", "gguf", "pickle", "onnx", "other")
+
+
+class ModelSchema(Schema):
+    id = text()
+    name = text()
+    family = text()
+    publisher = text()
+    publisher_country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
+    release_date = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-\d{2}$"))
+    parameters_b = fields.Float(required=True, validate=validate.Range(0, min_inclusive=False))
+    active_parameters_b = fields.Float(allow_none=True, load_default=None)
+    modality = fields.List(fields.String(validate=validate.OneOf(MODALITIES)), required=True,
+                           validate=NON_EMPTY)
+    license = text()
+    base_models = fields.List(fields.String(), load_default=list)
+    relation = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(
+        ("finetune", "adapter", "distill", "merge", "quantized")))
+    weight_formats = fields.List(fields.String(validate=validate.OneOf(FORMATS)),
+                                 required=True, validate=NON_EMPTY)
+    gated = fields.Boolean(required=True)
+    distributed_via = fields.List(fields.String(), load_default=list)
+    notes = fields.String(allow_none=True, load_default=None)
+    verified = fields.Boolean(required=True)
+
+
+class ModelsSchema(Schema):
+    version = text()
+    models = fields.List(fields.Nested(ModelSchema), required=True, validate=NON_EMPTY)
+
+
+STANCES = ("allow", "review", "deny")
+
+
+class LicenseStanceSchema(Schema):
+    kinds = fields.Dict(keys=fields.String(validate=validate.OneOf(LICENSE_KINDS)),
+                        values=fields.String(validate=validate.OneOf(STANCES)),
+                        load_default=dict)
+    licenses = fields.Dict(keys=fields.String(), values=fields.String(
+        validate=validate.OneOf(STANCES)), load_default=dict)
+    unknown = fields.String(load_default="review", validate=validate.OneOf(STANCES))
+
+
+def weight_map(keys, **kw):
+    return fields.Dict(keys=fields.String(validate=validate.OneOf(keys)),
+                       values=fields.Float(validate=validate.Range(0, min_inclusive=False)),
+                       required=True, **kw)
+
+
+class PolicySchema(Schema):
+    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9_\-]*$"))
+    name = text()
+    version = text()
+    description = fields.String(load_default="")
+    domain_weights = fields.Dict(keys=fields.String(),
+                                 values=fields.Float(validate=validate.Range(0, 1)),
+                                 required=True)
+    severity_weights = weight_map(SEVERITIES)
+    ratings = weight_map(SEVERITIES[1:])
+    risky_at = fields.Float(required=True, validate=validate.Range(0, 1, min_inclusive=False))
+    unknown_risk = fields.Float(required=True, validate=validate.Range(0, 1))
+    unanswered_risk = fields.Float(required=True, validate=validate.Range(0, 1))
+    floors = fields.Dict(keys=fields.String(validate=validate.OneOf(SEVERITIES)),
+                         values=fields.String(validate=validate.OneOf(SEVERITIES)),
+                         load_default=dict)
+    worst_domain_margin = fields.Integer(load_default=1, validate=validate.Range(0, 3))
+    decisions = fields.Dict(keys=fields.String(validate=validate.OneOf(SEVERITIES)),
+                            values=fields.String(validate=validate.OneOf(DECISIONS)),
+                            required=True)
+    max_unknown_share = fields.Float(required=True, validate=validate.Range(0, 1))
+    review_interval_days = fields.Integer(required=True, validate=validate.Range(1, 3650))
+    license_stance = fields.Nested(LicenseStanceSchema, required=True)
+    publisher_countries_review = fields.List(
+        fields.String(validate=validate.Regexp(r"^[A-Z]{2}$")), load_default=list)

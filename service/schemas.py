@@ -1,0 +1,179 @@
+"""Input schemas shared by the API, the web form and the CLI, built from the loaded content."""
+
+from __future__ import annotations
+
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
+
+from .content.model import UNKNOWN, Content, ContextField
+
+TITLE = validate.Length(1, 200)
+NAME = validate.Length(1, 200)
+LONG_TEXT = 4000
+URL_LENGTH = 2000
+WEIGHT_FORMATS = ("safetensors", "gguf", "pickle", "onnx", "other", "unknown")
+MAX_ANSWERS = 500
+
+
+class RequesterSchema(Schema):
+    name = fields.String(required=True, validate=NAME)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    organisation = fields.String(validate=validate.Length(max=200), allow_none=True)
+
+
+class ModelInputSchema(Schema):
+    id = fields.String(validate=validate.Length(1, 200), allow_none=True)
+    name = fields.String(validate=NAME, allow_none=True)
+    version = fields.String(validate=validate.Length(max=100), allow_none=True)
+    publisher = fields.String(validate=NAME, allow_none=True)
+    publisher_country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"), allow_none=True)
+    license = fields.String(validate=validate.Length(1, 200), allow_none=True)
+    source_url = fields.URL(validate=validate.Length(max=URL_LENGTH), allow_none=True)
+    weights_format = fields.String(validate=validate.OneOf(WEIGHT_FORMATS), allow_none=True)
+    base_models = fields.List(fields.String(validate=validate.Length(1, 200)),
+                              validate=validate.Length(max=20))
+    modality = fields.List(fields.String(validate=validate.OneOf(
+        ("text", "image", "audio", "video", "code"))), validate=validate.Length(max=5))
+
+    @validates_schema
+    def identified(self, data, **kwargs):
+        if not data.get("id") and not data.get("name"):
+            raise ValidationError("give a catalogue id, or describe the model with a name", "id")
+
+
+class AnswerObjectSchema(Schema):
+    value = fields.String(required=True, validate=validate.Length(1, 100))
+    note = fields.String(validate=validate.Length(max=LONG_TEXT), allow_none=True)
+    evidence_url = fields.URL(validate=validate.Length(max=URL_LENGTH), allow_none=True)
+    justification = fields.String(validate=validate.Length(max=LONG_TEXT), allow_none=True)
+
+
+class AnswersField(fields.Field):
+    """A mapping of item id to an option value, or to {value, note, evidence_url, justification}."""
+
+    def __init__(self, content: Content, **kwargs):
+        super().__init__(**kwargs)
+        self.content = content
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, dict):
+            raise ValidationError("must be an object of item id to answer")
+        if len(value) > MAX_ANSWERS:
+            raise ValidationError(f"at most {MAX_ANSWERS} answers")
+        out, errors = {}, {}
+        for key, given in value.items():
+            try:
+                out[key] = self._answer(key, given)
+            except ValidationError as exc:
+                errors[key] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+        return out
+
+    def _answer(self, key, given) -> dict:
+        item = self.content.items.get(key)
+        if item is None:
+            raise ValidationError(f"unknown checklist item '{key}'")
+        if isinstance(given, str):
+            given = {"value": given}
+        elif not isinstance(given, dict):
+            raise ValidationError("must be an option value or an object with 'value'")
+        answer = AnswerObjectSchema().load(given)
+        allowed = [o.value for o in item.options] + [UNKNOWN]
+        if answer["value"] not in allowed:
+            raise ValidationError({"value": [f"'{answer['value']}' is not an option of {key}; "
+                                             f"choose one of: {', '.join(allowed)}"]})
+        return {k: v for k, v in answer.items() if v not in (None, "")}
+
+
+def _context_field(spec: ContextField) -> fields.Field:
+    common = {"required": spec.required, "allow_none": not spec.required}
+    if spec.type == "enum":
+        return fields.String(validate=validate.OneOf([o.value for o in spec.options]), **common)
+    if spec.type == "bool":
+        return fields.Boolean(**common)
+    if spec.type == "integer":
+        return fields.Integer(strict=False, validate=validate.Range(spec.minimum, spec.maximum),
+                              **common)
+    if spec.type == "country":
+        return fields.String(validate=validate.Regexp(r"^[A-Z]{2}$", error="must be an ISO "
+                                                      "3166-1 alpha-2 code such as DE"), **common)
+    if spec.type == "region_list":
+        return fields.List(fields.String(validate=validate.Regexp(r"^[A-Z]{2,3}$")),
+                           validate=validate.Length(max=60), **common)
+    return fields.String(validate=validate.Length(1 if spec.required else 0,
+                                                  spec.max_length or LONG_TEXT), **common)
+
+
+class _Uppercase(Schema):
+    """Country codes and regions are accepted in any case and stored upper-case."""
+
+    @pre_load
+    def upper(self, data, **kwargs):
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for key in self.upper_fields:
+            if isinstance(data.get(key), str):
+                data[key] = data[key].strip().upper()
+            elif isinstance(data.get(key), list):
+                data[key] = [v.strip().upper() if isinstance(v, str) else v for v in data[key]]
+        return data
+
+
+_SCHEMAS: dict[str, type[Schema]] = {}
+
+
+def assessment_schema(content: Content) -> type[Schema]:
+    """The assessment body schema (API, form, CLI) for this content, built once per content."""
+    if content.hash not in _SCHEMAS:
+        _SCHEMAS[content.hash] = _build_assessment_schema(content)
+    return _SCHEMAS[content.hash]
+
+
+def _build_assessment_schema(content: Content) -> type[Schema]:
+    context = content.context.fields
+    upper = tuple(n for n, f in context.items() if f.type in ("country", "region_list"))
+    deployment = type("DeploymentSchema", (_Uppercase,), {
+        "upper_fields": upper, **{name: _context_field(spec) for name, spec in context.items()}})
+    attrs = {
+        "title": fields.String(required=True, validate=TITLE),
+        "requester": fields.Nested(RequesterSchema, required=True),
+        "model": fields.Nested(ModelInputSchema, required=True),
+        "deployment": fields.Nested(deployment, required=True),
+        "answers": AnswersField(content, load_default=dict),
+        "policy": fields.String(load_default="default",
+                                validate=validate.OneOf(sorted(content.policies))),
+    }
+    return Schema.from_dict(attrs, name="AssessmentInput")
+
+
+def flatten_errors(messages, prefix: tuple = ()) -> list[dict]:
+    """marshmallow's nested messages as a flat list of {field, pointer, message}."""
+    out = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            path = prefix if key == "_schema" else (*prefix, key)
+            out.extend(flatten_errors(value, path))
+    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        for message in messages:
+            out.append(_error(prefix, message))
+    elif isinstance(messages, list):
+        for value in messages:
+            out.extend(flatten_errors(value, prefix))
+    else:
+        out.append(_error(prefix, str(messages)))
+    return out
+
+
+def _error(path: tuple, message: str) -> dict:
+    parts = [str(p) for p in path]
+    pointer = "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+    return {"field": ".".join(parts) or "(body)", "pointer": pointer if parts else "",
+            "message": message}
