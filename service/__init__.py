@@ -31,8 +31,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # One line naming file, entry and field, then a non-zero exit: no traceback to read.
         raise SystemExit(f"modelrisk: invalid content: {exc}") from None
     app.extensions["modelrisk.content"] = content
-    from . import cli, health
+    from . import cli, db, health
 
+    db.init_app(app)
     cli.register(app)
     app.register_blueprint(health.bp)
     return app

@@ -1,0 +1,52 @@
+"""Flask glue for the store: one connection per request context, closed at teardown."""
+
+from __future__ import annotations
+
+import threading
+
+import click
+from flask import Flask, current_app, g
+from sqlite_utils import Database
+
+from . import store
+
+_migrated: set[str] = set()
+_lock = threading.Lock()
+
+
+def get_db() -> Database:
+    """The request's database connection; the schema is brought up to date once per process."""
+    if "db" not in g:
+        path = current_app.config["DATABASE"]
+        if path not in _migrated:
+            with _lock:
+                if path not in _migrated:
+                    store.migrate(path)
+                    _migrated.add(path)
+        g.db = store.connect(path)
+    return g.db
+
+
+def close_db(exc: BaseException | None = None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+@click.group("db")
+def db_cli():
+    """Database commands."""
+
+
+@db_cli.command("migrate")
+def migrate_command():
+    """Create the database or bring its schema up to date."""
+    path = current_app.config["DATABASE"]
+    applied = store.migrate(path)
+    _migrated.add(path)
+    click.echo(f"{path}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(close_db)
+    app.cli.add_command(db_cli)

@@ -1,0 +1,119 @@
+"""The database schema, as sqlite-utils migrations applied in order at start-up."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("modelrisk")
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    """Assessments (immutable revisions), reviews, the audit chain, API keys, users."""
+    db.execute("""
+        CREATE TABLE assessments (
+            id TEXT PRIMARY KEY,
+            revision INTEGER NOT NULL,
+            previous_id TEXT REFERENCES assessments(id),
+            root_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            expires_at TEXT,
+            submitted_by_kind TEXT NOT NULL,
+            submitted_by_id TEXT NOT NULL,
+            submitted_by_name TEXT NOT NULL,
+            model_id TEXT,
+            model_name TEXT NOT NULL,
+            rating TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            score REAL NOT NULL,
+            policy_id TEXT NOT NULL,
+            policy_version TEXT NOT NULL,
+            policy_hash TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            engine_version TEXT NOT NULL,
+            input_hash TEXT NOT NULL,
+            input_json TEXT NOT NULL,
+            result_json TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX idx_assessments_created ON assessments(created_at)")
+    db.execute("CREATE INDEX idx_assessments_root ON assessments(root_id, revision)")
+    db.execute("""
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            assessment_id TEXT NOT NULL REFERENCES assessments(id),
+            reviewer_kind TEXT NOT NULL,
+            reviewer_id TEXT NOT NULL,
+            reviewer_name TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            comment TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX idx_reviews_assessment ON reviews(assessment_id)")
+    db.execute("""
+        CREATE TABLE audit_events (
+            seq INTEGER PRIMARY KEY,
+            assessment_id TEXT,
+            actor_kind TEXT NOT NULL,
+            actor_id TEXT NOT NULL,
+            actor_name TEXT NOT NULL,
+            action TEXT NOT NULL,
+            details_json TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE
+        )""")
+    db.execute("CREATE INDEX idx_audit_assessment ON audit_events(assessment_id, seq)")
+    db.execute("""
+        CREATE TABLE api_keys (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            prefix TEXT NOT NULL UNIQUE,
+            key_hash TEXT NOT NULL,
+            scopes TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT,
+            last_used_at TEXT
+        )""")
+    db.execute("""
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            must_change_password INTEGER NOT NULL DEFAULT 0,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE idempotency_keys (
+            owner TEXT NOT NULL,
+            key TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
+            state TEXT NOT NULL,
+            status_code INTEGER,
+            headers_json TEXT,
+            body BLOB,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (owner, key)
+        )""")
+    db.execute("""
+        CREATE TABLE drafts (
+            id TEXT PRIMARY KEY,
+            owner_user_id INTEGER NOT NULL REFERENCES users(id),
+            title TEXT NOT NULL,
+            form_json TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE login_attempts (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX idx_login_attempts ON login_attempts(subject, created_at)")

@@ -1,0 +1,68 @@
+"""The store: one SQLite database, opened per request, written in IMMEDIATE transactions.
+
+Every query lives in this package; views and commands call its verbs and never write SQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from ..migrations import migrations
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def connect(path: str | Path) -> Database:
+    """Open the database with WAL, foreign keys and a busy timeout; autocommit outside writes."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    return Database(conn)
+
+
+def migrate(path: str | Path) -> list[str]:
+    """Apply pending migrations; returns the names applied. Safe to run on every start."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = connect(path)
+    try:
+        with write(db):
+            pending = [m.name for m in migrations.pending(db)]
+            migrations.apply(db)
+        return pending
+    finally:
+        db.close()
+
+
+@contextlib.contextmanager
+def write(db: Database) -> Iterator[Database]:
+    """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+
+    A deferred BEGIN upgrades to a write lock only at the first write, and two workers doing so
+    at once make one of them fail with "database is locked" whatever the busy timeout; taking the
+    lock first makes writers queue on the busy timeout instead.
+    """
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 with a trailing Z, to the microsecond."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
