@@ -46,7 +46,7 @@ def score(body: dict, content: Content, policy: Policy) -> dict:
         "model": _model_summary(model), "lineage": chain,
         "licenses": lin.license_summaries(content, chain),
         "policy": {"id": policy.id, "version": policy.version, "hash": policy.hash,
-                   "name": policy.name},
+                   "name": policy.name, "thresholds": dict(policy.ratings)},
         "content": {"hash": content.hash, "versions": dict(sorted(content.versions.items()))},
         "engine_version": ENGINE_VERSION, "input_hash": input_hash(body),
     }
