@@ -51,7 +51,8 @@ def _override_errors(content: Content, data: dict) -> list[dict]:
     errors = []
     for item_id, given in data["answers"].items():
         found = derived.get(item_id)
-        if found and given["value"] != found.answer and not given.get("justification"):
+        if found and given["value"] != found.answer and not given.get("justification") \
+                and not scoring.resolves(content.items[item_id], given["value"], found.answer):
             errors.append({
                 "field": f"answers.{item_id}.justification",
                 "pointer": f"/answers/{item_id}/justification",

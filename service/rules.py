@@ -61,8 +61,13 @@ def _compare(op: str, actual, expected, sets) -> bool:
     if op == "not_in_set":
         return str(actual).upper() not in members
     if op == "intersects_set":
-        return any(str(v).upper() in members or str(v).upper() == expected for v in items)
+        return any(_region_meets(str(v).upper(), expected, members, sets) for v in items)
     raise ValueError(f"unknown operator {op!r}")
+
+
+def _region_meets(region: str, name: str, members: frozenset[str], sets) -> bool:
+    """A country in the set, the set's own name, or another named region sharing a country."""
+    return region in members or region == name or bool(sets.get(region, frozenset()) & members)
 
 
 def _numbers(*values) -> bool:

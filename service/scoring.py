@@ -62,7 +62,9 @@ def _finding(item: Item, given, derived: lin.Derived | None, ctx, policy: Policy
              content: Content) -> dict:
     given = given if isinstance(given, dict) else ({"value": given} if given else {})
     value, source, override = given.get("value"), "assessor", None
-    if derived and (value in (None, derived.answer) or not given.get("justification")):
+    if derived and resolves(item, value, derived.answer):
+        pass
+    elif derived and (value in (None, derived.answer) or not given.get("justification")):
         value, source = derived.answer, "derived"
     elif derived:
         override = {"derived_answer": derived.answer, "fact": derived.fact,
@@ -81,6 +83,12 @@ def _finding(item: Item, given, derived: lin.Derived | None, ctx, policy: Policy
         "derived": _derived_dict(derived) if derived else None, "override": override,
         "note": given.get("note"), "evidence_url": given.get("evidence_url"),
     }
+
+
+def resolves(item: Item, value, derived_answer: str) -> bool:
+    """True when the assessor's answer reports how the derived duty was met (no override)."""
+    option = item.option(value) if value else None
+    return option is not None and derived_answer in option.resolves
 
 
 def _derived_dict(d: lin.Derived) -> dict:
@@ -108,18 +116,20 @@ def _risk(item: Item, value, source: str, policy: Policy) -> tuple[float, str, s
 
 
 def _reason(item, label, source, risk, severity, reasons, derived) -> str:
+    weight = f"{round(risk * 100)}% risk on a {severity}-severity item"
     if source == "unanswered":
-        head = "Not answered; the policy counts a missing answer"
+        text = f"Not answered; the policy counts that as {weight}"
     elif source == "unknown":
-        head = "Answered unknown; the policy counts an unknown"
+        text = f"Answered unknown; the policy counts that as {weight}"
     elif source == "derived":
-        head = f"Derived from {derived.license_name} via {derived.origin}: {derived.fact} Answer"
-        head += f" '{label}'" + ("" if derived.verified else " rests on an unverified fact and")
+        text = (f"Derived from {derived.license_name} via {derived.origin}: {derived.fact} "
+                f"Answer '{label}', {weight}")
+        if not derived.verified:
+            text += "; the licence fact behind it is unverified"
     else:
-        head = f"Answered '{label}', which carries"
-    text = f"{head} as {round(risk * 100)}% of the risk of a {severity}-severity item"
+        text = f"Answered '{label}', {weight}"
     if reasons:
-        text += f" (severity {item.severity} adjusted: {' '.join(reasons)})"
+        text += f" (base severity {item.severity}; {' '.join(reasons)})"
     return text + "."
 
 

@@ -40,6 +40,10 @@ def checklist(fname, stem, cl: Checklist, ctx: Context, frameworks) -> None:
             _fail(f"{where} field options: option values must be unique")
         if UNKNOWN in values:
             _fail(f"{where} field options: '{UNKNOWN}' is implicit; do not list it")
+        for i, option in enumerate(item.options):
+            if set(option.resolves) - set(values):
+                _fail(f"{where} field options[{i}].resolves: names a value that is not an "
+                      f"option of {item.id}")
         if max(o.risk for o in item.options) == 0:
             _fail(f"{where} field options: at least one option must carry risk")
         for i, ref in enumerate(item.references):

@@ -31,6 +31,7 @@ class Option:
     value: str
     label: str
     risk: float
+    resolves: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -84,10 +84,12 @@ class OptionSchema(Schema):
                                                                   "snake_case"))
     label = text()
     risk = fields.Float(required=True, validate=validate.Range(0, 1))
+    resolves = fields.List(fields.String(), load_default=list)
 
     @post_load
     def make(self, data, **kwargs):
-        return Option(**data)
+        return Option(value=data["value"], label=data["label"], risk=data["risk"],
+                      resolves=tuple(data["resolves"]))
 
 
 class ReferenceSchema(Schema):
