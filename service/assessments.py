@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError
 
 from . import lineage, scoring
-from .content.model import Content
+from .content.model import UNKNOWN, Content
 from .schemas import assessment_schema, flatten_errors
 
 
@@ -44,14 +44,18 @@ def _model_errors(content: Content, model: dict) -> list[dict]:
 
 
 def _override_errors(content: Content, data: dict) -> list[dict]:
-    """A derived licence answer may be overridden only with a written justification."""
+    """A derived licence answer may be overridden only with a written justification.
+
+    `unknown` adds nothing to a known fact, so the derived answer stands without an error.
+    """
     model = lineage.resolve_model(content, data["model"])
     chain = lineage.lineage(content, model)
     derived = lineage.derive_answers(content, model, data["deployment"], chain)
     errors = []
     for item_id, given in data["answers"].items():
         found = derived.get(item_id)
-        if found and given["value"] != found.answer and not given.get("justification") \
+        if found and given["value"] not in (found.answer, UNKNOWN) \
+                and not given.get("justification") \
                 and not scoring.resolves(content.items[item_id], given["value"], found.answer):
             errors.append({
                 "field": f"answers.{item_id}.justification",
