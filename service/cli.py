@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from . import assessments
 from .content.model import Content
@@ -23,6 +24,7 @@ def register(app: Flask) -> None:
 
 
 @click.command("check-content")
+@with_appcontext
 def check_content():
     """Validate checklists/ and policies/ (start-up already refuses bad content)."""
     c = content()
@@ -38,6 +40,7 @@ def check_content():
               show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Write one <name>.result.json per input here instead of printing.")
+@with_appcontext
 def assess(inputs, policy, fmt, out):
     """Score assessment input files (or folders of *.json) without a server."""
     files = [f for p in inputs for f in (sorted(p.glob("*.json")) if p.is_dir() else [p])]

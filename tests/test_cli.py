@@ -1,0 +1,63 @@
+"""The offline assess command: explains every point, names the field of bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from service import create_app
+from tests.support import DATA
+
+
+@pytest.fixture
+def runner(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "cli.db")})
+    return app.test_cli_runner()
+
+
+def test_assess_text_explains_every_point(runner):
+    done = runner.invoke(args=["assess", str(DATA / "inputs" / "llama-support-bot.json")])
+    assert done.exit_code == 0, done.output
+    assert "approve_with_conditions" in done.output
+    result = json.loads(runner.invoke(args=["assess", "--format", "json", str(
+        DATA / "inputs" / "llama-support-bot.json")]).output)
+    for finding in result["findings"]:
+        if finding["points"]:
+            assert f"{finding['item']:<7} {finding['points']:6.2f}" in done.output
+
+
+def test_assess_json_with_policy_override(runner):
+    path = DATA / "inputs" / "qwen-helpdesk.json"
+    result = json.loads(runner.invoke(args=["assess", "--format", "json", "--policy", "strict",
+                                            str(path)]).output)
+    assert result["policy"]["id"] == "strict"
+    assert result["decision"] == "approve"
+
+
+def test_assess_refuses_bad_input_naming_the_field(runner, tmp_path):
+    body = json.loads((DATA / "inputs" / "qwen-helpdesk.json").read_text())
+    body["deployment"]["exposure"] = "everyone"
+    body["answers"]["SEC-01"] = "maybe"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(body))
+    done = runner.invoke(args=["assess", str(path)])
+    assert done.exit_code != 0
+    assert "deployment.exposure: Must be one of" in done.output
+    assert "answers.SEC-01.value: 'maybe' is not an option of SEC-01" in done.output
+
+
+def test_assess_refuses_unreadable_json(runner, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text("{not json")
+    done = runner.invoke(args=["assess", str(path)])
+    assert done.exit_code != 0
+    assert "not readable JSON" in done.output
+
+
+def test_assess_a_folder_writes_one_result_per_input(runner, tmp_path):
+    out = tmp_path / "results"
+    done = runner.invoke(args=["assess", "--out", str(out), str(DATA / "inputs")])
+    assert done.exit_code == 0, done.output
+    written = sorted(p.name for p in out.glob("*.result.json"))
+    assert written == sorted(f"{p.stem}.result.json" for p in (DATA / "inputs").glob("*.json"))
