@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from marshmallow import ValidationError
 
-from . import lineage, scoring
+from . import lineage, scoring, store
 from .content.model import UNKNOWN, Content
 from .schemas import assessment_schema, flatten_errors
+from .store import assessments as store_assessments
+from .store import audit
 
 
 class InputError(Exception):
@@ -74,4 +78,123 @@ def _drop_empty(data: dict) -> dict:
 def evaluate(content: Content, body) -> tuple[dict, dict]:
     """Validate a body and score it; returns (clean body, result). Nothing is stored."""
     clean = validate(content, body)
-    return clean, scoring.score(clean, content, content.policies[clean["policy"]])
+    result = scoring.score(clean, content, content.policies[clean["policy"]])
+    result["input_hash"] = scoring.input_hash(clean)
+    return clean, result
+
+
+class NotFound(Exception):
+    """There is no assessment with that id."""
+
+
+class StateError(Exception):
+    """The assessment is not in a state that allows this (e.g. reviewing a reviewed one)."""
+
+
+class FourEyesError(Exception):
+    """The reviewer is the one who submitted the assessment: a second person must review it."""
+
+
+REVIEW_DECISIONS = {"approve": "approved", "reject": "rejected",
+                    "request_changes": "changes_requested"}
+MAX_COMMENT = 4000
+DEFAULT_REVIEW_INTERVAL_DAYS = 365
+
+
+def submit(content: Content, db, body, actor: dict, previous_id: str | None = None) -> dict:
+    """Validate, score, save and audit an assessment in one write transaction; returns it stored.
+
+    With `previous_id` the assessment is a new revision of that one, which becomes superseded.
+    """
+    with store.write(db):
+        clean, result = evaluate(content, body)
+        previous = _revisable(db, previous_id) if previous_id else None
+        assessment_id = store_assessments.save_assessment(db, clean, result, actor, previous)
+        if previous:
+            store_assessments.set_status(db, previous["id"], "superseded")
+            audit.append_audit_event(db, actor, "assessment.superseded",
+                                     {"by": assessment_id}, assessment_id=previous["id"])
+        audit.append_audit_event(db, actor, "assessment.submit", {
+            "revision": previous["revision"] + 1 if previous else 1, "previous_id": previous_id,
+            "input_hash": result["input_hash"], "decision": result["decision"],
+            "rating": result["overall"]["rating"], "score": result["overall"]["score"],
+            "policy": {"id": result["policy"]["id"], "version": result["policy"]["version"]},
+            "content_hash": result["content"]["hash"]}, assessment_id=assessment_id)
+        return store_assessments.get_assessment(db, assessment_id)
+
+
+def _revisable(db, previous_id: str) -> dict:
+    previous = store_assessments.get_summary(db, previous_id)
+    if previous is None:
+        raise NotFound(f"There is no assessment {previous_id}.")
+    if previous["status"] == "superseded":
+        raise StateError(f"Assessment {previous_id} already has a newer revision; revise the "
+                         "latest one.")
+    return previous
+
+
+def get(db, assessment_id: str) -> dict:
+    """The stored assessment (input, result, reviews, audit head); NotFound if there is none."""
+    stored = store_assessments.get_assessment(db, assessment_id)
+    if stored is None:
+        raise NotFound(f"There is no assessment {assessment_id}.")
+    return stored
+
+
+def list_assessments(db, filters: dict | None = None, page: int = 1,
+                     per_page: int = 20) -> tuple[list[dict], int]:
+    """One page of assessment summaries, newest first, and how many match the filters."""
+    return store_assessments.list_assessments(db, filters, page, per_page)
+
+
+def review(content: Content, db, assessment_id: str, actor: dict, decision: str,
+           comment: str | None) -> dict:
+    """Record a second person's decision (approve | reject | request_changes); returns it stored.
+
+    Four eyes: the key or user that submitted an assessment never reviews it. Only a submitted
+    assessment can be reviewed; an approval expires after the policy's review interval.
+    """
+    comment = (comment or "").strip()
+    _check_review_input(decision, comment)
+    with store.write(db):
+        current = store_assessments.get_summary(db, assessment_id)
+        if current is None:
+            raise NotFound(f"There is no assessment {assessment_id}.")
+        by = current["submitted_by"]
+        if (by["kind"], str(by["id"])) == (actor["kind"], str(actor["id"])):
+            raise FourEyesError("You submitted this assessment; someone else must review it.")
+        if current["status"] != "submitted":
+            raise StateError(f"This assessment is {current['status'].replace('_', ' ')}; only a "
+                             "submitted assessment can be reviewed.")
+        status = REVIEW_DECISIONS[decision]
+        store_assessments.add_review(db, assessment_id, actor, decision, comment)
+        store_assessments.set_status(db, assessment_id, status, _expiry(content, current, status))
+        audit.append_audit_event(db, actor, "assessment.review",
+                                 {"decision": decision, "status": status, "comment": comment},
+                                 assessment_id=assessment_id)
+        return store_assessments.get_assessment(db, assessment_id)
+
+
+def _check_review_input(decision: str, comment: str) -> None:
+    errors = []
+    if decision not in REVIEW_DECISIONS:
+        errors.append({"field": "decision", "pointer": "/decision",
+                       "message": f"must be one of: {', '.join(REVIEW_DECISIONS)}"})
+    if len(comment) > MAX_COMMENT:
+        errors.append({"field": "comment", "pointer": "/comment",
+                       "message": f"at most {MAX_COMMENT} characters"})
+    elif decision in ("reject", "request_changes") and not comment:
+        errors.append({"field": "comment", "pointer": "/comment",
+                       "message": "say what must change: a comment is required to reject or "
+                                  "request changes"})
+    if errors:
+        raise InputError(errors)
+
+
+def _expiry(content: Content, current: dict, status: str) -> str | None:
+    if status != "approved":
+        return None
+    policy = content.policies.get(current["policy_id"])
+    days = policy.review_interval_days if policy else DEFAULT_REVIEW_INTERVAL_DAYS
+    expires = datetime.now(UTC) + timedelta(days=days)
+    return expires.strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -86,21 +86,35 @@ def derive_answers(content: Content, model: dict, deployment: dict,
                    chain: list[dict]) -> dict[str, Derived]:
     """For each item with derive rules, the riskiest answer any licence in the lineage gives."""
     found: dict[str, Derived] = {}
+    sets = content.context.country_sets
+    plan = _derive_plan(content)
     for entry in chain:
         lic = content.license(entry["license"])
         if lic is None:
             continue
         ctx = {"license": lic.facts, "origin": entry, "model": model, "deployment": deployment}
-        for item in content.items.values():
-            derived = _derive_item(item, lic, entry, ctx, content)
+        for item, rules_ in plan:
+            derived = _derive_item(item, rules_, lic, entry, ctx, sets)
             if derived and (item.id not in found or derived.risk > found[item.id].risk):
                 found[item.id] = derived
     return found
 
 
-def _derive_item(item: Item, lic: License, entry: dict, ctx, content: Content) -> Derived | None:
-    for rule in item.derive:
-        if rules.holds(rule.when, ctx, content.context.country_sets):
+_PLANS: dict[str, tuple] = {}
+
+
+def _derive_plan(content: Content) -> tuple:
+    """The items that have derive rules, each rule's conditions compiled once per content."""
+    if content.hash not in _PLANS:
+        _PLANS[content.hash] = tuple(
+            (item, tuple((rules.compile_all(r.when), r) for r in item.derive))
+            for item in content.items.values() if item.derive)
+    return _PLANS[content.hash]
+
+
+def _derive_item(item: Item, rules_, lic: License, entry: dict, ctx, sets) -> Derived | None:
+    for check, rule in rules_:
+        if check(ctx, sets):
             unverified = tuple(f for f in rule.uses if f in lic.unverified_facts)
             if not lic.verified:
                 unverified = unverified or tuple(rule.uses) or ("source",)

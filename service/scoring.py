@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from math import floor
 
 from . import lineage as lin
 from . import rules
-from .content.model import RATINGS, SEVERITIES, UNKNOWN, Content, Item, Policy
+from .content.model import RATINGS, SEVERITIES, UNKNOWN, Content, Item, Option, Policy
 
 ENGINE_VERSION = "1.0.0"
 
@@ -25,13 +26,14 @@ def score(body: dict, content: Content, policy: Policy) -> dict:
     derived = lin.derive_answers(content, model, deployment, chain)
     answers = body.get("answers") or {}
     ctx = {"model": model, "deployment": deployment}
+    sets = content.context.country_sets
     findings, not_applicable = [], []
-    for item in content.items.values():
-        if not rules.holds(item.applies_when, ctx, content.context.country_sets):
-            not_applicable.append(item.id)
+    for plan in _plan(content):
+        if not plan.applies(ctx, sets):
+            not_applicable.append(plan.item.id)
             continue
-        findings.append(_finding(item, answers.get(item.id), derived.get(item.id), ctx, policy,
-                                 content))
+        findings.append(_finding(plan, answers.get(plan.item.id), derived.get(plan.item.id),
+                                 ctx, sets, policy))
     domains = _apportion_domains(findings, content, policy)
     overall = _overall(domains, findings, policy)
     answered_ctx = {**ctx, "answers": {f["item"]: f["answer"] for f in findings}}
@@ -48,8 +50,43 @@ def score(body: dict, content: Content, policy: Policy) -> dict:
         "policy": {"id": policy.id, "version": policy.version, "hash": policy.hash,
                    "name": policy.name, "thresholds": dict(policy.ratings)},
         "content": {"hash": content.hash, "versions": dict(sorted(content.versions.items()))},
-        "engine_version": ENGINE_VERSION, "input_hash": input_hash(body),
+        "engine_version": ENGINE_VERSION,
     }
+
+
+@dataclass(frozen=True)
+class _ItemPlan:
+    """An item with its rules compiled once per content, and the finding fields that never vary."""
+
+    item: Item
+    applies: rules.Check
+    severity_rules: tuple[tuple[rules.Check, int, str], ...]
+    blockers: tuple[tuple[rules.Check, float, str], ...]
+    options: dict[str, Option]
+    static: dict
+
+
+_PLANS: dict[str, tuple[_ItemPlan, ...]] = {}
+
+
+def _plan(content: Content) -> tuple[_ItemPlan, ...]:
+    if content.hash not in _PLANS:
+        _PLANS[content.hash] = tuple(_item_plan(item) for item in content.items.values())
+    return _PLANS[content.hash]
+
+
+def _item_plan(item: Item) -> _ItemPlan:
+    static = {"item": item.id, "domain": item.domain, "title": item.title,
+              "question": item.question, "base_severity": item.severity,
+              "remediation": item.remediation,
+              "references": [{"framework": r.framework, "id": r.id} for r in item.references]}
+    return _ItemPlan(
+        item=item, applies=rules.compile_all(item.applies_when),
+        severity_rules=tuple((rules.compile_all(r.when), r.change, r.reason)
+                             for r in item.severity_rules),
+        blockers=tuple((rules.compile_all(r.when), r.min_risk, r.reason)
+                       for r in item.blocker_when),
+        options={o.value: o for o in item.options}, static=static)
 
 
 def input_hash(body: dict) -> str:
@@ -58,8 +95,9 @@ def input_hash(body: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _finding(item: Item, given, derived: lin.Derived | None, ctx, policy: Policy,
-             content: Content) -> dict:
+def _finding(plan: _ItemPlan, given, derived: lin.Derived | None, ctx, sets,
+             policy: Policy) -> dict:
+    item = plan.item
     given = given if isinstance(given, dict) else ({"value": given} if given else {})
     value, source, override = given.get("value"), "assessor", None
     if derived and resolves(item, value, derived.answer):
@@ -69,20 +107,17 @@ def _finding(item: Item, given, derived: lin.Derived | None, ctx, policy: Policy
     elif derived:
         override = {"derived_answer": derived.answer, "fact": derived.fact,
                     "justification": given["justification"]}
-    severity, reasons = _severity(item, ctx, content)
-    risk, label, source = _risk(item, value, source, policy)
-    return {
-        "item": item.id, "domain": item.domain, "title": item.title, "question": item.question,
-        "answer": value if value is not None else None, "answer_label": label, "source": source,
-        "risk": risk, "risky": risk >= policy.risky_at, "weight": policy.severity_weights[severity],
-        "points": 0.0, "overall_points": 0.0, "severity": severity, "base_severity": item.severity,
-        "severity_reasons": reasons,
-        "reason": _reason(item, label, source, risk, severity, reasons, derived),
-        "remediation": item.remediation,
-        "references": [{"framework": r.framework, "id": r.id} for r in item.references],
-        "derived": _derived_dict(derived) if derived else None, "override": override,
-        "note": given.get("note"), "evidence_url": given.get("evidence_url"),
-    }
+    severity, reasons = _severity(plan, ctx, sets)
+    risk, label, source = _risk(plan, value, source, policy)
+    finding = dict(plan.static)
+    finding.update(
+        answer=value, answer_label=label, source=source, risk=risk,
+        risky=risk >= policy.risky_at, weight=policy.severity_weights[severity], points=0.0,
+        overall_points=0.0, severity=severity, severity_reasons=reasons,
+        reason=_reason(item, label, source, risk, severity, reasons, derived),
+        derived=_derived_dict(derived) if derived else None, override=override,
+        note=given.get("note"), evidence_url=given.get("evidence_url"))
+    return finding
 
 
 def resolves(item: Item, value, derived_answer: str) -> bool:
@@ -97,21 +132,23 @@ def _derived_dict(d: lin.Derived) -> dict:
             "verified": d.verified, "unverified_facts": list(d.unverified)}
 
 
-def _severity(item: Item, ctx, content: Content) -> tuple[str, list[str]]:
-    level, reasons = SEVERITIES.index(item.severity), []
-    for rule in item.severity_rules:
-        if rules.holds(rule.when, ctx, content.context.country_sets):
-            level += rule.change
-            reasons.append(rule.reason)
+def _severity(plan: _ItemPlan, ctx, sets) -> tuple[str, list[str]]:
+    level, reasons = SEVERITIES.index(plan.item.severity), []
+    for check, change, reason in plan.severity_rules:
+        if check(ctx, sets):
+            level += change
+            reasons.append(reason)
     return SEVERITIES[max(0, min(len(SEVERITIES) - 1, level))], reasons
 
 
-def _risk(item: Item, value, source: str, policy: Policy) -> tuple[float, str, str]:
+def _risk(plan: _ItemPlan, value, source: str, policy: Policy) -> tuple[float, str, str]:
     if value is None:
         return policy.unanswered_risk, "Not answered", "unanswered"
     if value == UNKNOWN:
         return policy.unknown_risk, "Unknown", "unknown" if source == "assessor" else source
-    option = item.option(value)
+    option = plan.options.get(value)
+    if option is None:
+        raise ValueError(f"{plan.item.id}: '{value}' is not an option; validate input first")
     return option.risk, option.label, source
 
 
@@ -192,13 +229,13 @@ def _max_rating(*ratings: str) -> str:
 
 
 def _blockers(findings, content: Content, ctx) -> list[dict]:
+    plans = {p.item.id: p for p in _plan(content)}
+    sets = content.context.country_sets
     out = []
     for f in sorted(findings, key=lambda f: f["item"]):
-        item = content.items[f["item"]]
-        for rule in item.blocker_when:
-            if f["risk"] >= rule.min_risk and rules.holds(rule.when, ctx,
-                                                          content.context.country_sets):
-                out.append(_blocker(f, rule.reason))
+        for check, min_risk, reason in plans[f["item"]].blockers:
+            if f["risk"] >= min_risk and check(ctx, sets):
+                out.append(_blocker(f, reason))
                 break
     return out
 

@@ -42,8 +42,9 @@ CASES = [
 @pytest.mark.parametrize("field, op, value, ref, expected", CASES,
                          ids=[f"{c[0]}-{c[1]}-{c[4]}" for c in CASES])
 def test_operator(field, op, value, ref, expected):
-    assert rules.holds([Condition(field=field, op=op, value=value, ref=ref)], CTX,
-                       SETS) is expected
+    conds = [Condition(field=field, op=op, value=value, ref=ref)]
+    assert rules.holds(conds, CTX, SETS) is expected
+    assert rules.compile_all(conds)(CTX, SETS) is expected
 
 
 def test_all_conditions_must_hold_and_any_needs_one_group():
@@ -53,6 +54,9 @@ def test_all_conditions_must_hold_and_any_needs_one_group():
     assert not rules.holds([yes, no], CTX, SETS)
     assert rules.holds([Condition(any=((no,), (yes,)))], CTX, SETS)
     assert not rules.holds([Condition(any=((no,), (yes, no)))], CTX, SETS)
+    assert rules.compile_all([])(CTX, SETS)
+    assert not rules.compile_all([yes, no])(CTX, SETS)
+    assert rules.compile_all([Condition(any=((no,), (yes,)))])(CTX, SETS)
 
 
 def test_templates_fill_only_known_placeholders_and_never_evaluate():
