@@ -21,6 +21,8 @@ def content() -> Content:
 def register(app: Flask) -> None:
     app.cli.add_command(check_content)
     app.cli.add_command(assess)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(audit_cli)
 
 
 @click.command("check-content")
@@ -101,3 +103,68 @@ def render_text(body: dict, result: dict) -> str:
         lines.append("Conditions:")
         lines.extend(f"  - [{c['item']}] {c['text']}" for c in result["conditions"])
     return "\n".join(lines)
+
+
+@click.group("users")
+def users_cli():
+    """Local accounts for the web pages."""
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="The account's e-mail address (its login).")
+@click.option("--role", required=True, type=click.Choice(["submitter", "reviewer", "admin"]))
+@click.option("--name", help="Display name; defaults to the e-mail address.")
+@click.option("--password", help="Initial password; a one-time password is generated if omitted.")
+def users_create(email, role, name, password):
+    """Create an account; it must choose its own password at first sign-in."""
+    from . import auth
+    from .db import get_db
+    from .store.users import DuplicateUser
+
+    if password and auth.password_problem(password, email):
+        raise click.UsageError(auth.password_problem(password, email))
+    try:
+        user, secret = auth.create_account(get_db(), email, role, auth.system_actor(), name,
+                                           password)
+    except DuplicateUser:
+        raise click.ClickException(f"an account for {email} already exists") from None
+    click.echo(f"created {user['role']} {user['email']} (id {user['id']})")
+    if not password:
+        click.echo(f"one-time password: {secret}")
+
+
+@users_cli.command("bootstrap")
+def users_bootstrap():
+    """On a database without accounts, create admin@localhost and print its one-time password."""
+    from . import auth
+    from .db import get_db
+    from .store.users import count_users
+
+    db = get_db()
+    if count_users(db):
+        click.echo("users bootstrap: accounts exist already; nothing to do")
+        return
+    user, secret = auth.create_account(db, "admin@localhost", "admin", auth.system_actor(),
+                                       "Administrator")
+    rule = "=" * 64
+    click.echo(f"\n{rule}\n  First administrator created\n    e-mail:             "
+               f"{user['email']}\n    one-time password:  {secret}\n  Sign in and choose a "
+               f"new password. This is shown only once.\n{rule}\n")
+
+
+@click.group("audit")
+def audit_cli():
+    """The tamper-evident audit trail."""
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Walk the hash chain; name the first broken event and exit 1 if there is one."""
+    from .db import get_db
+    from .store.audit import verify_audit_chain
+
+    ok, _count, message = verify_audit_chain(get_db())
+    if not ok:
+        click.echo(f"audit chain BROKEN: {message}", err=True)
+        raise SystemExit(1)
+    click.echo(message)
