@@ -1,0 +1,30 @@
+"""Server-rendered pages: sign-in, dashboard, the assessment form, results and reviews."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+
+from .. import auth
+from ..db import get_db
+from . import filters, security
+
+
+def _load_user() -> None:
+    g.user = None
+    # Static files and the API never use the session; everything else may show who is signed in.
+    from flask import request
+
+    if request.endpoint in (None, "static") or request.path.startswith(security.API_PREFIX):
+        return
+    g.user = auth.load_user(get_db())
+
+
+def init_app(app: Flask) -> None:
+    """Register the page blueprints, the session user, CSRF and the security headers."""
+    from . import accounts, assess, dashboard, results
+
+    security.init_app(app)
+    filters.init_app(app)
+    app.before_request(_load_user)
+    for module in (accounts, dashboard, assess, results):
+        app.register_blueprint(module.bp)

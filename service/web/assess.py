@@ -1,0 +1,150 @@
+"""The new-assessment form: choose a model, fill it in, save a draft, submit, re-assess."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from .. import assessments, auth
+from ..db import get_db
+from ..store import audit, drafts
+from . import forms, formview
+
+bp = Blueprint("assess", __name__)
+ACTIONS = ("submit", "draft", "refresh", "prefill")
+
+
+def _content():
+    return current_app.extensions["modelrisk.content"]
+
+
+def _defaults() -> dict[str, list[str]]:
+    return {"requester.name": [g.user["name"]], "requester.email": [g.user["email"]],
+            "policy": ["default"]}
+
+
+def render_form(values: dict, errors: list[dict] | None = None, status: int = 200,
+                draft_id: str | None = None, previous_id: str | None = None):
+    """The full form with what was typed, derived licence answers and any errors."""
+    content = _content()
+    labels = formview.field_labels(content)
+    placed = forms.place_errors(errors or [], set(labels))
+    model_id = forms.first(values, "model.id")
+    return render_template(
+        "assess_form.html", content=content, values=values, errors=placed,
+        summary=formview.error_summary(placed, labels),
+        derived=forms.derived_for(content, values), catalogue=formview.catalogue(content),
+        card=formview.model_card(content, model_id), choices=formview.choices(content),
+        draft_id=draft_id, previous_id=previous_id), status
+
+
+@bp.get("/assessments/new")
+@auth.login_required
+def new():
+    """Step one chooses a model (or 'not in the catalogue'); step two is the form, pre-filled."""
+    content, chosen = _content(), request.args.get("model")
+    if chosen is None:
+        return render_template("assess_choose.html", catalogue=formview.catalogue(content))
+    values = _defaults()
+    if chosen and content.model(chosen):
+        values.update(forms.catalogue_values(content, chosen))
+    elif chosen not in ("", "other"):
+        flash(f"'{chosen}' is not in the catalogue; describe the model below.", "warning")
+    return render_form(values)
+
+
+@bp.post("/assessments/new")
+@auth.login_required
+def post():
+    """Submit, save as a draft, re-read the catalogue, or refresh the derived answers."""
+    content, action = _content(), request.form.get("action", "submit")
+    values = forms.form_values(request.form)
+    draft_id = request.form.get("draft_id") or None
+    previous_id = forms.first(values, "previous_id") or None
+    if action == "draft":
+        return _save_draft(values, draft_id)
+    if action == "prefill":
+        values.update(forms.catalogue_values(content, forms.first(values, "model.id")))
+    if action in ("prefill", "refresh"):
+        return render_form(values, draft_id=draft_id, previous_id=previous_id)
+    if action not in ACTIONS:
+        abort(400, description="Unknown form action.")
+    return _submit(values, draft_id, previous_id)
+
+
+def _submit(values: dict, draft_id: str | None, previous_id: str | None):
+    content, db = _content(), get_db()
+    body, errors = forms.to_body(content, values, forms.derived_for(content, values))
+    try:
+        if errors:
+            assessments.validate(content, body)
+        else:
+            stored = assessments.submit(content, db, body, auth.actor(g.user),
+                                        previous_id=previous_id)
+    except assessments.InputError as exc:
+        errors = errors + exc.errors
+    except assessments.StateError as exc:
+        errors = errors + [{"field": "", "message": str(exc)}]
+    if errors:
+        return render_form(values, errors, 422, draft_id, previous_id)
+    if draft_id:
+        drafts.delete_draft(db, draft_id, g.user["id"])
+    flash("Assessment submitted. It now waits for a reviewer.", "success")
+    return redirect(url_for("results.show", assessment_id=stored["id"]))
+
+
+def _save_draft(values: dict, draft_id: str | None):
+    db = get_db()
+    title = forms.first(values, "title")[:200] or "Untitled draft"
+    saved = drafts.save_draft(db, g.user["id"], title, values, draft_id)
+    audit.append_audit_event(db, auth.actor(g.user), "draft.save",
+                             {"draft_id": saved, "title": title})
+    flash("Draft saved. You can continue it from the dashboard at any time.", "success")
+    return redirect(url_for("assess.draft", draft_id=saved))
+
+
+@bp.get("/drafts/<draft_id>")
+@auth.login_required
+def draft(draft_id: str):
+    """Continue a saved draft exactly as it was typed."""
+    found = drafts.get_draft(get_db(), draft_id, g.user["id"])
+    if found is None:
+        abort(404, description="There is no such draft among yours.")
+    values = found["form"]
+    return render_form(values, draft_id=draft_id,
+                       previous_id=forms.first(values, "previous_id") or None)
+
+
+@bp.post("/drafts/<draft_id>/delete")
+@auth.login_required
+def delete_draft(draft_id: str):
+    """Discard one of your drafts."""
+    db = get_db()
+    if drafts.get_draft(db, draft_id, g.user["id"]) is None:
+        abort(404, description="There is no such draft among yours.")
+    drafts.delete_draft(db, draft_id, g.user["id"])
+    audit.append_audit_event(db, auth.actor(g.user), "draft.delete", {"draft_id": draft_id})
+    flash("Draft discarded.", "info")
+    return redirect(url_for("dashboard.index"))
+
+
+@bp.get("/assessments/<assessment_id>/revise")
+@auth.login_required
+def revise(assessment_id: str):
+    """Start a new revision from a submitted assessment, with its answers filled in."""
+    try:
+        stored = assessments.get(get_db(), assessment_id)
+    except assessments.NotFound:
+        abort(404, description="There is no such assessment.")
+    values = forms.body_values(_content(), stored["input"])
+    values["previous_id"] = [stored["id"]]
+    return render_form(values, previous_id=stored["id"])

@@ -1,0 +1,58 @@
+"""The dashboard: assessments with filters and search, approvals falling due, your drafts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+
+from .. import assessments, auth
+from ..content.model import DECISIONS, RATINGS
+from ..db import get_db
+from ..store import assessments as store_assessments
+from ..store import drafts
+from .filters import STATUS
+
+bp = Blueprint("dashboard", __name__)
+PER_PAGE = 25
+DUE_WITHIN_DAYS = 30
+FILTERS = {"status": tuple(STATUS), "rating": RATINGS, "decision": DECISIONS}
+
+
+def _filters() -> dict:
+    """The filters from the query string; values outside the known sets are ignored."""
+    out = {k: request.args.get(k) for k in FILTERS if request.args.get(k) in FILTERS[k]}
+    q = request.args.get("q", "").strip()[:200]
+    if q:
+        out["q"] = q
+    return out
+
+
+def _store_filters(filters: dict) -> dict:
+    """The store's filter names: the search box matches title, model and requester."""
+    out = {k: v for k, v in filters.items() if k != "q"}
+    if "q" in filters and "q" in store_assessments.FILTERS:
+        out["q"] = f"%{filters['q']}%"
+    return out
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return max(1, int(raw)) if raw.isdigit() else 1
+
+
+@bp.get("/")
+def root():
+    """Signed-in users land on the dashboard, others on the sign-in page."""
+    return redirect(url_for("dashboard.index" if g.get("user") else "web_auth.login"))
+
+
+@bp.get("/dashboard")
+@auth.login_required
+def index():
+    """Assessments, newest first, filtered; approvals expiring within 30 days or expired."""
+    db, filters, page = get_db(), _filters(), _page_number()
+    items, total = assessments.list_assessments(db, _store_filters(filters), page, PER_PAGE)
+    due = store_assessments.list_due_approvals(db, DUE_WITHIN_DAYS)
+    return render_template(
+        "dashboard.html", items=items, total=total, page=page,
+        pages=max(1, -(-total // PER_PAGE)), filters=filters, options=FILTERS, due=due,
+        due_days=DUE_WITHIN_DAYS, drafts=drafts.list_drafts(db, g.user["id"]))

@@ -1,0 +1,65 @@
+"""CSRF tokens for every non-API form, and the security headers every response carries."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from flask import Flask, abort, request, session
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+API_PREFIX = "/api/"
+
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+OTHER_CSP = "default-src 'none'; frame-ancestors 'none'"
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+
+
+def csrf_token() -> str:
+    """This session's CSRF token, created on first use (a Jinja global for every form)."""
+    if CSRF_FIELD not in session:
+        session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    return session[CSRF_FIELD]
+
+
+def check_csrf() -> None:
+    """Refuse a state-changing request outside the API whose token does not match the session's."""
+    if request.method in SAFE_METHODS or request.path.startswith(API_PREFIX):
+        return
+    expected = session.get(CSRF_FIELD)
+    given = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
+    if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
+        abort(400, description="This form has expired or did not come from this site. Go back, "
+                               "reload the page and try again.")
+
+
+def set_headers(response):
+    """Add the security headers; pages get a CSP without inline script, everything else none."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    is_page = response.mimetype == "text/html"
+    response.headers.setdefault("Content-Security-Policy", PAGE_CSP if is_page else OTHER_CSP)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security",
+                                    "max-age=31536000; includeSubDomains")
+    if is_page and not request.path.startswith("/static/"):
+        # Pages show assessments and account state: never keep them in a shared cache.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Install the CSRF check and the headers hook on the whole app."""
+    app.before_request(check_csrf)
+    app.after_request(set_headers)
+    app.jinja_env.globals["csrf_token"] = csrf_token

@@ -1,0 +1,100 @@
+"""Helpers for the web page tests: an app on a temporary database, accounts, signed-in clients."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from service import auth, create_app
+from service.db import get_db
+from tests.support import BASE_DEPLOYMENT
+
+PASSWORD = "correct horse battery staple"
+LLAMA = "meta-llama/Llama-3.1-8B-Instruct"
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def make_app(tmp_path, **config):
+    """An app on a fresh database in tmp_path (CSRF checks stay on, as in production)."""
+    return create_app({"TESTING": True, "DATABASE": str(tmp_path / "web.db"),
+                       "SECRET_KEY": "test-secret", **config})
+
+
+def add_user(app, email: str, role: str, password: str = PASSWORD, must_change: bool = False):
+    """Create an account directly in the store; returns it."""
+    with app.app_context():
+        db = get_db()
+        user, _ = auth.create_account(db, email, role, auth.system_actor(), password=password)
+        if not must_change:
+            auth.store.set_password(db, user["id"], auth.hash_password(password), False)
+        return auth.store.get_user(db, user["id"])
+
+
+def token(client, path: str = "/login") -> str:
+    """The CSRF token of the client's session, read from a page's form."""
+    found = _TOKEN.search(client.get(path).get_data(as_text=True))
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    """Sign in through the form; returns the response."""
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": token(client)})
+
+
+def form_data(**overrides) -> dict:
+    """A complete, valid assessment form for Llama 3.1 8B Instruct."""
+    data = {"title": "Helpdesk assistant", "requester.name": "Ada Lovelace",
+            "requester.email": "ada@example.com", "policy": "default", "model.id": LLAMA,
+            "model.license": "llama-3.1-community", "answers.SEC-01.value": "official"}
+    for name, value in BASE_DEPLOYMENT.items():
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif isinstance(value, list):
+            value = ", ".join(value)
+        data[f"deployment.{name}"] = str(value)
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+class Web:
+    """Multi-step actions against the app: sign in as a role, submit, review."""
+
+    def __init__(self, app):
+        self.app = app
+        self.users = {}
+
+    def client(self, email: str, role: str = "submitter"):
+        """A test client signed in as a (new) account with this e-mail and role."""
+        if email not in self.users:
+            self.users[email] = add_user(self.app, email, role)
+        client = self.app.test_client()
+        response = login(client, email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    def post_form(self, client, **overrides):
+        """Post the assessment form with a fresh CSRF token."""
+        data = form_data(**overrides)
+        data["csrf_token"] = token(client, "/assessments/new?model=")
+        return client.post("/assessments/new", data=data)
+
+    def submit(self, client, **overrides) -> str:
+        """Submit a valid assessment; returns its id."""
+        response = self.post_form(client, **overrides)
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return response.headers["Location"].rsplit("/", 1)[-1]
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The app on a temporary database."""
+    return make_app(tmp_path)
+
+
+@pytest.fixture
+def web(app):
+    """The action helper."""
+    return Web(app)
