@@ -117,3 +117,18 @@ def m001_core(db: Database) -> None:
             created_at TEXT NOT NULL
         )""")
     db.execute("CREATE INDEX idx_login_attempts ON login_attempts(subject, created_at)")
+
+
+@migrations()
+def m002_api_rate_limits(db: Database) -> None:
+    """Per-key request counters for the API rate limit; indexes for the API's list filters."""
+    db.execute("""
+        CREATE TABLE rate_limits (
+            subject TEXT NOT NULL,
+            window_start INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (subject, window_start)
+        )""")
+    db.execute("CREATE INDEX idx_assessments_status ON assessments(status, expires_at)")
+    db.execute("CREATE INDEX idx_assessments_model ON assessments(model_id)")
+    db.execute("CREATE INDEX idx_idempotency_created ON idempotency_keys(created_at)")
