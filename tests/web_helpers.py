@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
-
-import pytest
+from unittest import mock
 
 from service import auth, create_app
+from service.content import load_content
 from service.db import get_db
+from service.store import users
 from tests.support import BASE_DEPLOYMENT
 
 PASSWORD = "correct horse battery staple"
@@ -15,20 +17,27 @@ LLAMA = "meta-llama/Llama-3.1-8B-Instruct"
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+@functools.cache
+def _load_content(checklist_dir, policy_dir):
+    return load_content(checklist_dir, policy_dir)
+
+
 def make_app(tmp_path, **config):
-    """An app on a fresh database in tmp_path (CSRF checks stay on, as in production)."""
-    return create_app({"TESTING": True, "DATABASE": str(tmp_path / "web.db"),
-                       "SECRET_KEY": "test-secret", **config})
+    """An app on a fresh database in tmp_path (CSRF checks stay on, as in production).
+
+    The content is read once per test session: it is immutable, and reading it is most of the
+    cost of building an app.
+    """
+    with mock.patch("service.load_content", _load_content):
+        return create_app({"TESTING": True, "DATABASE": str(tmp_path / "web.db"),
+                           "SECRET_KEY": "test-secret", **config})
 
 
 def add_user(app, email: str, role: str, password: str = PASSWORD, must_change: bool = False):
     """Create an account directly in the store; returns it."""
     with app.app_context():
-        db = get_db()
-        user, _ = auth.create_account(db, email, role, auth.system_actor(), password=password)
-        if not must_change:
-            auth.store.set_password(db, user["id"], auth.hash_password(password), False)
-        return auth.store.get_user(db, user["id"])
+        return users.create_user(get_db(), email, email, role, auth.hash_password(password),
+                                 must_change_password=must_change)
 
 
 def token(client, path: str = "/login") -> str:
@@ -87,14 +96,3 @@ class Web:
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         return response.headers["Location"].rsplit("/", 1)[-1]
 
-
-@pytest.fixture
-def app(tmp_path):
-    """The app on a temporary database."""
-    return make_app(tmp_path)
-
-
-@pytest.fixture
-def web(app):
-    """The action helper."""
-    return Web(app)

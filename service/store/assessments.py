@@ -22,6 +22,8 @@ FILTERS = {
     "rating": "rating = ?",
     "model": "(model_id = ? COLLATE NOCASE OR model_name = ? COLLATE NOCASE)",
     "since": "created_at >= ?",
+    # A LIKE pattern (the caller adds the % signs) over what people search by on the dashboard.
+    "q": "(title LIKE ? OR model_name LIKE ? OR model_id LIKE ? OR submitted_by_name LIKE ?)",
     "submitted_by_kind": "submitted_by_kind = ?",
     "submitted_by_id": "submitted_by_id = ?",
 }

@@ -29,7 +29,7 @@ def _filters() -> dict:
 def _store_filters(filters: dict) -> dict:
     """The store's filter names: the search box matches title, model and requester."""
     out = {k: v for k, v in filters.items() if k != "q"}
-    if "q" in filters and "q" in store_assessments.FILTERS:
+    if "q" in filters:
         out["q"] = f"%{filters['q']}%"
     return out
 
