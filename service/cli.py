@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from flask.cli import with_appcontext
 
 from . import assessments
@@ -105,7 +106,7 @@ def render_text(body: dict, result: dict) -> str:
     return "\n".join(lines)
 
 
-@click.group("users")
+@click.group("users", cls=AppGroup)
 def users_cli():
     """Local accounts for the web pages."""
 
@@ -152,7 +153,7 @@ def users_bootstrap():
                f"new password. This is shown only once.\n{rule}\n")
 
 
-@click.group("audit")
+@click.group("audit", cls=AppGroup)
 def audit_cli():
     """The tamper-evident audit trail."""
 
