@@ -1,0 +1,121 @@
+"""PDF fonts: vendored DejaVu for Latin, Greek and Cyrillic; system fallbacks for the rest."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from flask import current_app, has_app_context
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+log = logging.getLogger(__name__)
+
+VENDORED = Path(__file__).resolve().parent.parent / "fonts"
+DEFAULT_FONT_DIR = "/usr/share/fonts"
+ENV_FONT_DIR = "MODELRISK_FONT_DIR"
+MAIN = "DejaVuSans"
+BOLD = "DejaVuSans-Bold"
+ITALIC = "DejaVuSans-Oblique"
+# Fallbacks in the order they are tried: (registered name, file name, subfont index).
+# Debian: fonts-wqy-microhei (Chinese, Japanese kana, Hangul), fonts-lohit-deva (Devanagari).
+FALLBACKS = (
+    ("WenQuanYiMicroHei", "wqy-microhei.ttc", 0),
+    ("LohitDevanagari", "Lohit-Devanagari.ttf", None),
+)
+
+
+@cache
+def _register_main() -> frozenset[int]:
+    """Register the vendored DejaVu family once per process; return the code points it covers."""
+    for name in (MAIN, BOLD, ITALIC):
+        pdfmetrics.registerFont(TTFont(name, str(VENDORED / f"{name}.ttf")))
+    for bold, italic, name in ((0, 0, MAIN), (1, 0, BOLD), (0, 1, ITALIC), (1, 1, BOLD)):
+        addMapping(MAIN, bold, italic, name)
+    return frozenset(pdfmetrics.getFont(MAIN).face.charToGlyph)
+
+
+@cache
+def _register_fallback(name: str, path: str, subfont: int | None) -> frozenset[int]:
+    """Register one fallback font under `name`; return the code points it covers."""
+    kwargs = {"subfontIndex": subfont} if subfont is not None else {}
+    font = TTFont(name, path, **kwargs)
+    pdfmetrics.registerFont(font)
+    return frozenset(font.face.charToGlyph)
+
+
+def _find(font_dir: Path, filename: str) -> Path | None:
+    """The first file called `filename` under `font_dir`, searched in a stable order."""
+    if not font_dir.is_dir():
+        return None
+    direct = font_dir / filename
+    if direct.is_file():
+        return direct
+    return next(iter(sorted(font_dir.rglob(filename))), None)
+
+
+def resolve_font_dir(font_dir: str | os.PathLike | None = None) -> Path:
+    """The fallback font directory: argument, app config FONT_DIR, $MODELRISK_FONT_DIR, default."""
+    if font_dir:
+        return Path(font_dir)
+    if has_app_context() and current_app.config.get("FONT_DIR"):
+        return Path(current_app.config["FONT_DIR"])
+    return Path(os.environ.get(ENV_FONT_DIR) or DEFAULT_FONT_DIR)
+
+
+@cache
+def _fallbacks(font_dir: Path) -> tuple[tuple[str, frozenset[int]], ...]:
+    found = []
+    for name, filename, subfont in FALLBACKS:
+        path = _find(font_dir, filename)
+        if path is None:
+            log.info("fallback font %s not found under %s", filename, font_dir)
+            continue
+        try:
+            found.append((name, _register_fallback(name, str(path), subfont)))
+        except Exception as exc:  # a broken or CFF-outlined font must not stop the report
+            log.warning("fallback font %s could not be loaded: %s", path, exc)
+    return tuple(found)
+
+
+@dataclass
+class FontSet:
+    """The main font and the fallbacks found; records every character no font can draw."""
+
+    main: frozenset[int]
+    fallbacks: tuple[tuple[str, frozenset[int]], ...]
+    missing: set[str] = field(default_factory=set)
+
+    def font_for(self, char: str) -> str | None:
+        """The fallback font that draws `char`, or None for the main font (or for no font)."""
+        code = ord(char)
+        if code in self.main or char.isspace():
+            return None
+        for name, covered in self.fallbacks:
+            if code in covered:
+                return name
+        if char.isprintable():
+            self.missing.add(char)
+        return None
+
+    def warn_missing(self, where: str) -> None:
+        """Log, once per render, the characters that will show as empty boxes."""
+        if self.missing:
+            names = ", ".join(f"U+{ord(c):04X} {c!r}" for c in sorted(self.missing))
+            log.warning("%s: no font has a glyph for %d character(s): %s", where,
+                        len(self.missing), names)
+
+
+def fontset(font_dir: str | os.PathLike | None = None) -> FontSet:
+    """Register the fonts (once per process and directory) and return a fresh FontSet."""
+    main = _register_main()
+    return FontSet(main=main, fallbacks=_fallbacks(resolve_font_dir(font_dir).resolve()))
+
+
+def available(font_dir: str | os.PathLike | None = None) -> list[str]:
+    """Names of the fallback fonts found in the font directory (for readiness checks)."""
+    return [name for name, _ in fontset(font_dir).fallbacks]
