@@ -42,3 +42,24 @@ def test_scenario(row):
     for item, text in (expect.get("blocker_fact_contains") or {}).items():
         fact = next(b for b in result["blockers"] if b["item"] == item)
         assert text in fact["fact"] and fact["license_source"], why
+    for item, origin in (expect.get("blocker_origin") or {}).items():
+        assert next(b for b in result["blockers"] if b["item"] == item)["origin"] == origin, why
+    for item, origin in (expect.get("derived_origin") or {}).items():
+        assert answers[item]["derived"]["origin"] == origin, why
+    conditions = {(c["item"], c["kind"]) for c in result["conditions"]}
+    for spec in expect.get("conditions_include", []):
+        assert _has_condition(conditions, spec), f"no condition {spec}\n{why}"
+    for spec in expect.get("conditions_exclude", []):
+        assert not _has_condition(conditions, spec), f"unexpected condition {spec}\n{why}"
+    for item in expect.get("unverified", []):
+        assert answers[item]["derived"]["verified"] is False, why
+        assert (item, "verify_fact") in conditions, why
+    for item in expect.get("verified", []):
+        assert answers[item]["derived"]["verified"] is True, why
+        assert (item, "verify_fact") not in conditions, why
+
+
+def _has_condition(conditions: set[tuple[str, str]], spec: str) -> bool:
+    """`LIC-06` matches a condition of any kind on that item; `policy:license_review` one kind."""
+    item, _, kind = spec.partition(":")
+    return any(i == item and (not kind or k == kind) for i, k in conditions)
