@@ -33,7 +33,7 @@ def finding_block(f: dict, w: Writer) -> list:
     flow = [_head(f, w)]
     rows = [("Question", f["question"]), ("Answer", _answer(f))]
     if f["derived"]:
-        rows.append(("Derived from", _derived(f["derived"])))
+        rows.append(("Licence fact", _derived(f["derived"])))
     if f["override"]:
         o = f["override"]
         rows.append(("Override", f"The assessor replaced the derived answer "

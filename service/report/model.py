@@ -119,7 +119,7 @@ def _cover(stored: dict, result: dict, body: dict) -> dict:
         "created_at": timestamp(stored.get("created_at")),
         "expires_at": timestamp(stored.get("expires_at")),
         "assessment_id": stored["id"], "revision": stored.get("revision"),
-        "previous_id": stored.get("previous_id"), "status": stored.get("status"),
+        "previous_id": stored.get("previous_id"), "status": human(stored.get("status")) or None,
         "rating": result["overall"]["rating"], "score": result["overall"]["score"],
         "decision": result["decision"], "decision_label": label(DECISIONS, result["decision"]),
         "policy": {"id": policy["id"], "name": policy.get("name"), "version": policy["version"]},

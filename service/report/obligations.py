@@ -85,7 +85,7 @@ def _cap(lic: dict, deployment: dict) -> str:
         return "No cap on users."
     text = f"Cap of {cap:,} monthly active users"
     if lic.get("mau_measured"):
-        text += f" ({lic['mau_measured'].strip()})"
+        text += f". Counted as: {lic['mau_measured'].strip().rstrip('.')}"
     expected = [(deployment.get("monthly_active_users"), "this deployment"),
                 (deployment.get("organisation_monthly_active_users"), "the organisation")]
     stated = [(n, who) for n, who in expected if n is not None]

@@ -32,7 +32,9 @@ def _proposal(stored: dict, result: dict, body: dict) -> str:
     lic = f", licence {model['license']}" if model.get("license") else ", licence not stated"
     use = ((body.get("deployment") or {}).get("use_case") or "").strip()
     text = f"{who} proposes to deploy {name}{by}{lic}"
-    return f"{text} for this use: {use}" if use else f"{text}."
+    if not use:
+        return f"{text}."
+    return f"{text} for this use: {use}" + ("" if use[-1] in ".!?\u3002" else ".")
 
 
 def _deployment(body: dict) -> str:
