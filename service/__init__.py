@@ -20,6 +20,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         CHECKLIST_DIR=str(ROOT / "checklists"),
         POLICY_DIR=str(ROOT / "policies"),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=False,  # MODELRISK_SESSION_COOKIE_SECURE=true behind TLS
     )
     app.config.from_prefixed_env("MODELRISK")
     if test_config:
@@ -31,9 +34,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         # One line naming file, entry and field, then a non-zero exit: no traceback to read.
         raise SystemExit(f"modelrisk: invalid content: {exc}") from None
     app.extensions["modelrisk.content"] = content
-    from . import cli, db, health
+    from . import cli, db, health, web
 
     db.init_app(app)
     cli.register(app)
     app.register_blueprint(health.bp)
+    web.init_app(app)
     return app
