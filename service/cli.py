@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -43,22 +44,27 @@ def check_content():
               show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Write one <name>.result.json per input here instead of printing.")
+@click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the PDF risk report of a single input here.")
 @with_appcontext
-def assess(inputs, policy, fmt, out):
+def assess(inputs, policy, fmt, out, pdf_out):
     """Score assessment input files (or folders of *.json) without a server."""
     files = [f for p in inputs for f in (sorted(p.glob("*.json")) if p.is_dir() else [p])]
+    if pdf_out and len(files) != 1:
+        raise click.UsageError(f"--pdf needs exactly one input file, not {len(files)}")
     failed = 0
     if out:
         out.mkdir(parents=True, exist_ok=True)
     with click.progressbar(files, label="Assessing", file=sys.stderr,
                            hidden=len(files) < 2 or not out) as bar:
         for path in bar:
-            failed += not _assess_one(path, policy, fmt, out)
+            failed += not _assess_one(path, policy, fmt, out, pdf_out)
     if failed:
         raise SystemExit(1)
 
 
-def _assess_one(path: Path, policy: str | None, fmt: str, out: Path | None) -> bool:
+def _assess_one(path: Path, policy: str | None, fmt: str, out: Path | None,
+                pdf_out: Path | None = None) -> bool:
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -72,6 +78,8 @@ def _assess_one(path: Path, policy: str | None, fmt: str, out: Path | None) -> b
         for error in exc.errors:
             click.echo(f"{path}: {error['field']}: {error['message']}", err=True)
         return False
+    if pdf_out:
+        _write_pdf(clean, result, pdf_out)
     if out:
         (out / f"{path.stem}.result.json").write_text(json.dumps(result, indent=2))
     elif fmt == "json":
@@ -79,6 +87,15 @@ def _assess_one(path: Path, policy: str | None, fmt: str, out: Path | None) -> b
     else:
         click.echo(render_text(clean, result))
     return True
+
+
+def _write_pdf(clean: dict, result: dict, pdf_out: Path) -> None:
+    """The PDF report of an unstored result, dated now (so it differs from run to run)."""
+    from . import report
+
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    pdf_out.write_bytes(report.pdf_for(report.unstored(clean, result, now), content()))
+    click.echo(f"PDF report written to {pdf_out}", err=True)
 
 
 def render_text(body: dict, result: dict) -> str:

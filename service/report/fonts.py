@@ -39,13 +39,19 @@ def _register_main() -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(MAIN).face.charToGlyph)
 
 
+_REGISTERED: dict[str, str] = {}  # registered font name -> file it was loaded from
+
+
 @cache
-def _register_fallback(name: str, path: str, subfont: int | None) -> frozenset[int]:
-    """Register one fallback font under `name`; return the code points it covers."""
+def _register_fallback(name: str, path: str, subfont: int | None) -> tuple[str, frozenset[int]]:
+    """Register one fallback font; return its name (unique per file) and the code points."""
+    if _REGISTERED.setdefault(name, path) != path:
+        name = f"{name}-{len(_REGISTERED)}"
+        _REGISTERED[name] = path
     kwargs = {"subfontIndex": subfont} if subfont is not None else {}
     font = TTFont(name, path, **kwargs)
     pdfmetrics.registerFont(font)
-    return frozenset(font.face.charToGlyph)
+    return name, frozenset(font.face.charToGlyph)
 
 
 def _find(font_dir: Path, filename: str) -> Path | None:
@@ -76,7 +82,7 @@ def _fallbacks(font_dir: Path) -> tuple[tuple[str, frozenset[int]], ...]:
             log.info("fallback font %s not found under %s", filename, font_dir)
             continue
         try:
-            found.append((name, _register_fallback(name, str(path), subfont)))
+            found.append(_register_fallback(name, str(path), subfont))
         except Exception as exc:  # a broken or CFF-outlined font must not stop the report
             log.warning("fallback font %s could not be loaded: %s", path, exc)
     return tuple(found)
