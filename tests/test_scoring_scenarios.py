@@ -54,6 +54,10 @@ def test_scenario(row):
     for item in expect.get("unverified", []):
         assert answers[item]["derived"]["verified"] is False, why
         assert (item, "verify_fact") in conditions, why
+        if answers[item]["source"] == "derived":
+            assert "unverified" in answers[item]["reason"], why
+        for blocker in (b for b in result["blockers"] if b["item"] == item):
+            assert blocker["verified"] is False, why
     for item in expect.get("verified", []):
         assert answers[item]["derived"]["verified"] is True, why
         assert (item, "verify_fact") not in conditions, why
