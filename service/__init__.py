@@ -39,5 +39,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     cli.register(app)
     app.register_blueprint(health.bp)
+    from . import api, errors
+
+    errors.init_app(app)
+    api.init_app(app, content)
     web.init_app(app)
     return app

@@ -15,8 +15,20 @@ def livez():
 
 @bp.get("/readyz")
 def readyz():
-    """Content is loaded and the service can answer."""
+    """Content is loaded and the store is reachable with its schema up to date."""
     content = current_app.extensions.get("modelrisk.content")
-    ok = content is not None
-    return jsonify(status="ok" if ok else "unavailable", content=content.hash if ok else None), (
-        200 if ok else 503)
+    store_ok = _store_reachable()
+    ok = content is not None and store_ok
+    return jsonify(status="ok" if ok else "unavailable", content=content.hash if content else None,
+                   store="ok" if store_ok else "unreachable"), (200 if ok else 503)
+
+
+def _store_reachable() -> bool:
+    from .db import get_db
+
+    try:
+        get_db().execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()
+    except Exception:  # noqa: BLE001 - any failure means "not ready", and the probe says so
+        current_app.logger.exception("readyz: the store is not reachable")
+        return False
+    return True

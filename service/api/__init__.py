@@ -1,0 +1,120 @@
+"""The JSON API under /api/v1: flask-smorest, one blueprint per resource, OpenAPI 3.0.3."""
+
+from __future__ import annotations
+
+import http
+
+from flask import Flask
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+
+from ..schemas import AnswersField, assessment_schema
+from . import (
+    assessments,
+    checklists,
+    crosswalk,
+    licenses,
+    models,
+    policies,
+    reviews,
+    score,
+)
+from .schemas import ProblemSchema
+
+PREFIX = "/api/v1"
+BLUEPRINTS = (assessments, score, reviews, checklists, policies, licenses, models, crosswalk)
+DESCRIPTION = """\
+Risk assessments of open-weight AI model deployments, for procurement and GRC tools.
+
+**Keys.** Send `Authorization: Bearer <key>` (or `X-API-Key: <key>`) on every call except this
+document. Keys look like `mr_live_XXXXXXXX_...`, carry scopes (`assessments:read`,
+`assessments:write`, `reviews:write`, `admin`; admin implies all) and are created with
+`flask --app wsgi keys create --name NAME --scopes a,b`. A missing or invalid key gives 401, a
+key without the operation's scope 403.
+
+**Errors.** Every error is RFC 9457 `application/problem+json` with `type`, `title`, `status`,
+`detail`, `instance`; validation problems (422) list `errors: [{field, pointer, message, in}]`,
+`pointer` being a JSON Pointer into the body. Problem types are
+`tag:modelrisk,2026:problem:<name>`: validation-error, invalid-json, unsupported-media-type,
+body-too-large, unauthorized, insufficient-scope, four-eyes, invalid-state,
+idempotency-key-reused, idempotency-request-in-progress, idempotency-key-required,
+rate-limited; plain HTTP errors use about:blank.
+
+**Retries.** POST operations that store accept `Idempotency-Key` (1-255 characters, a UUID per
+operation): a repeat with the same key and body replays the first response (with
+`Idempotent-Replayed: true`), the same key with another body is 422, a repeat while the first
+is running is 409. The header is optional unless the service is configured to require it
+(428). Keys are kept 24 hours.
+
+**Limits.** Bodies up to 2 MiB (413); strings and lists are bounded (422 names the field); each
+key has a request budget per time window (429 with `Retry-After`, and `X-RateLimit-*` headers).
+
+**Lists** take `page` and `per_page` (at most 100) and return `{items, page, per_page, total,
+total_pages, links}`, with an RFC 8288 `Link` header (next, prev, first, last).
+"""
+
+ERROR_HEADERS = {
+    401: {"WWW-Authenticate": {"description": "Bearer challenge", "schema": {"type": "string"}}},
+    429: {"Retry-After": {"description": "Seconds until the key's window resets",
+                          "schema": {"type": "integer"}}},
+}
+
+
+class ModelriskApi(Api):
+    """flask-smorest Api whose errors are documented as problem+json and rendered elsewhere."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self):
+        """Errors are rendered by service.errors for the whole app; nothing to register here."""
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            if status in ERROR_HEADERS:
+                response["headers"] = ERROR_HEADERS[status]
+            prepare_response(response, self.spec, "application/problem+json")
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, "application/problem+json")
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def init_app(app: Flask, content) -> ModelriskApi:
+    """Register the API, its blueprints and its document on the app."""
+    app.config.setdefault("API_TITLE", "modelrisk")
+    app.config.setdefault("API_VERSION", "1.0.0")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": DESCRIPTION}})
+    # Requests per key per window; high by default so benchmarks are not throttled; 0 = off.
+    app.config.setdefault("API_RATE_LIMIT", 100_000)
+    app.config.setdefault("API_RATE_WINDOW", 60)
+    app.config.setdefault("IDEMPOTENCY_KEY_REQUIRED", False)
+    app.config.setdefault("IDEMPOTENCY_STALE_SECONDS", 120)
+    app.config.setdefault("IDEMPOTENCY_TTL_HOURS", 24)
+    api = ModelriskApi(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "mr_live_... API key"})
+    api.spec.components.security_scheme(
+        "apiKeyHeader", {"type": "apiKey", "in": "header", "name": "X-API-Key"})
+    api.register_field(AnswersField, "object", None)
+    _register_input_schema(api, content)
+    for module in BLUEPRINTS:
+        api.register_blueprint(module.blp, url_prefix=PREFIX + module.PATH)
+    return api
+
+
+def _register_input_schema(api: ModelriskApi, content) -> None:
+    api.spec.components.schema("AssessmentInput", schema=assessment_schema(content))
+    props = api.spec.components.schemas["AssessmentInput"]["properties"]
+    props["answers"].update(
+        description="Item id (see /api/v1/checklists) to an option value, or to {value, note, "
+                    "evidence_url, justification}. `unknown` is accepted for every item; "
+                    "unanswered applicable items count as fully risky.",
+        example={"SEC-01": "official", "SEC-02": {"value": "safetensors_only",
+                                                  "note": "Checked the repository files."}})
+    props["policy"]["description"] = "Policy id (see /api/v1/policies); default `default`."

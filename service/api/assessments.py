@@ -1,0 +1,147 @@
+"""Assessments: submit (and revise), list, read, and download the PDF report."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import UTC
+
+from flask import Response, current_app, g, request, url_for
+
+from .. import apikeys, assessments
+from ..db import get_db
+from ..report import filename_for, pdf_for
+from .auth import require
+from .base import ApiBlueprint, documents_json_body, documents_not_found, json_body, json_response
+from .idempotency import idempotent
+from .schemas import AssessmentPageSchema, AssessmentSchema, ListArgsSchema
+
+PATH = "/assessments"
+blp = ApiBlueprint("assessments", __name__, tag="assessments",
+                   description="Submit assessments and read their verdicts.")
+INPUT_REF = {"$ref": "#/components/schemas/AssessmentInput"}
+INPUT = {"required": True, "content": {"application/json": {"schema": INPUT_REF}}}
+LOCATION = {"Location": {"description": "URL of the new assessment", "schema": {"type": "string"}}}
+
+
+def content():
+    """The validated content the app loaded."""
+    return current_app.extensions["modelrisk.content"]
+
+
+def links(stored: dict) -> dict:
+    """Where a client finds the assessment, its report, reviews and revisions."""
+    aid = stored["id"]
+    return {"self": url_for("api_assessments.get_assessment", assessment_id=aid),
+            "report": url_for("api_assessments.report", assessment_id=aid),
+            "reviews": url_for("api_reviews.list_reviews", assessment_id=aid),
+            "revisions": url_for("api_assessments.revise", assessment_id=aid),
+            "previous": (url_for("api_assessments.get_assessment",
+                                 assessment_id=stored["previous_id"])
+                         if stored.get("previous_id") else None)}
+
+
+def represent(stored: dict) -> dict:
+    """A stored assessment (or summary) as the API shows it: plus `policy` and `links`."""
+    return {**stored, "policy": {"id": stored["policy_id"], "version": stored["policy_version"]},
+            "links": links(stored)}
+
+
+def _created(stored: dict) -> Response:
+    body = represent(stored)
+    return json_response(body, 201, {"Location": body["links"]["self"]})
+
+
+@blp.route("", methods=["POST"])
+@require("assessments:write")
+@blp.doc(requestBody=INPUT)
+@blp.response(201, AssessmentSchema, headers=LOCATION)
+@idempotent
+@documents_json_body
+def create_assessment():
+    """Submit an assessment
+
+    Validates the body, scores it against the checklists and the chosen policy, stores it with
+    the content and engine versions, and returns the verdict. The assessment then waits for a
+    reviewer (status `submitted`).
+    """
+    stored = assessments.submit(content(), get_db(), json_body(), apikeys.actor(g.api_key))
+    return _created(stored)
+
+
+@blp.route("/<assessment_id>/revisions", methods=["POST"])
+@require("assessments:write")
+@blp.doc(requestBody=INPUT)
+@blp.response(201, AssessmentSchema, headers=LOCATION)
+@idempotent
+@documents_not_found
+@documents_json_body
+def revise(assessment_id: str):
+    """Submit a new revision of an assessment
+
+    The new assessment links to this one (`previous_id`), which becomes `superseded`. Only the
+    latest revision can be revised (409 otherwise).
+    """
+    stored = assessments.submit(content(), get_db(), json_body(), apikeys.actor(g.api_key),
+                                previous_id=assessment_id)
+    return _created(stored)
+
+
+@blp.route("", methods=["GET"])
+@require("assessments:read")
+@blp.arguments(ListArgsSchema, location="query", as_kwargs=True)
+@blp.response(200, AssessmentPageSchema)
+def list_assessments(page: int, per_page: int, since=None, **filters):
+    """List assessments, newest first
+
+    Filter by status, decision, rating, model (catalogue id or name) and since (created at or
+    after); page with page and per_page.
+    """
+    if since is not None:
+        since = (since if since.tzinfo else since.replace(tzinfo=UTC)).astimezone(UTC)
+        filters["since"] = since.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    items, total = assessments.list_assessments(get_db(), filters, page, per_page)
+    pages = max(1, math.ceil(total / per_page))
+    nav = _page_links(page, pages)
+    body = {"items": [represent(s) for s in items], "page": page, "per_page": per_page,
+            "total": total, "total_pages": pages, "links": nav}
+    link = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in nav.items()
+                     if url and rel != "self")
+    return json_response(body, headers={"Link": link})
+
+
+def _page_links(page: int, pages: int) -> dict:
+    args = request.args.to_dict()
+
+    def at(n):
+        return url_for("api_assessments.list_assessments", **{**args, "page": n})
+
+    return {"self": at(page), "first": at(1), "last": at(pages),
+            "next": at(page + 1) if page < pages else None,
+            "prev": at(page - 1) if page > 1 else None}
+
+
+@blp.route("/<assessment_id>", methods=["GET"])
+@require("assessments:read")
+@blp.response(200, AssessmentSchema)
+@documents_not_found
+def get_assessment(assessment_id: str):
+    """Read one assessment: input, result, status, reviews and audit head"""
+    return json_response(represent(assessments.get(get_db(), assessment_id)))
+
+
+@blp.route("/<assessment_id>/report.pdf", methods=["GET"])
+@require("assessments:read")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf",
+              description="The PDF report, as an attachment; ETag is the SHA-256 of the bytes.")
+@blp.alt_response(304, description="Not modified (If-None-Match matched the ETag).")
+@documents_not_found
+def report(assessment_id: str):
+    """Download the assessment's PDF report"""
+    stored = assessments.get(get_db(), assessment_id)
+    data = pdf_for(stored, content())
+    response = Response(data, mimetype="application/pdf")
+    response.set_etag(hashlib.sha256(data).hexdigest())
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename_for(stored)}"'
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response.make_conditional(request)

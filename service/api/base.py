@@ -1,0 +1,122 @@
+"""The API's building blocks: strict JSON bodies, a parser that speaks problem+json, a Blueprint
+that documents auth, errors and idempotency on every operation, and JSON responses."""
+
+from __future__ import annotations
+
+import json
+from copy import deepcopy
+
+import flask_smorest
+from flask import Response, current_app, request
+from webargs import core
+from webargs.flaskparser import FlaskParser
+
+from ..errors import Problem, validation_problem
+from ..schemas import flatten_errors
+
+JSON_BODY_RESPONSES = {400: "BAD_REQUEST", 413: "REQUEST_ENTITY_TOO_LARGE",
+                       415: "UNSUPPORTED_MEDIA_TYPE", 422: "UNPROCESSABLE_ENTITY"}
+AUTH_RESPONSES = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 429: "TOO_MANY_REQUESTS"}
+IDEMPOTENT_RESPONSES = {409: "CONFLICT", 422: "UNPROCESSABLE_ENTITY",
+                        428: "PRECONDITION_REQUIRED"}
+SECURITY = [{"bearerAuth": []}, {"apiKeyHeader": []}]
+IDEMPOTENCY_PARAMETER = {
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "description": "A unique value (a UUID) per operation: a retry with the same key and body "
+                   "replays the first response instead of acting twice."}
+
+
+def json_body():
+    """The request body as JSON: 415 unless it is declared JSON, 400 when it does not parse."""
+    if not core.is_json(request.mimetype):
+        raise Problem(415, "Send the body as JSON with the header Content-Type: application/json"
+                      f" (got {request.mimetype or 'no Content-Type'}).", "unsupported-media-type")
+    raw = request.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Problem(400, f"The body is not valid JSON: {exc}.", "invalid-json") from None
+
+
+def mark(func, **flags):
+    """Record documentation flags (scope, json_body, idempotent, not_found) on a view."""
+    func._apidoc = deepcopy(getattr(func, "_apidoc", {}))
+    func._apidoc.setdefault("modelrisk", {}).update(flags)
+    return func
+
+
+def documents_json_body(func):
+    """Mark a view that reads a JSON body (documents 400, 413, 415 and 422)."""
+    return mark(func, json_body=True)
+
+
+def documents_not_found(func):
+    """Mark a view that answers 404 for an unknown id."""
+    return mark(func, not_found=True)
+
+
+class ApiParser(FlaskParser):
+    """webargs parser: JSON bodies go through `json_body`; errors become problem details."""
+
+    def _raw_load_json(self, req):
+        return json_body()
+
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        errors = []
+        for location, messages in error.normalized_messages().items():
+            for e in flatten_errors(messages):
+                if location != "json":
+                    e["pointer"] = ""
+                errors.append({**e, "in": location})
+        raise validation_problem(errors)
+
+
+class ApiBlueprint(flask_smorest.Blueprint):
+    """One resource of /api/v1, tagged with its resource name and documented from view flags."""
+
+    ARGUMENTS_PARSER = ApiParser()
+
+    def __init__(self, name: str, import_name: str, tag: str, **kwargs):
+        super().__init__(f"api_{name}", import_name, **kwargs)
+        self.tag = tag
+        self._prepare_doc_cbks.append(self._prepare_modelrisk_doc)
+
+    def route(self, rule, *, parameters=None, tags=None, **options):
+        """Register a view under this resource's tag."""
+        return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
+
+    @staticmethod
+    def _prepare_modelrisk_doc(doc, doc_info, **kwargs):
+        flags = doc_info.get("modelrisk", {})
+        responses = doc.setdefault("responses", {})
+        wanted = {}
+        if flags.get("scope"):
+            wanted.update(AUTH_RESPONSES)
+            doc["security"] = deepcopy(SECURITY)
+            scope = flags["scope"]
+            note = f"Requires an API key with the scope `{scope}` (or `admin`)."
+            docstring = doc_info.setdefault("docstring", {})
+            docstring["description"] = (docstring.get("description", "") + "\n\n" + note).strip()
+            doc["x-required-scope"] = scope
+        if flags.get("json_body"):
+            wanted.update(JSON_BODY_RESPONSES)
+        if flags.get("idempotent"):
+            wanted.update(IDEMPOTENT_RESPONSES)
+            doc.setdefault("parameters", []).append(deepcopy(IDEMPOTENCY_PARAMETER))
+        if flags.get("not_found"):
+            wanted[404] = "NOT_FOUND"
+        for code, ref in wanted.items():
+            if code not in responses and str(code) not in responses:
+                responses[code] = ref
+        return doc
+
+
+def json_response(data, status: int = 200, headers: dict | None = None) -> Response:
+    """A JSON response of `data` as it is (never filtered through a schema)."""
+    response = current_app.json.response(data)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response

@@ -1,0 +1,157 @@
+"""Documented shapes of the content resources: checklists, policies, models, crosswalk."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..content.model import SEVERITIES
+from .schemas import ReferenceSchema, ResultContentSchema
+
+Str = fields.String
+Nullable = {"allow_none": True}
+
+
+class OptionSchema(Schema):
+    value = Str()
+    label = Str()
+    risk = fields.Float(metadata={"description": "0 (no risk) to 1 (full risk)."})
+
+
+class ConditionDocSchema(Schema):
+    """A rule condition as data: {field, op, value|ref} or {any: [[condition, ...], ...]}."""
+
+    field = Str()
+    op = Str()
+    value = fields.Raw(**Nullable)
+    ref = Str()
+    any = fields.List(fields.List(fields.Dict()))
+
+
+class ItemSchema(Schema):
+    id = Str()
+    domain = Str()
+    title = Str()
+    question = Str()
+    why = Str()
+    answer_type = Str(validate=validate.OneOf(("choice", "yes_no")))
+    options = fields.List(fields.Nested(OptionSchema))
+    unknown_value = Str(metadata={"description": "Always accepted: the answer is not known."})
+    severity = Str(validate=validate.OneOf(SEVERITIES))
+    remediation = Str()
+    references = fields.List(fields.Nested(ReferenceSchema))
+    applies_when = fields.List(fields.Nested(ConditionDocSchema),
+                               metadata={"description": "All must hold, else not applicable."})
+    derived_from_license = fields.Boolean(
+        metadata={"description": "Answered from the licence facts unless overridden."})
+
+
+class ChecklistSummarySchema(Schema):
+    domain = Str()
+    title = Str()
+    version = Str()
+    prefix = Str()
+    items = fields.Integer(metadata={"description": "How many items."})
+
+
+class ChecklistSchema(Schema):
+    domain = Str()
+    title = Str()
+    version = Str()
+    prefix = Str()
+    items = fields.List(fields.Nested(ItemSchema))
+
+
+class FieldOptionSchema(Schema):
+    value = Str()
+    label = Str()
+
+
+class DeploymentFieldSchema(Schema):
+    name = Str()
+    label = Str()
+    help = Str()
+    type = Str(validate=validate.OneOf(("enum", "bool", "integer", "country", "region_list",
+                                        "text")))
+    required = fields.Boolean()
+    options = fields.List(fields.Nested(FieldOptionSchema))
+    minimum = fields.Integer()
+    maximum = fields.Integer()
+    max_length = fields.Integer()
+
+
+class DeploymentSchemaDoc(Schema):
+    version = Str()
+    fields_ = fields.List(fields.Nested(DeploymentFieldSchema), data_key="fields")
+    country_sets = fields.Dict(keys=Str(), values=fields.List(Str()))
+
+
+class ChecklistIndexSchema(Schema):
+    checklists = fields.List(fields.Nested(ChecklistSummarySchema))
+    deployment = fields.Nested(DeploymentSchemaDoc)
+    content = fields.Nested(ResultContentSchema)
+
+
+class PolicySchema(Schema):
+    id = Str()
+    name = Str()
+    version = Str()
+    description = Str()
+    domain_weights = fields.Dict(keys=Str(), values=fields.Float())
+    severity_weights = fields.Dict(keys=Str(), values=fields.Float())
+    ratings = fields.Dict(keys=Str(), values=fields.Float())
+    risky_at = fields.Float()
+    unknown_risk = fields.Float()
+    unanswered_risk = fields.Float()
+    floors = fields.Dict(keys=Str(), values=Str())
+    worst_domain_margin = fields.Integer()
+    decisions = fields.Dict(keys=Str(), values=Str())
+    max_unknown_share = fields.Float()
+    review_interval_days = fields.Integer()
+    license_stance = fields.Dict(keys=Str(), values=fields.Dict(keys=Str(), values=Str()))
+    unknown_license_stance = Str()
+    publisher_countries_review = fields.List(Str())
+    hash = Str()
+
+
+class CatalogueModelSchema(Schema):
+    id = Str()
+    name = Str()
+    family = Str(**Nullable)
+    publisher = Str()
+    publisher_country = Str(**Nullable)
+    release_date = Str(**Nullable)
+    parameters_b = fields.Float(**Nullable)
+    active_parameters_b = fields.Float(**Nullable)
+    modality = fields.List(Str())
+    multimodal = fields.Boolean()
+    license = Str()
+    base_models = fields.List(Str())
+    relation = Str(**Nullable)
+    weight_formats = fields.List(Str())
+    gated = fields.Boolean(**Nullable)
+    distributed_via = fields.List(Str())
+    notes = Str(**Nullable)
+    verified = fields.Boolean()
+
+
+class CrosswalkItemSchema(Schema):
+    item = Str()
+    domain = Str()
+    title = Str()
+
+
+class CrosswalkReferenceSchema(Schema):
+    id = Str(metadata={"description": "The identifier within the framework."})
+    items = fields.List(fields.Nested(CrosswalkItemSchema))
+
+
+class CrosswalkSchema(Schema):
+    framework = Str()
+    name = Str()
+    url = Str(**Nullable)
+    references = fields.List(fields.Nested(CrosswalkReferenceSchema))
+
+
+class CrosswalkArgsSchema(Schema):
+    framework = Str(validate=validate.Length(1, 100),
+                    metadata={"description": "Only this framework key, e.g. OWASP-LLM-2025."})

@@ -1,0 +1,31 @@
+"""Crosswalk: for each framework identifier, the checklist items that cite it."""
+
+from __future__ import annotations
+
+from .. import catalogue
+from ..errors import validation_problem
+from .assessments import content
+from .auth import require
+from .base import ApiBlueprint, json_response
+from .catalogue_schemas import CrosswalkArgsSchema, CrosswalkSchema
+
+PATH = "/crosswalk"
+blp = ApiBlueprint("crosswalk", __name__, tag="crosswalk",
+                   description="Framework identifiers mapped to checklist items.")
+
+
+@blp.route("", methods=["GET"])
+@require("assessments:read")
+@blp.arguments(CrosswalkArgsSchema, location="query", as_kwargs=True)
+@blp.response(200, CrosswalkSchema(many=True))
+def get_crosswalk(framework: str | None = None):
+    """Map framework identifiers to the items that cite them
+
+    Optionally only one framework (`framework`, a key of /checklists frameworks such as
+    OWASP-LLM-2025).
+    """
+    try:
+        return json_response(catalogue.crosswalk(content(), framework))
+    except catalogue.UnknownEntry as exc:
+        raise validation_problem([{"field": "framework", "pointer": "", "in": "query",
+                                   "message": str(exc)}]) from None

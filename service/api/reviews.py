@@ -1,0 +1,46 @@
+"""Reviews: a second person approves, rejects or asks for changes (four eyes)."""
+
+from __future__ import annotations
+
+from flask import g
+
+from .. import apikeys, assessments
+from ..db import get_db
+from .assessments import content, represent
+from .auth import require
+from .base import ApiBlueprint, documents_json_body, documents_not_found, json_response
+from .idempotency import idempotent
+from .schemas import AssessmentSchema, ReviewInputSchema, ReviewOutSchema
+
+PATH = "/assessments/<assessment_id>/reviews"
+blp = ApiBlueprint("reviews", __name__, tag="reviews",
+                   description="Review submitted assessments; never by their submitter.")
+
+
+@blp.route("", methods=["POST"])
+@require("reviews:write")
+@blp.arguments(ReviewInputSchema, as_kwargs=True)
+@blp.response(200, AssessmentSchema)
+@idempotent
+@documents_not_found
+@documents_json_body
+def create_review(assessment_id: str, decision: str, comment: str = ""):
+    """Review a submitted assessment
+
+    `approve` sets status `approved` (expiring after the policy's review interval), `reject`
+    sets `rejected`, `request_changes` sets `changes_requested`; a comment is required for the
+    last two. The key that submitted the assessment cannot review it (403, four-eyes); an
+    assessment that is not `submitted` cannot be reviewed (409). Returns the assessment.
+    """
+    stored = assessments.review(content(), get_db(), assessment_id, apikeys.actor(g.api_key),
+                                decision, comment)
+    return json_response(represent(stored))
+
+
+@blp.route("", methods=["GET"])
+@require("assessments:read")
+@blp.response(200, ReviewOutSchema(many=True))
+@documents_not_found
+def list_reviews(assessment_id: str):
+    """List the reviews of an assessment, oldest first"""
+    return json_response(assessments.get(get_db(), assessment_id)["reviews"])

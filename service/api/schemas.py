@@ -1,0 +1,322 @@
+"""API schemas: small request schemas and the documented shape of every response.
+
+Responses are returned as stored and are not dumped through these schemas (nothing a future
+engine field adds may be dropped); tests check that every field a real response carries is
+documented here.
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..assessments import MAX_COMMENT, REVIEW_DECISIONS
+from ..content.model import DECISIONS, RATINGS, SEVERITIES
+from ..store.assessments import STATUSES
+
+Str = fields.String
+Nullable = {"allow_none": True}
+
+
+def _d(text: str) -> dict:
+    return {"metadata": {"description": text}}
+
+
+class FieldErrorSchema(Schema):
+    field = Str(required=True, **_d("Dotted path of the field, e.g. answers.SEC-01."))
+    pointer = Str(required=True, **_d("RFC 6901 JSON Pointer into the request body."))
+    message = Str(required=True, **_d("What is wrong and how to fix it."))
+    location = Str(data_key="in", **_d("Where the field is: json, query, path or header."))
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details (application/problem+json)."""
+
+    type = Str(required=True, **_d("URI naming the problem type; about:blank for plain HTTP."))
+    title = Str(required=True)
+    status = fields.Integer(required=True)
+    detail = Str(required=True)
+    instance = Str()
+    errors = fields.List(fields.Nested(FieldErrorSchema), **_d("Validation errors, one a field."))
+
+
+class OverallSchema(Schema):
+    score = fields.Float(**_d("0 (no risk) to 100."))
+    rating = Str(validate=validate.OneOf(RATINGS))
+
+
+class DomainResultSchema(Schema):
+    title = Str()
+    score = fields.Float()
+    rating = Str(validate=validate.OneOf(RATINGS))
+    answered = fields.Integer()
+    applicable = fields.Integer()
+    unknown = fields.Integer()
+    weight = fields.Float()
+
+
+class BlockerSchema(Schema):
+    item = Str(**_d("Item id, or `policy` for a licence stance."))
+    kind = Str(validate=validate.OneOf(("item", "license_stance")))
+    title = Str()
+    reason = Str()
+    answer = Str(**Nullable)
+    source = Str()
+    fact = Str()
+    license = Str(**Nullable)
+    license_source = Str()
+    origin = Str()
+    verified = fields.Boolean()
+
+
+class ReferenceSchema(Schema):
+    framework = Str()
+    id = Str()
+
+
+class DerivedSchema(Schema):
+    answer = Str()
+    fact = Str()
+    license = Str()
+    license_name = Str()
+    origin = Str()
+    source = Str()
+    verified = fields.Boolean()
+    unverified_facts = fields.List(Str())
+
+
+class OverrideSchema(Schema):
+    derived_answer = Str()
+    fact = Str()
+    justification = Str()
+
+
+class FindingSchema(Schema):
+    item = Str()
+    domain = Str()
+    title = Str()
+    question = Str()
+    answer = Str(**Nullable)
+    answer_label = Str()
+    source = Str(validate=validate.OneOf(("assessor", "derived", "unknown", "unanswered")))
+    risk = fields.Float()
+    risky = fields.Boolean()
+    weight = fields.Float()
+    points = fields.Float(**_d("Points within the domain score."))
+    overall_points = fields.Float(**_d("Points within the overall score."))
+    severity = Str(validate=validate.OneOf(SEVERITIES))
+    base_severity = Str(validate=validate.OneOf(SEVERITIES))
+    severity_reasons = fields.List(Str())
+    reason = Str()
+    remediation = Str()
+    references = fields.List(fields.Nested(ReferenceSchema))
+    derived = fields.Nested(DerivedSchema, **Nullable)
+    override = fields.Nested(OverrideSchema, **Nullable)
+    note = Str(**Nullable)
+    evidence_url = Str(**Nullable)
+
+
+class ConditionSchema(Schema):
+    item = Str()
+    kind = Str(validate=validate.OneOf(("remediation", "verify_fact", "license_review",
+                                        "publisher_review", "unknowns")))
+    text = Str()
+
+
+class ResolvedModelSchema(Schema):
+    id = Str(**Nullable)
+    name = Str(**Nullable)
+    version = Str(**Nullable)
+    publisher = Str(**Nullable)
+    publisher_country = Str(**Nullable)
+    license = Str(**Nullable)
+    modality = fields.List(Str())
+    multimodal = fields.Boolean()
+    weights_format = Str(**Nullable)
+    base_models = fields.List(Str())
+    relation = Str(**Nullable)
+    release_date = Str(**Nullable)
+    parameters_b = fields.Float(**Nullable)
+    gated = fields.Boolean(**Nullable)
+    source_url = Str(**Nullable)
+    in_catalogue = fields.Boolean()
+    overridden = fields.List(Str())
+    family = Str(**Nullable)
+
+
+class LineageEntrySchema(Schema):
+    model = Str(**Nullable)
+    name = Str()
+    publisher = Str(**Nullable)
+    publisher_country = Str(**Nullable)
+    relation = Str(**Nullable)
+    depth = fields.Integer()
+    in_catalogue = fields.Boolean()
+    license = Str(**Nullable)
+    license_known = fields.Boolean()
+    multimodal = fields.Boolean()
+    modality = fields.List(Str())
+
+
+class LicenseFactsSchema(Schema):
+    """The recorded facts of one licence (checklists/licenses.yaml)."""
+
+    id = Str()
+    name = Str()
+    aliases = fields.List(Str())
+    kind = Str()
+    version_date = Str(**Nullable)
+    url = Str(**Nullable)
+    commercial = Str(**Nullable)
+    mau_cap = fields.Integer(**Nullable)
+    mau_measured = Str(**Nullable)
+    revenue_cap_usd = fields.Integer(**Nullable)
+    attribution = Str(**Nullable)
+    naming = Str(**Nullable)
+    acceptable_use = fields.Dict(**Nullable, **_d("{url, prohibited: [...]}"))
+    output_training = Str(**Nullable)
+    pass_through = Str(**Nullable)
+    territorial = Str(**Nullable)
+    field_of_use = fields.List(Str())
+    hosting_is_distribution = fields.Boolean(**Nullable)
+    patent = Str(**Nullable)
+    governing_law = Str(**Nullable)
+    notes = Str(**Nullable)
+    source = Str(**Nullable)
+    verified = fields.Boolean()
+    unverified_facts = fields.List(Str())
+
+
+class ResultLicenseSchema(LicenseFactsSchema):
+    known = fields.Boolean()
+    applies_via = fields.List(Str())
+
+
+class ResultPolicySchema(Schema):
+    id = Str()
+    name = Str()
+    version = Str()
+    hash = Str()
+    thresholds = fields.Dict(keys=Str(), values=fields.Float())
+
+
+class ResultContentSchema(Schema):
+    hash = Str()
+    versions = fields.Dict(keys=Str(), values=Str())
+
+
+class ResultSchema(Schema):
+    """The result document: verdict, per-domain scores and every finding with its points."""
+
+    overall = fields.Nested(OverallSchema)
+    decision = Str(validate=validate.OneOf(DECISIONS))
+    domains = fields.Dict(keys=Str(), values=fields.Nested(DomainResultSchema),
+                          **_d("Keyed by domain: security, maintenance, licensing, misuse."))
+    blockers = fields.List(fields.Nested(BlockerSchema))
+    findings = fields.List(fields.Nested(FindingSchema), **_d("Largest points first."))
+    conditions = fields.List(fields.Nested(ConditionSchema))
+    not_applicable = fields.List(Str())
+    model = fields.Nested(ResolvedModelSchema)
+    lineage = fields.List(fields.Nested(LineageEntrySchema))
+    licenses = fields.List(fields.Nested(ResultLicenseSchema))
+    policy = fields.Nested(ResultPolicySchema)
+    content = fields.Nested(ResultContentSchema)
+    engine_version = Str()
+    input_hash = Str()
+
+
+class ActorSchema(Schema):
+    kind = Str(validate=validate.OneOf(("user", "key")))
+    id = Str()
+    name = Str()
+
+
+class ReviewOutSchema(Schema):
+    id = fields.Integer()
+    reviewer = fields.Nested(ActorSchema)
+    decision = Str(validate=validate.OneOf(tuple(REVIEW_DECISIONS)))
+    comment = Str()
+    created_at = Str()
+
+
+class PolicyRefSchema(Schema):
+    id = Str()
+    version = Str()
+
+
+class AssessmentLinksSchema(Schema):
+    self = Str()
+    report = Str()
+    reviews = Str()
+    revisions = Str()
+    previous = Str(**Nullable)
+
+
+class AssessmentSummarySchema(Schema):
+    """An assessment without its input and result (list pages)."""
+
+    id = Str()
+    revision = fields.Integer()
+    previous_id = Str(**Nullable)
+    root_id = Str()
+    title = Str()
+    status = Str(validate=validate.OneOf(STATUSES))
+    created_at = Str(**_d("ISO 8601 UTC with a trailing Z."))
+    updated_at = Str()
+    expires_at = Str(**Nullable, **_d("When an approval lapses."))
+    submitted_by = fields.Nested(ActorSchema)
+    model_id = Str(**Nullable)
+    model_name = Str()
+    rating = Str(validate=validate.OneOf(RATINGS))
+    decision = Str(validate=validate.OneOf(DECISIONS))
+    score = fields.Float()
+    policy_id = Str()
+    policy_version = Str()
+    policy = fields.Nested(PolicyRefSchema)
+    links = fields.Nested(AssessmentLinksSchema)
+
+
+class AssessmentSchema(AssessmentSummarySchema):
+    """A stored assessment: immutable input and result, its reviews and its audit head."""
+
+    input = fields.Dict(**_d("The clean assessment body as stored."))
+    result = fields.Nested(ResultSchema)
+    reviews = fields.List(fields.Nested(ReviewOutSchema))
+    audit_head = Str(**Nullable, **_d("Hash of the newest audit event of this assessment."))
+
+
+class PageLinksSchema(Schema):
+    self = Str()
+    first = Str()
+    last = Str()
+    next = Str(**Nullable)
+    prev = Str(**Nullable)
+
+
+class AssessmentPageSchema(Schema):
+    items = fields.List(fields.Nested(AssessmentSummarySchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+    total_pages = fields.Integer()
+    links = fields.Nested(PageLinksSchema)
+
+
+class ScoreSchema(Schema):
+    policy = fields.Nested(PolicyRefSchema)
+    result = fields.Nested(ResultSchema)
+
+
+class ListArgsSchema(Schema):
+    status = Str(validate=validate.OneOf(STATUSES))
+    decision = Str(validate=validate.OneOf(DECISIONS))
+    rating = Str(validate=validate.OneOf(RATINGS))
+    model = Str(validate=validate.Length(1, 200), **_d("Catalogue id or model name."))
+    since = fields.DateTime(**_d("Created at or after (ISO 8601; UTC when no offset)."))
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+
+
+class ReviewInputSchema(Schema):
+    decision = Str(required=True, validate=validate.OneOf(tuple(REVIEW_DECISIONS)))
+    comment = Str(validate=validate.Length(max=MAX_COMMENT), load_default="",
+                  **_d("Required to reject or request changes."))

@@ -1,0 +1,122 @@
+"""The one error handler: RFC 9457 problem details under /api, an HTML error page elsewhere."""
+
+from __future__ import annotations
+
+import json
+import logging
+from http import HTTPStatus
+
+from flask import Flask, Response, current_app, render_template, request
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from . import assessments
+
+API_PREFIX = "/api/"
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "tag:modelrisk,2026:problem:"
+log = logging.getLogger(__name__)
+
+# Problem types named once here and in docs/api.md; generic statuses use about:blank.
+TYPES = {
+    "validation-error": "The request has fields that are missing or invalid; see `errors`.",
+    "invalid-json": "The body is not well-formed JSON.",
+    "unsupported-media-type": "Send the body as JSON with Content-Type: application/json.",
+    "body-too-large": "The request body is larger than the service accepts.",
+    "unauthorized": "No valid API key was given.",
+    "insufficient-scope": "The API key lacks the scope this operation needs.",
+    "four-eyes": "The submitter of an assessment cannot review it.",
+    "invalid-state": "The assessment's status does not allow this operation.",
+    "idempotency-key-reused": "The Idempotency-Key was used before with a different request.",
+    "idempotency-request-in-progress": "A request with this Idempotency-Key is still running.",
+    "idempotency-key-required": "This operation needs an Idempotency-Key header.",
+    "rate-limited": "Too many requests for this API key; wait for Retry-After seconds.",
+}
+
+
+class Problem(HTTPException):
+    """An HTTP error with a problem type, a detail and optional field errors and headers."""
+
+    def __init__(self, status: int, detail: str, kind: str | None = None,
+                 errors: list[dict] | None = None, headers: dict | None = None,
+                 title: str | None = None):
+        super().__init__(description=detail)
+        self.code = status
+        self.kind = kind
+        self.errors = errors
+        self.extra_headers = headers or {}
+        self.title = title
+
+
+def problem_type(kind: str | None) -> str:
+    """The `type` URI of a named problem, or about:blank."""
+    return TYPE_BASE + kind if kind else "about:blank"
+
+
+def validation_problem(errors: list[dict], status: int = 422) -> Problem:
+    """A validation problem listing every {field, pointer, message}."""
+    shown = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
+    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+    return Problem(status, f"{len(errors)} field(s) need fixing: {shown}{more}",
+                   "validation-error", errors)
+
+
+def _from_exception(exc: Exception) -> Problem:
+    """Map application and framework exceptions onto problems."""
+    if isinstance(exc, Problem):
+        return exc
+    if isinstance(exc, assessments.InputError):
+        return validation_problem(exc.errors)
+    if isinstance(exc, assessments.NotFound):
+        return Problem(404, str(exc))
+    if isinstance(exc, assessments.FourEyesError):
+        return Problem(403, str(exc), "four-eyes")
+    if isinstance(exc, assessments.StateError):
+        return Problem(409, str(exc), "invalid-state")
+    if isinstance(exc, HTTPException):
+        kind = "body-too-large" if exc.code == 413 else None
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        return Problem(exc.code or 500, exc.description or "", kind, headers=headers)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return Problem(500, InternalServerError.description)
+
+
+def handle(exc: Exception) -> Response:
+    """Render any error: problem+json for /api paths, an HTML page for everything else."""
+    problem = _from_exception(exc)
+    status = problem.code
+    title = problem.title or HTTPStatus(status).phrase
+    if request.path.startswith(API_PREFIX):
+        response = Response(json.dumps(_body(problem, title)), status, mimetype=PROBLEM_JSON)
+    else:
+        response = Response(_page(status, title, problem.description), status,
+                            mimetype="text/html")
+    for name, value in problem.extra_headers.items():
+        response.headers[name] = value
+    return response
+
+
+def _body(problem: Problem, title: str) -> dict:
+    body = {"type": problem_type(problem.kind), "title": title, "status": problem.code,
+            "detail": problem.description, "instance": request.path}
+    if problem.errors is not None:
+        body["errors"] = problem.errors
+    return body
+
+
+def _page(status: int, title: str, detail: str) -> str:
+    try:
+        return render_template("error.html", status=status, title=title, detail=detail)
+    except Exception:  # noqa: BLE001 - the error page must render even when templates cannot
+        if current_app.debug:
+            log.exception("error.html could not be rendered")
+        return (f"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">"
+                f"<title>{status} {escape(title)}</title><h1>{escape(title)}</h1>"
+                f"<p>{escape(detail)}</p></html>")
+
+
+def init_app(app: Flask) -> None:
+    """Route every exception through `handle`."""
+    for exc in (HTTPException, assessments.InputError, assessments.NotFound,
+                assessments.FourEyesError, assessments.StateError, Exception):
+        app.register_error_handler(exc, handle)
