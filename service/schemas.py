@@ -127,14 +127,16 @@ class _Uppercase(Schema):
         return data
 
 
-_SCHEMAS: dict[str, type[Schema]] = {}
+_SCHEMAS: dict[tuple, type[Schema]] = {}
 
 
 def assessment_schema(content: Content) -> type[Schema]:
     """The assessment body schema (API, form, CLI) for this content, built once per content."""
-    if content.hash not in _SCHEMAS:
-        _SCHEMAS[content.hash] = _build_assessment_schema(content)
-    return _SCHEMAS[content.hash]
+    # The checklists' hash does not cover policies, and the schema lists the policy ids.
+    key = (content.hash, tuple(sorted((p.id, p.hash) for p in content.policies.values())))
+    if key not in _SCHEMAS:
+        _SCHEMAS[key] = _build_assessment_schema(content)
+    return _SCHEMAS[key]
 
 
 def _build_assessment_schema(content: Content) -> type[Schema]:
