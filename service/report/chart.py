@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib.colors import white
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .fonts import BOLD, MAIN
 from .layout import CHART_HEIGHT, INK, MUTED, RATING_COLOURS, RULE, THRESHOLD_COLOURS
@@ -21,16 +23,21 @@ def domain_chart(chart: dict, width: float) -> Drawing:
     domains = list(reversed(chart["domains"]))
     bars = _bars(domains, width)
     drawing.add(bars)
-    slot = bars.height / max(1, len(domains))
-    for i, domain in enumerate(domains):
-        x = bars.x + bars.width * min(domain["score"], 100) / 100 + 2
-        y = bars.y + slot * (i + 0.5) - 3
-        drawing.add(String(x, y, f"{domain['score']:.2f}  {domain['rating']}", fontName=BOLD,
-                           fontSize=8, fillColor=INK))
     for n, (level, value) in enumerate(sorted((chart.get("thresholds") or {}).items(),
                                               key=lambda kv: kv[1])):
         _threshold(drawing, bars, level, value, raised=n % 2 == 1)
+    slot = bars.height / max(1, len(domains))
+    for i, domain in enumerate(domains):
+        _value_label(drawing, bars.x + bars.width * min(domain["score"], 100) / 100 + 2,
+                     bars.y + slot * (i + 0.5) - 3, f"{domain['score']:.2f}  {domain['rating']}")
     return drawing
+
+
+def _value_label(drawing: Drawing, x: float, y: float, text: str) -> None:
+    """A bar's value on a white ground, so that no threshold line crosses it."""
+    width = stringWidth(text, BOLD, 8)
+    drawing.add(Rect(x - 1, y - 2.5, width + 2, 10, fillColor=white, strokeColor=None))
+    drawing.add(String(x, y, text, fontName=BOLD, fontSize=8, fillColor=INK))
 
 
 def _bars(domains: list[dict], width: float) -> HorizontalBarChart:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
+from reportlab.platypus import KeepTogether, Spacer
 
 from .flow import Writer
 from .fonts import BOLD, MAIN
@@ -12,25 +12,27 @@ from .text import markup
 
 
 def domain_section(n: int, domain: dict, w: Writer) -> list:
-    """Heading, domain summary line, then one block per finding."""
-    flow = [w.p(f"{n}. {domain['title']}", "h1"),
+    """Heading, domain summary line, then one block per finding (the first one with the head)."""
+    head = [w.p(f"{n}. {domain['title']}", "h1"),
             w.p(f"Score {domain['score']:.2f} of 100, rated {domain['rating']}; "
                 f"{domain['answered']} of {domain['applicable']} applicable items answered, "
                 f"{domain['unknown']} unknown or unanswered; the domain weighs "
                 f"{domain['weight'] * 100:g}% in the overall score.", "lead")]
     if not domain["findings"]:
-        return flow + [w.p("No item of this checklist applies to the deployment.")]
-    for finding in domain["findings"]:
-        flow += finding_block(finding, w)
+        return [*head, w.p("No item of this checklist applies to the deployment.")]
+    flow = []
+    for i, finding in enumerate(domain["findings"]):
+        flow += finding_block(finding, w, head if i == 0 else [])
     return flow
 
 
-def finding_block(f: dict, w: Writer) -> list:
+def finding_block(f: dict, w: Writer, before: list | None = None) -> list:
     """A finding's head (id, title, points, severity) and its facts, each under a label.
 
     Labelled paragraphs rather than a table: a long note splits across pages like any text.
+    `before` (a section heading) is kept on the page of the block.
     """
-    flow = [_head(f, w)]
+    flow = [*(before or []), _head(f, w)]
     rows = [("Question", f["question"]), ("Answer", _answer(f))]
     if f["derived"]:
         rows.append(("Licence fact", _derived(f["derived"])))
@@ -46,7 +48,9 @@ def finding_block(f: dict, w: Writer) -> list:
     if f["severity"] != f["base_severity"] or f["severity_reasons"]:
         rows.append(("Severity", f"{f['severity']}, from base {f['base_severity']}: "
                                  f"{' '.join(f['severity_reasons'])}"))
-    rows += [("Why it counts", f["reason"]), ("Remediation", f["remediation"])]
+    if f["points"] or f["overall_points"]:  # a zero-point finding has nothing to explain
+        rows.append(("Why it counts", f["reason"]))
+    rows.append(("Remediation", f["remediation"]))
     if f["references"]:
         rows.append(("References", "; ".join(f["references"])))
     flow += [w.p(text, "field", bulletText=label) for label, text in rows]
@@ -54,7 +58,8 @@ def finding_block(f: dict, w: Writer) -> list:
         facts = ", ".join(f["derived"]["unverified_facts"] or []) or "the licence facts"
         flow.append(w.p(f"Unverified licence fact ({facts}): confirm in the licence text.",
                         "field_flag"))
-    return [*flow, Spacer(1, 3 * mm)]
+    # Kept on one page when it fits, so a signer never reads a finding without its head.
+    return [KeepTogether(flow), Spacer(1, 3 * mm)]
 
 
 def _head(f: dict, w: Writer):

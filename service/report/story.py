@@ -69,9 +69,8 @@ def _chart(chart: dict, w: Writer) -> list:
               "the dashed lines mark the policy's thresholds for the ratings medium, high and "
               "critical.") if chart["thresholds"] else (
               "The policy's rating thresholds are not recorded in this assessment.")
-    return [w.p("2. Domain scores", "h1"),
-            KeepTogether([domain_chart(chart, FRAME_WIDTH), w.p(legend, "small")]),
-            Spacer(1, 3 * mm)]
+    return [KeepTogether([w.p("2. Domain scores", "h1"), domain_chart(chart, FRAME_WIDTH),
+                          w.p(legend, "small")]), Spacer(1, 3 * mm)]
 
 
 def _blockers(blockers: list[dict], w: Writer) -> list:
@@ -153,7 +152,7 @@ def _reviews(n: int, report: dict, w: Writer) -> list:
         rows = [[r["reviewer"] or "unknown", r["time"] or "", r["decision_label"] or "",
                  r["comment"] or ""] for r in reviews]
         flow.append(w.table(["Reviewer", "Time", "Decision", "Comment"], rows,
-                            [36 * mm, 32 * mm, 30 * mm, FRAME_WIDTH - 98 * mm]))
+                            [36 * mm, 38 * mm, 30 * mm, FRAME_WIDTH - 104 * mm]))
     else:
         flow.append(w.p("No review is recorded yet."))
     head = report["audit_head"] or "not recorded"
@@ -168,8 +167,8 @@ def _signoff(n: int, report: dict, w: Writer) -> list:
     table = w.table(["Role", "Name", "Date", "Signature"], rows,
                     [30 * mm, 50 * mm, 30 * mm, FRAME_WIDTH - 110 * mm],
                     heights=[None] + [14 * mm] * len(rows))
-    return [w.p(f"{n}. Sign-off", "h1"), KeepTogether([w.p(text, "small"), Spacer(1, 2 * mm),
-                                                       table])]
+    return [KeepTogether([w.p(f"{n}. Sign-off", "h1"), w.p(text, "small"), Spacer(1, 2 * mm),
+                          table])]
 
 
 def _appendix(a: dict, w: Writer) -> list:
