@@ -28,7 +28,10 @@ if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} not found: install Debian's chromium package to run browser tests",
                 allow_module_level=True)
 
-sync_api = pytest.importorskip("playwright.sync_api")
+if os.environ.get("CI"):
+    from playwright import sync_api  # CI must have it: fail loudly rather than skip
+else:
+    sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +160,11 @@ def test_submitter_finds_no_way_to_approve_their_own(server, page):
     sign_in(page, server, SUBMITTER)
     page.get_by_role("link", name="New assessment").first.click()
     page.get_by_role("button", name="Choose model").click()
+    # With JavaScript, changing the catalogue model fills the model fields in place.
+    page.locator("#f-model-id").select_option("mistralai/Mistral-7B-Instruct-v0.3")
+    assert page.locator("#f-model-license").input_value() == "Apache-2.0"
+    page.locator("#f-model-id").select_option(LLAMA)
+    assert page.locator("#f-model-license").input_value() == "llama-3.1-community"
     page.get_by_label("Assessment title").fill("Second deployment")
     fill_deployment(page)
     page.get_by_role("button", name="Submit for review").click()

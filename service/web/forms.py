@@ -113,10 +113,11 @@ def catalogue_values(content: Content, model_id: str) -> dict[str, list[str]]:
         return {}
     facts = entry.facts
     formats = facts.get("weight_formats") or []
+    lic = content.license(entry.license)
     return {"model.id": [entry.id], "model.name": [entry.name],
             "model.publisher": [entry.publisher],
             "model.publisher_country": [facts.get("publisher_country") or ""],
-            "model.license": [entry.license],
+            "model.license": [lic.id if lic else entry.license],
             "model.weights_format": [formats[0] if len(formats) == 1 else ""],
             "model.base_models": [", ".join(entry.base_models)],
             "model.modality": list(facts.get("modality") or [])}
