@@ -14,7 +14,8 @@ from ..report import filename_for, pdf_for
 from .auth import require
 from .base import ApiBlueprint, documents_json_body, documents_not_found, json_body, json_response
 from .idempotency import idempotent
-from .schemas import AssessmentPageSchema, AssessmentSchema, ListArgsSchema
+from .inputs import ListArgsSchema
+from .schemas import AssessmentPageSchema, AssessmentSchema
 
 PATH = "/assessments"
 blp = ApiBlueprint("assessments", __name__, tag="assessments",

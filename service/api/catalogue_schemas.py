@@ -150,8 +150,3 @@ class CrosswalkSchema(Schema):
     name = Str()
     url = Str(**Nullable)
     references = fields.List(fields.Nested(CrosswalkReferenceSchema))
-
-
-class CrosswalkArgsSchema(Schema):
-    framework = Str(validate=validate.Length(1, 100),
-                    metadata={"description": "Only this framework key, e.g. OWASP-LLM-2025."})

@@ -7,7 +7,8 @@ from ..errors import validation_problem
 from .assessments import content
 from .auth import require
 from .base import ApiBlueprint, json_response
-from .catalogue_schemas import CrosswalkArgsSchema, CrosswalkSchema
+from .catalogue_schemas import CrosswalkSchema
+from .inputs import CrosswalkArgsSchema
 
 PATH = "/crosswalk"
 blp = ApiBlueprint("crosswalk", __name__, tag="crosswalk",

@@ -104,4 +104,5 @@ def _replay(record: dict) -> Response:
     for name, value in record["headers"].items():
         response.headers[name] = value
     response.headers["Idempotent-Replayed"] = "true"
+    response.headers["Cache-Control"] = "no-store"
     return response

@@ -10,7 +10,8 @@ from .assessments import content, represent
 from .auth import require
 from .base import ApiBlueprint, documents_json_body, documents_not_found, json_response
 from .idempotency import idempotent
-from .schemas import AssessmentSchema, ReviewInputSchema, ReviewOutSchema
+from .inputs import ReviewInputSchema
+from .schemas import AssessmentSchema, ReviewOutSchema
 
 PATH = "/assessments/<assessment_id>/reviews"
 blp = ApiBlueprint("reviews", __name__, tag="reviews",

@@ -1,4 +1,4 @@
-"""API schemas: small request schemas and the documented shape of every response.
+"""The documented shape of every API response (request schemas live in inputs.py).
 
 Responses are returned as stored and are not dumped through these schemas (nothing a future
 engine field adds may be dropped); tests check that every field a real response carries is
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..assessments import MAX_COMMENT, REVIEW_DECISIONS
+from ..assessments import REVIEW_DECISIONS
 from ..content.model import DECISIONS, RATINGS, SEVERITIES
 from ..store.assessments import STATUSES
 
@@ -304,19 +304,3 @@ class AssessmentPageSchema(Schema):
 class ScoreSchema(Schema):
     policy = fields.Nested(PolicyRefSchema)
     result = fields.Nested(ResultSchema)
-
-
-class ListArgsSchema(Schema):
-    status = Str(validate=validate.OneOf(STATUSES))
-    decision = Str(validate=validate.OneOf(DECISIONS))
-    rating = Str(validate=validate.OneOf(RATINGS))
-    model = Str(validate=validate.Length(1, 200), **_d("Catalogue id or model name."))
-    since = fields.DateTime(**_d("Created at or after (ISO 8601; UTC when no offset)."))
-    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(1, 100))
-
-
-class ReviewInputSchema(Schema):
-    decision = Str(required=True, validate=validate.OneOf(tuple(REVIEW_DECISIONS)))
-    comment = Str(validate=validate.Length(max=MAX_COMMENT), load_default="",
-                  **_d("Required to reject or request changes."))

@@ -1,0 +1,36 @@
+"""Request schemas of the API (the assessment body itself is built from the content)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..assessments import MAX_COMMENT, REVIEW_DECISIONS
+from ..content.model import DECISIONS, RATINGS
+from ..store.assessments import STATUSES
+
+Str = fields.String
+
+
+def _d(text: str) -> dict:
+    return {"metadata": {"description": text}}
+
+
+class ListArgsSchema(Schema):
+    status = Str(validate=validate.OneOf(STATUSES))
+    decision = Str(validate=validate.OneOf(DECISIONS))
+    rating = Str(validate=validate.OneOf(RATINGS))
+    model = Str(validate=validate.Length(1, 200), **_d("Catalogue id or model name."))
+    since = fields.DateTime(**_d("Created at or after (ISO 8601; UTC when no offset)."))
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+
+
+class ReviewInputSchema(Schema):
+    decision = Str(required=True, validate=validate.OneOf(tuple(REVIEW_DECISIONS)))
+    comment = Str(validate=validate.Length(max=MAX_COMMENT), load_default="",
+                  **_d("Required to reject or request changes."))
+
+
+class CrosswalkArgsSchema(Schema):
+    framework = Str(validate=validate.Length(1, 100),
+                    **_d("Only this framework key, e.g. OWASP-LLM-2025."))
