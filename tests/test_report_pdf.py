@@ -180,6 +180,23 @@ def test_font_directory_comes_from_argument_config_environment_or_default(
         assert fonts.resolve_font_dir(tmp_path / "arg") == tmp_path / "arg"
 
 
+def test_a_broken_fallback_font_is_logged_and_skipped(tmp_path, caplog):
+    (tmp_path / "wqy-microhei.ttc").write_bytes(b"not a font at all")
+    caplog.set_level(logging.WARNING, logger="service.report.fonts")
+    assert fonts.available(tmp_path) == []
+    assert "could not be loaded" in caplog.text
+    assert "Internal knowledge-base assistant" in flat(render(build(sample("qwen-cjk")),
+                                                              font_dir=tmp_path))
+
+
+def test_a_long_title_is_shortened_in_the_running_header_only():
+    title = "A very long assessment title that goes on and on " * 4
+    data = pdf_for({**sample("llama-vision-eu"), "title": title.strip()})
+    header = " ".join(pages(data)[1].split())[:120]
+    assert re.match(r"modelrisk A very long assessment title [\w ]+\u2026 1\. Executive", header)
+    assert title.strip() in flat(data)  # the cover shows it whole
+
+
 # A synthetic content set: the shipped context, licences, models and policies with four
 # generated checklists of 30 items each, so that every item can carry a long note.
 ITEMS_PER_DOMAIN = 30
@@ -241,22 +258,3 @@ def test_a_120_item_assessment_with_long_notes_has_page_numbers_on_every_page(tm
         assert f"{item} Synthetic" in re.sub(r"\s+", " ", whole)
     assert "x" * 300 + "END-OF-NOTE-" in squeezed
 
-
-def test_assess_writes_the_pdf_of_a_single_input(tmp_path, make_app):
-    runner = make_app().test_cli_runner()
-    out = tmp_path / "report.pdf"
-    done = runner.invoke(args=["assess", "--pdf", str(out), str(DATA / "llama-vision-eu.json")])
-    assert done.exit_code == 0, done.output
-    assert "Overall" in done.output  # the text explanation is still printed
-    text = flat(out.read_bytes())
-    assert "Служба поддержки" in text and "Assessment not stored rev 1" in text
-
-
-def test_assess_refuses_pdf_for_more_than_one_input(tmp_path, make_app):
-    runner = make_app().test_cli_runner()
-    out = tmp_path / "report.pdf"
-    done = runner.invoke(args=["assess", "--pdf", str(out), str(DATA / "qwen-cjk.json"),
-                               str(DATA / "hostile.json")])
-    assert done.exit_code == 2
-    assert "--pdf needs exactly one input file, not 2" in done.output
-    assert not out.exists()
