@@ -264,6 +264,8 @@ def test_request_changes_then_revision_shows_what_changed(web):
     page = html(submitter.get(f"/assessments/{second}"))
     assert f'href="/assessments/{first}"' in page and "revision 1" in page
     assert "SEC-02" in page and "field changed" in page
+    older = html(submitter.get(f"/assessments/{first}"))
+    assert f'href="/assessments/{second}">Revision 2</a>' in older and "Superseded" in older
 
 
 def test_dashboard_lists_and_filters(web):

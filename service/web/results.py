@@ -16,6 +16,7 @@ from flask import (
 
 from .. import assessments, auth
 from ..db import get_db
+from ..store import assessments as store_assessments
 from . import diff
 
 bp = Blueprint("results", __name__)
@@ -49,10 +50,12 @@ def _page(stored: dict, review_errors: dict | None = None, comment: str = "", st
     changed = diff.changes(content, previous, stored) if previous else []
     verdict = diff.verdict_changes(previous, stored) if previous else []
     own = str(stored["submitted_by"]["id"]) == str(g.user["id"])
+    revisions = store_assessments.list_revisions(get_db(), stored["root_id"])
     return render_template(
         "result.html", a=stored, r=stored["result"], content=content, previous=previous,
         changed=changed, verdict_changed=verdict, can_review=can_review(stored, g.user),
-        own=own, decisions=DECISIONS, review_errors=review_errors or {}, comment=comment), status
+        own=own, revisions=revisions, decisions=DECISIONS, review_errors=review_errors or {},
+        comment=comment), status
 
 
 @bp.get("/assessments/<assessment_id>")
