@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from service import assessments, scoring
+from service import assessments
 from service.content import load_content
 from tests.support import DATA, ROOT, body, preset_answers, real_content
 
@@ -24,16 +24,9 @@ def content(tmp_path_factory):
 
 
 def run(content, model, policy, deployment=None):
-    """Validate the body, then score it under `policy`.
-
-    Scored directly rather than through assessments.evaluate: the assessment schema is cached per
-    content hash, which does not cover the policies, so a content loaded with an extra policy can
-    be handed a schema that only knows the shipped policy ids (reported as a bug).
-    """
-    b = body(model, deployment)
+    b = body(model, deployment, policy=policy)
     b["answers"] = preset_answers(content, b, "good")
-    clean = assessments.validate(content, b)
-    return scoring.score({**clean, "policy": policy}, content, content.policies[policy])
+    return assessments.evaluate(content, b)[1]
 
 
 def kinds(result, kind):
