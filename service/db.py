@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from . import store
 
 _migrated: set[str] = set()
+_keepalive: dict[str, Database] = {}
 _lock = threading.Lock()
 
 
@@ -23,8 +24,23 @@ def get_db() -> Database:
                 if path not in _migrated:
                     store.migrate(path)
                     _migrated.add(path)
+                    _keep_open(path)
         g.db = store.connect(path)
     return g.db
+
+
+def _keep_open(path: str) -> None:
+    """Hold one idle connection to the database for the life of the process.
+
+    SQLite checkpoints and deletes the WAL when the last connection to a database closes; with
+    one connection per request that is a checkpoint, with its fsync, after every write (about
+    10 ms). An idle connection keeps the WAL and leaves checkpoints to SQLite's automatic ones.
+    Only the newest database is held, so test runs that open many do not pile up files.
+    """
+    for old in _keepalive.values():
+        old.close()
+    _keepalive.clear()
+    _keepalive[path] = store.connect(path)
 
 
 def close_db(exc: BaseException | None = None) -> None:
