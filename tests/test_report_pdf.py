@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import importlib.util
 import io
 import json
 import logging
@@ -195,6 +196,35 @@ def test_a_long_title_is_shortened_in_the_running_header_only():
     header = " ".join(pages(data)[1].split())[:120]
     assert re.match(r"modelrisk A very long assessment title [\w ]+\u2026 1\. Executive", header)
     assert title.strip() in flat(data)  # the cover shows it whole
+
+
+HARFBUZZ = importlib.util.find_spec("uharfbuzz") is not None
+
+
+@pytest.mark.skipif(HARFBUZZ, reason="uharfbuzz is installed: shaping is available")
+def test_shaping_without_uharfbuzz_warns_and_renders_unshaped(caplog):
+    caplog.set_level(logging.WARNING, logger="service.report.fonts")
+    data = pdf_for(sample("sarvam-hindi"), shaping=True)
+    assert "uharfbuzz is not installed" in caplog.text
+    assert data == pdf("sarvam-hindi")
+
+
+@pytest.mark.skipif(not HARFBUZZ or not has_font("LohitDevanagari"),
+                    reason="shaping needs uharfbuzz (reportlab[shaping]) and fonts-lohit-deva")
+def test_shaping_changes_only_the_devanagari_paragraphs():
+    shaped = pdf_for(sample("sarvam-hindi"), shaping=True)
+    assert shaped != pdf("sarvam-hindi")
+    assert pdf_for(sample("llama-vision-eu"), shaping=True) == pdf("llama-vision-eu")
+    assert "Sarvam-M" in flat(shaped)
+
+
+def test_shaping_is_off_unless_asked(monkeypatch, make_app):
+    monkeypatch.delenv(fonts.ENV_SHAPING, raising=False)
+    assert fonts.resolve_shaping() is False
+    monkeypatch.setenv(fonts.ENV_SHAPING, "1")
+    assert fonts.resolve_shaping() is HARFBUZZ
+    with make_app(PDF_SHAPING=False).app_context():
+        assert fonts.resolve_shaping() is False
 
 
 # A synthetic content set: the shipped context, licences, models and policies with four

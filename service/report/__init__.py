@@ -19,9 +19,9 @@ def thresholds_for(stored: dict, content=None) -> dict | None:
     return None
 
 
-def pdf_for(stored: dict, content=None, font_dir=None) -> bytes:
+def pdf_for(stored: dict, content=None, font_dir=None, shaping: bool | None = None) -> bytes:
     """The PDF report of a stored assessment (same stored assessment, same bytes)."""
-    return render(build(stored, thresholds_for(stored, content)), font_dir=font_dir)
+    return render(build(stored, thresholds_for(stored, content)), font_dir, shaping)
 
 
 def unstored(clean: dict, result: dict, created_at: str) -> dict:

@@ -61,7 +61,17 @@ class Writer:
 
     def p(self, text, style: str = "body", **kwargs) -> Paragraph:
         """A Paragraph that shows `text` literally (escaped, fallback fonts for other scripts)."""
-        return Para(markup(text, self.fonts), self.styles[style], **kwargs)
+        return Para(markup(text, self.fonts), self.style(style, text), **kwargs)
+
+    def style(self, name: str, text=None):
+        """The named style, with complex shaping switched on when `text` needs it."""
+        style = self.styles[name]
+        if not self.fonts.shapes(text):
+            return style
+        shaped = f"{name}+shaped"
+        if shaped not in self.styles:
+            self.styles[shaped] = style.clone(shaped, shaping=1)
+        return self.styles[shaped]
 
     def raw(self, built_markup: str, style: str = "body") -> Paragraph:
         """A Paragraph of markup the caller built from our tags and markup() of every string."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ log = logging.getLogger(__name__)
 VENDORED = Path(__file__).resolve().parent.parent / "fonts"
 DEFAULT_FONT_DIR = "/usr/share/fonts"
 ENV_FONT_DIR = "MODELRISK_FONT_DIR"
+ENV_SHAPING = "MODELRISK_PDF_SHAPING"
+DEVANAGARI = range(0x0900, 0x0980)
 MAIN = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 ITALIC = "DejaVuSans-Oblique"
@@ -73,6 +76,23 @@ def resolve_font_dir(font_dir: str | os.PathLike | None = None) -> Path:
     return Path(os.environ.get(ENV_FONT_DIR) or DEFAULT_FONT_DIR)
 
 
+def resolve_shaping(shaping: bool | None = None) -> bool:
+    """Shape Devanagari (argument, app config PDF_SHAPING, $MODELRISK_PDF_SHAPING; off by default).
+
+    Shaped text looks right but extracts worse (copy, search), and it needs the optional
+    uharfbuzz package (reportlab[shaping]); without it the report is rendered unshaped.
+    """
+    if shaping is None and has_app_context():
+        shaping = current_app.config.get("PDF_SHAPING")
+    if shaping is None:
+        shaping = os.environ.get(ENV_SHAPING, "").lower() in ("1", "true", "yes")
+    if shaping and importlib.util.find_spec("uharfbuzz") is None:
+        log.warning("PDF shaping asked for, but uharfbuzz is not installed "
+                    "(pip install 'reportlab[shaping]'): Devanagari is rendered unshaped")
+        return False
+    return bool(shaping)
+
+
 @cache
 def _fallbacks(font_dir: Path) -> tuple[tuple[str, frozenset[int]], ...]:
     found = []
@@ -95,6 +115,7 @@ class FontSet:
     main: frozenset[int]
     fallbacks: tuple[tuple[str, frozenset[int]], ...]
     missing: set[str] = field(default_factory=set)
+    shaping: bool = False
 
     def font_for(self, char: str) -> str | None:
         """The fallback font that draws `char`, or None for the main font (or for no font)."""
@@ -108,6 +129,10 @@ class FontSet:
             self.missing.add(char)
         return None
 
+    def shapes(self, text) -> bool:
+        """Whether `text` needs complex shaping (Devanagari) and shaping is on."""
+        return self.shaping and any(ord(c) in DEVANAGARI for c in str(text or ""))
+
     def warn_missing(self, where: str) -> None:
         """Log, once per render, the characters that will show as empty boxes."""
         if self.missing:
@@ -116,12 +141,13 @@ class FontSet:
                         len(self.missing), names)
 
 
-def fontset(font_dir: str | os.PathLike | None = None) -> FontSet:
+def fontset(font_dir: str | os.PathLike | None = None, shaping: bool | None = None) -> FontSet:
     """Register the fonts (once per process and directory) and return a fresh FontSet."""
     main = _register_main()
-    return FontSet(main=main, fallbacks=_fallbacks(resolve_font_dir(font_dir).resolve()))
+    return FontSet(main=main, fallbacks=_fallbacks(resolve_font_dir(font_dir).resolve()),
+                   shaping=resolve_shaping(shaping))
 
 
 def available(font_dir: str | os.PathLike | None = None) -> list[str]:
     """Names of the fallback fonts found in the font directory (for readiness checks)."""
-    return [name for name, _ in fontset(font_dir).fallbacks]
+    return [name for name, _ in fontset(font_dir, shaping=False).fallbacks]

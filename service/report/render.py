@@ -36,9 +36,9 @@ rl_config.useA85 = 0
 __all__ = ["render", "story"]
 
 
-def render(report: dict, font_dir=None) -> bytes:
+def render(report: dict, font_dir=None, shaping: bool | None = None) -> bytes:
     """The PDF of a report model; the same model always gives the same bytes."""
-    fonts = fontset(font_dir)
+    fonts = fontset(font_dir, shaping)
     styles = stylesheet()
     flowables = story(report, fonts, styles)
     buffer = io.BytesIO()
@@ -72,7 +72,10 @@ class Decorations:
         self.product = report["product"]
         cover = report["cover"]
         self.reference = f"Assessment {cover['assessment_id']} rev {cover['revision']}"
-        self.title = _fitted_title(report["title"], fonts, styles["header_title"])
+        style = styles["header_title"]
+        if fonts.shapes(report["title"]):
+            style = style.clone("header_title+shaped", shaping=1)
+        self.title = _fitted_title(report["title"], fonts, style)
 
     def header(self, canvas: Canvas, doc) -> None:
         """Product name left, the assessment title right, a rule below (every page)."""
