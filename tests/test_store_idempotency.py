@@ -41,6 +41,13 @@ def test_a_stale_claim_is_taken_over(db):
     assert idempotency.claim(db, "key:1", "k", "h1", FUTURE) == ("new", None)
 
 
+def test_claims_drop_expired_records(db):
+    idempotency.claim(db, "key:1", "old", "h1", OLD)
+    idempotency.claim(db, "key:2", "new", "h2", OLD, expire_before=FUTURE)
+    assert idempotency.get_record(db, "key:1", "old") is None
+    assert idempotency.get_record(db, "key:2", "new") is not None
+
+
 def test_purge(db):
     idempotency.claim(db, "key:1", "k", "h1", OLD)
     assert idempotency.purge(db, OLD) == 0

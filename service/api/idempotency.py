@@ -4,7 +4,8 @@ Same key and same request: the stored response (status, body, Location) is repla
 different request: 422. A repeat while the first is still running: 409. The key is optional
 unless IDEMPOTENCY_KEY_REQUIRED is set (then 428). Only successful (2xx) responses are kept, so
 a request refused for its content can be corrected and sent again with the same key. Keys are
-scoped to the API key that sent them and kept IDEMPOTENCY_TTL_HOURS (`flask idempotency purge`).
+scoped to the API key that sent them and kept IDEMPOTENCY_TTL_HOURS (older ones are dropped as
+new keys arrive; `flask idempotency purge` does it on demand).
 """
 
 from __future__ import annotations
@@ -71,9 +72,10 @@ def fingerprint() -> str:
 
 def _run_once(key: str, view, args, kwargs) -> Response:
     db, owner = get_db(), f"key:{g.api_key['id']}"
-    stale = datetime.now(UTC) - timedelta(seconds=current_app.config["IDEMPOTENCY_STALE_SECONDS"])
-    state, record = records.claim(db, owner, key, fingerprint(),
-                                  stale.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+    now, config = datetime.now(UTC), current_app.config
+    stale = now - timedelta(seconds=config["IDEMPOTENCY_STALE_SECONDS"])
+    expired = now - timedelta(hours=config["IDEMPOTENCY_TTL_HOURS"])
+    state, record = records.claim(db, owner, key, fingerprint(), _iso(stale), _iso(expired))
     if state == "mismatch":
         raise Problem(422, f"This {HEADER} was used for a different request; use a new key for "
                            "a new operation.", "idempotency-key-reused")
@@ -97,6 +99,10 @@ def _run_once(key: str, view, args, kwargs) -> Response:
         records.release(db, owner, key)
         raise
     return response
+
+
+def _iso(stamp: datetime) -> str:
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _replay(record: dict) -> Response:

@@ -9,15 +9,19 @@ from sqlite_utils import Database
 from . import now, write
 
 
-def claim(db: Database, owner: str, key: str, request_hash: str,
-          stale_before: str) -> tuple[str, dict | None]:
+def claim(db: Database, owner: str, key: str, request_hash: str, stale_before: str,
+          expire_before: str | None = None) -> tuple[str, dict | None]:
     """Claim a key for a request inside one write transaction.
 
     Returns ("new", None) when the caller should run the request, or ("replay" | "mismatch" |
     "in_progress", record) when a request with this key was seen before. A record left in
-    progress since before `stale_before` (its worker died) is taken over as new.
+    progress since before `stale_before` (its worker died) is taken over as new; records
+    created before `expire_before` are deleted first, so the table never outgrows a retention
+    period even when nobody runs the purge command.
     """
     with write(db):
+        if expire_before:
+            purge(db, expire_before)
         record = get_record(db, owner, key)
         if record is None or (record["state"] == "in_progress"
                               and record["created_at"] < stale_before):
