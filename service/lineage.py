@@ -58,6 +58,7 @@ def lineage(content: Content, model: dict) -> list[dict]:
             "relation": relation, "depth": depth, "in_catalogue": bool(content.model(key)),
             "license": lic.id if lic else facts.get("license"), "license_known": lic is not None,
             "multimodal": facts.get("multimodal", False), "modality": facts.get("modality", []),
+            "verified": facts.get("verified"),
         })
         for base_id in facts.get("base_models") or []:
             base = content.model(base_id)
@@ -92,12 +93,21 @@ def derive_answers(content: Content, model: dict, deployment: dict,
         lic = content.license(entry["license"])
         if lic is None:
             continue
-        ctx = {"license": lic.facts, "origin": entry, "model": model, "deployment": deployment}
+        ctx = {"license": lic.facts, "origin": _origin(content, model, entry), "model": model,
+               "deployment": deployment}
         for item, rules_ in plan:
             derived = _derive_item(item, rules_, lic, entry, ctx, sets)
             if derived and (item.id not in found or derived.risk > found[item.id].risk):
                 found[item.id] = derived
     return found
+
+
+def _origin(content: Content, model: dict, entry: dict) -> dict:
+    """Every fact of the lineage member whose licence is read: catalogue facts, then the entry."""
+    if entry["depth"] == 0:
+        return {**model, **entry}
+    found = content.model(entry["model"])
+    return {**(found.facts if found else {}), **entry}
 
 
 _PLANS: dict[str, tuple] = {}
@@ -118,6 +128,9 @@ def _derive_item(item: Item, rules_, lic: License, entry: dict, ctx, sets) -> De
             unverified = tuple(f for f in rule.uses if f in lic.unverified_facts)
             if not lic.verified:
                 unverified = unverified or tuple(rule.uses) or ("source",)
+            if entry.get("verified") is False:
+                # The catalogue's licence assignment for this model was not read in a primary text.
+                unverified = (*unverified, "license")
             return Derived(item=item.id, answer=rule.answer, risk=item.option(rule.answer).risk,
                            fact=rules.fill(rule.fact, ctx), license=lic.id, license_name=lic.name,
                            origin=entry["name"], source=lic.source, verified=not unverified,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service import assessments
+from service import assessments, lineage
 from tests.support import body, preset_answers, real_content
 
 VISION = "meta-llama/Llama-3.2-11B-Vision-Instruct"
@@ -110,3 +110,27 @@ def test_justified_override_survives_into_the_blockers_it_lifts_and_the_score():
     )[1]
     assert finding(justified, "LIC-05")["risk"] < finding(plain, "LIC-05")["risk"]
     assert justified["overall"]["score"] < plain["overall"]["score"]
+
+
+def test_an_answer_to_an_item_that_does_not_apply_needs_no_justification():
+    # LIC-09 applies only when outputs train other models; here they do not.
+    content = real_content()
+    b = body("meta-llama/Meta-Llama-3-8B-Instruct", {"trains_models_on_outputs": False})
+    b["answers"] = {**preset_answers(content, b, "good"), "LIC-09": "naming_duty"}
+    _, result = assessments.evaluate(content, b)
+    assert "LIC-09" in result["not_applicable"]
+
+
+def test_an_unverified_catalogue_entry_marks_what_its_licence_gives_unverified():
+    # The Mistral base of Sarvam-M is catalogued without its licence read in a primary text, so
+    # facts read through it, alone or as a base in a lineage, must not look verified.
+    content = real_content()
+    base = content.models["sarvamai/sarvam-m"].base_models[0]
+    assert content.models[base].facts["verified"] is False
+    deployment = body(base)["deployment"]
+    for start in (base, "sarvamai/sarvam-m"):
+        model = lineage.resolve_model(content, {"id": start})
+        chain = lineage.lineage(content, model)
+        entry = next(e for e in chain if e["model"] == base)
+        derived = lineage.derive_answers(content, model, deployment, [entry])
+        assert derived and all(not d.verified for d in derived.values()), start

@@ -147,7 +147,7 @@ def _answer_ref(where, cond: Condition, items) -> None:
         _fail(f"{where}: unknown item '{cond.field}'")
     allowed = {o.value for o in target.options} | {UNKNOWN}
     values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
-    bad = [v for v in values if v is not None and v not in allowed]
+    bad = [v for v in values if v is not None and (not isinstance(v, str) or v not in allowed)]
     if bad:
         _fail(f"{where}: '{bad[0]}' is not an option of {target.id}")
 
@@ -160,7 +160,7 @@ def _enum_value(where, cond: Condition, ctx: Context) -> None:
         return
     allowed = {o.value for o in field.options}
     values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
-    bad = [v for v in values if v not in allowed]
+    bad = [v for v in values if not isinstance(v, str) or v not in allowed]
     if bad:
         _fail(f"{where}: '{bad[0]}' is not a value of {cond.field}")
 
