@@ -272,6 +272,7 @@ def test_a_120_item_assessment_with_long_notes_has_page_numbers_on_every_page(tm
                            "evidence_url": f"https://evidence.example.com/{item}?a=1&b=<2>"}
                     for i, item in enumerate(content.items)}
     stored = stored_from(content, b)
+    stored["reviews"][0]["comment"] = ("A long review comment. " * 180)[:3990] + " END-REVIEW"
     assert len(stored["result"]["findings"]) == 120
     assert all(len(a["note"]) >= 1900 for a in stored["input"]["answers"].values())
     texts = pages(pdf_for(stored))
@@ -287,4 +288,5 @@ def test_a_120_item_assessment_with_long_notes_has_page_numbers_on_every_page(tm
         assert f"END-OF-NOTE-{item}" in squeezed
         assert f"{item} Synthetic" in re.sub(r"\s+", " ", whole)
     assert "x" * 300 + "END-OF-NOTE-" in squeezed
+    assert "END-REVIEW" in squeezed
 
