@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from marshmallow import ValidationError
 
-from . import lineage, scoring, store
+from . import lineage, rules, scoring, store
 from .content.model import UNKNOWN, Content
 from .schemas import assessment_schema, flatten_errors
 from .store import assessments as store_assessments
@@ -55,9 +55,13 @@ def _override_errors(content: Content, data: dict) -> list[dict]:
     model = lineage.resolve_model(content, data["model"])
     chain = lineage.lineage(content, model)
     derived = lineage.derive_answers(content, model, data["deployment"], chain)
+    ctx = {"model": model, "deployment": data["deployment"]}
     errors = []
     for item_id, given in data["answers"].items():
         found = derived.get(item_id)
+        if found and not rules.holds(content.items[item_id].applies_when, ctx,
+                                     content.context.country_sets):
+            continue  # an item that does not apply is not scored, so nothing is overridden
         if found and given["value"] not in (found.answer, UNKNOWN) \
                 and not given.get("justification") \
                 and not scoring.resolves(content.items[item_id], given["value"], found.answer):
