@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from service import errors
 from tests.conftest import ApiClient, create_key, sample_body
 from tests.support import ROOT
 
@@ -50,6 +51,12 @@ def test_every_route_is_documented_with_its_scope(app, spec):
             assert operation["summary"], (method, path)
             assert operation["x-required-scope"] == view.required_scope
             assert operation["security"] and {"401", "403", "429"} <= set(operation["responses"])
+
+
+def test_every_problem_type_is_documented(spec):
+    guide = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    for name in errors.TYPES:
+        assert name in spec["info"]["description"] and name in guide, name
 
 
 def test_errors_are_documented_as_problem_json(spec):

@@ -155,6 +155,7 @@ class LineageEntrySchema(Schema):
     license_known = fields.Boolean()
     multimodal = fields.Boolean()
     modality = fields.List(Str())
+    verified = fields.Boolean(**_d("Whether the catalogue entry was checked at its source."))
 
 
 class LicenseFactsSchema(Schema):
