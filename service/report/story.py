@@ -41,8 +41,8 @@ def _cover(c: dict, w: Writer) -> list:
     rows = [
         ["Model", model["name"]], ["Catalogue id", model["id"] or "not in the catalogue"],
         ["Publisher", model["publisher"] or "not stated"],
-        ["Version", model["version"] or "not stated"], ["Licence", model["license"] or
-                                                         "not stated"],
+        ["Version", model["version"] or "not stated"],
+        ["Licence", model["license"] or "not stated"],
         ["Requester", who or "not stated"], ["Submitted by", c["submitted_by"] or "not recorded"],
         ["Assessment date", c["created_at"] or c["date"]], ["Assessment id", c["assessment_id"]],
         ["Revision", revision], ["Status", c["status"] or "not recorded"],
