@@ -76,7 +76,10 @@ def _resolve(spec, schema):
 
 
 def undocumented(spec, schema, data, path="") -> list[str]:
-    """Paths in `data` that the (resolved) schema does not declare."""
+    """Paths in `data` that the schema does not declare, or that are null where it says not."""
+    if data is None:
+        nullable = schema.get("nullable") or any(s.get("nullable") for s in schema.get("anyOf", []))
+        return [] if nullable else [f"{path} (null)"]
     schema = _resolve(spec, schema)
     if isinstance(data, list) and "items" in schema:
         return [p for i, v in enumerate(data) for p in
@@ -119,6 +122,8 @@ def test_every_field_of_every_response_is_documented(app, client, spec):
                  "/api/v1/licenses", "/api/v1/models", "/api/v1/crosswalk"):
         data = api.get(path.replace("{domain}", "licensing")).get_json()
         calls.append((path, "get", "200", data))
+    described = sample_body(model={"name": "In-house tune", "base_models": ["nobody/unknown"]})
+    calls.append(("/api/v1/assessments", "post", "201", api.submitted(described)))
     for example in sorted((ROOT / "tests" / "data" / "inputs").glob("*.json")):
         scored = api.post("/api/v1/score", json=json.loads(example.read_text()))
         calls.append(("/api/v1/score", "post", "200", scored.get_json()))

@@ -155,7 +155,8 @@ class LineageEntrySchema(Schema):
     license_known = fields.Boolean()
     multimodal = fields.Boolean()
     modality = fields.List(Str())
-    verified = fields.Boolean(**_d("Whether the catalogue entry was checked at its source."))
+    verified = fields.Boolean(**Nullable, **_d("Whether the catalogue entry was checked at its "
+                                                "source; null outside the catalogue."))
 
 
 class LicenseFactsSchema(Schema):
