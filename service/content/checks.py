@@ -12,7 +12,8 @@ NUMERIC_OPS = ("gt", "gte", "lt", "lte")
 
 
 def _fail(message: str):
-    raise ContentError(message)
+    # Values quoted from a broken file may hold line breaks; the message stays on one line.
+    raise ContentError(message.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 def context(fname: str, ctx: Context) -> None:

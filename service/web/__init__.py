@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, g, request
 
 from .. import auth
 from ..db import get_db
@@ -10,12 +10,12 @@ from . import filters, security
 
 
 def _load_user() -> None:
+    """Who is signed in, for pages; static files, health probes and the API never need it."""
     g.user = None
-    # Static files and the API never use the session; everything else may show who is signed in.
-    from flask import request
-
     if request.endpoint in (None, "static") or request.path.startswith(security.API_PREFIX):
         return
+    if request.blueprint == "health":
+        return  # liveness must not depend on the store; readiness checks it on its own
     g.user = auth.load_user(get_db())
 
 
