@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 from flask import Flask
@@ -15,7 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the Flask app: config from defaults, MODELRISK_* variables and test_config."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
-        SECRET_KEY="dev-only-change-me",
+        SECRET_KEY=None,
         DATABASE=str(Path(app.instance_path) / "modelrisk.sqlite3"),
         CHECKLIST_DIR=str(ROOT / "checklists"),
         POLICY_DIR=str(ROOT / "policies"),
@@ -28,6 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
     try:
         content = load_content(app.config["CHECKLIST_DIR"], app.config["POLICY_DIR"])
     except ContentError as exc:
@@ -45,3 +49,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.init_app(app, content)
     web.init_app(app)
     return app
+
+
+def _instance_secret(path: Path) -> str:
+    """A random session key kept in the instance folder, so no deployment runs on a known one."""
+    if not path.exists():
+        # Write aside, then link into place: two workers starting at once agree on one key.
+        draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+        draft.touch(mode=0o600)
+        draft.write_text(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
