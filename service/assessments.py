@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 
 from . import lineage, rules, scoring, store
 from .content.model import UNKNOWN, Content
-from .schemas import assessment_schema, flatten_errors
+from .schemas import assessment_loader, flatten_errors
 from .store import assessments as store_assessments
 from .store import audit
 
@@ -23,16 +23,24 @@ class InputError(Exception):
 
 def validate(content: Content, body) -> dict:
     """Check an assessment body against the shared schema and the derived-answer rules."""
+    return _validate(content, body)[0]
+
+
+def _validate(content: Content, body) -> tuple[dict, lineage.Facts]:
+    """The clean body, and the model facts read for it (the engine reads the same ones)."""
     if not isinstance(body, dict):
         raise InputError([{"field": "(body)", "pointer": "", "message": "must be a JSON object"}])
     try:
-        data = assessment_schema(content)().load(body)
+        data = assessment_loader(content).load(body)
     except ValidationError as exc:
         raise InputError(flatten_errors(exc.messages)) from None
-    errors = _model_errors(content, data["model"]) + _override_errors(content, data)
+    errors = _model_errors(content, data["model"])
+    clean = _drop_empty(data)
+    facts = lineage.facts(content, clean["model"], clean["deployment"])
+    errors += _override_errors(content, clean, facts)
     if errors:
         raise InputError(errors)
-    return _drop_empty(data)
+    return clean, facts
 
 
 def _model_errors(content: Content, model: dict) -> list[dict]:
@@ -47,22 +55,22 @@ def _model_errors(content: Content, model: dict) -> list[dict]:
     return errors
 
 
-def _override_errors(content: Content, data: dict) -> list[dict]:
+def _override_errors(content: Content, data: dict, facts: lineage.Facts) -> list[dict]:
     """A derived licence answer may be overridden only with a written justification.
 
     `unknown` adds nothing to a known fact, so the derived answer stands without an error.
     """
-    model = lineage.resolve_model(content, data["model"])
-    chain = lineage.lineage(content, model)
-    derived = lineage.derive_answers(content, model, data["deployment"], chain)
-    ctx = {"model": model, "deployment": data["deployment"]}
+    derived = facts.derived
+    ctx = {"model": facts.model, "deployment": data["deployment"]}
     errors = []
     for item_id, given in data["answers"].items():
         found = derived.get(item_id)
-        if found and not rules.holds(content.items[item_id].applies_when, ctx,
-                                     content.context.country_sets):
+        if found is None:
+            continue
+        if not rules.holds(content.items[item_id].applies_when, ctx,
+                           content.context.country_sets):
             continue  # an item that does not apply is not scored, so nothing is overridden
-        if found and given["value"] not in (found.answer, UNKNOWN) \
+        if given["value"] not in (found.answer, UNKNOWN) \
                 and not given.get("justification") \
                 and not scoring.resolves(content.items[item_id], given["value"], found.answer):
             errors.append({
@@ -81,8 +89,10 @@ def _drop_empty(data: dict) -> dict:
 
 def evaluate(content: Content, body) -> tuple[dict, dict]:
     """Validate a body and score it; returns (clean body, result). Nothing is stored."""
-    clean = validate(content, body)
-    result = scoring.score(clean, content, content.policies[clean["policy"]])
+    clean, facts = _validate(content, body)
+    # The engine reads the very facts validation read (model, lineage, derived answers), so
+    # they are worked out once per evaluation.
+    result = scoring.score(clean, content, content.policies[clean["policy"]], facts)
     result["input_hash"] = scoring.input_hash(clean)
     return clean, result
 

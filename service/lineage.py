@@ -138,6 +138,22 @@ def _derive_item(item: Item, rules_, lic: License, entry: dict, ctx, sets) -> De
     return None
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the engine reads about a model: its resolved facts, lineage and derived answers."""
+
+    model: dict
+    chain: list[dict]
+    derived: dict[str, Derived]
+
+
+def facts(content: Content, given: dict, deployment: dict) -> Facts:
+    """Resolve the model, walk its lineage and derive the licence answers, in one go."""
+    model = resolve_model(content, given or {})
+    chain = lineage(content, model)
+    return Facts(model, chain, derive_answers(content, model, deployment, chain))
+
+
 def license_summaries(content: Content, chain: list[dict]) -> list[dict]:
     """The facts of each distinct licence in the lineage, for obligations in the result."""
     out, seen = [], set()

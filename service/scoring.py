@@ -18,12 +18,17 @@ from .content.model import RATINGS, SEVERITIES, UNKNOWN, Content, Item, Option, 
 ENGINE_VERSION = "1.0.0"
 
 
-def score(body: dict, content: Content, policy: Policy) -> dict:
-    """Score one assessment body (the API's shape) against the content and a policy."""
-    model = lin.resolve_model(content, body.get("model") or {})
+def score(body: dict, content: Content, policy: Policy, facts: lin.Facts | None = None) -> dict:
+    """Score one assessment body (the API's shape) against the content and a policy.
+
+    `facts` may pass in `lineage.facts(content, body["model"], body["deployment"])` when the
+    caller has worked them out already (validation has); the result is the same either way,
+    and it takes the lineage list of `facts` as its own.
+    """
     deployment = dict(body.get("deployment") or {})
-    chain = lin.lineage(content, model)
-    derived = lin.derive_answers(content, model, deployment, chain)
+    if facts is None:
+        facts = lin.facts(content, body.get("model") or {}, deployment)
+    model, chain, derived = facts.model, facts.chain, facts.derived
     answers = body.get("answers") or {}
     ctx = {"model": model, "deployment": deployment}
     sets = content.context.country_sets
