@@ -33,16 +33,35 @@ def compile_all(conds: Iterable[Condition]) -> Check:
     """The same test as `holds`, turned once into a closure for the engine's hot path."""
     checks = tuple(_compile(c) for c in conds)
     if not checks:
-        return lambda ctx, sets: True
+        return _always
     if len(checks) == 1:
         return checks[0]
-    return lambda ctx, sets: all(check(ctx, sets) for check in checks)
+    if len(checks) == 2:
+        first, second = checks
+        return lambda ctx, sets: first(ctx, sets) and second(ctx, sets)
+
+    def every(ctx, sets):  # a plain loop: all() over a generator costs more than the checks
+        for check in checks:  # noqa: SIM110
+            if not check(ctx, sets):
+                return False
+        return True
+    return every
+
+
+def _always(ctx, sets) -> bool:
+    return True
 
 
 def _compile(cond: Condition) -> Check:
     if cond.any:
         groups = tuple(compile_all(group) for group in cond.any)
-        return lambda ctx, sets: any(group(ctx, sets) for group in groups)
+
+        def some(ctx, sets):  # a plain loop, as in compile_all
+            for group in groups:  # noqa: SIM110
+                if group(ctx, sets):
+                    return True
+            return False
+        return some
     scope, key = cond.field.split(".", 1)
     op, value = cond.op, cond.value
     if op == "exists":
@@ -118,15 +137,54 @@ def _numbers(*values) -> bool:
 
 def fill(template: str, ctx) -> str:
     """Replace {scope.key} placeholders with context values; nothing else is interpreted."""
+    return _TEMPLATE.sub(lambda m: _shown(lookup(ctx, f"{m.group(1)}.{m.group(2)}")), template)
 
-    def value(match: re.Match) -> str:
-        found = lookup(ctx, f"{match.group(1)}.{match.group(2)}")
-        if found is _MISSING:
-            return "(not stated)"
-        if isinstance(found, int) and not isinstance(found, bool):
-            return f"{found:,}"
-        if isinstance(found, list | tuple):
-            return ", ".join(map(str, found))
-        return str(found)
 
-    return _TEMPLATE.sub(value, template)
+def compile_fill(template: str, fixed: Mapping[str, Mapping] | None = None
+                 ) -> Callable[[Mapping], str]:
+    """The same text as `fill(template, ctx)`, with the template parsed once.
+
+    Placeholders whose scope is in `fixed` are filled now from it, for contexts whose value of
+    that scope is the same (a licence's facts, say); the others are looked up in each ctx.
+    """
+    parts = _TEMPLATE.split(template)  # literal, scope, key, literal, ..., literal
+    fixed = fixed or {}
+    literals, places = [parts[0]], []
+    for scope, key, literal in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
+        if scope in fixed:
+            found = (fixed[scope] or {}).get(key, _MISSING)
+            literals[-1] += _shown(_MISSING if found is None else found) + literal
+        else:
+            places.append((scope, key))
+            literals.append(literal)
+    head = literals[0]
+    if not places:
+        return lambda ctx: head
+    if len(places) == 1:
+        (scope, key), tail = places[0], literals[1]
+
+        def filled_one(ctx) -> str:
+            found = (ctx.get(scope) or {}).get(key, _MISSING)
+            return head + _shown(_MISSING if found is None else found) + tail
+        return filled_one
+    pairs = tuple(zip(places, literals[1:], strict=True))
+
+    def filled(ctx) -> str:
+        out = [head]
+        for (scope, key), literal in pairs:
+            found = (ctx.get(scope) or {}).get(key, _MISSING)
+            out.append(_shown(_MISSING if found is None else found))
+            out.append(literal)
+        return "".join(out)
+    return filled
+
+
+def _shown(found) -> str:
+    """A context value as template text: numbers with thousands separators, lists joined."""
+    if found is _MISSING:
+        return "(not stated)"
+    if isinstance(found, int) and not isinstance(found, bool):
+        return f"{found:,}"
+    if isinstance(found, list | tuple):
+        return ", ".join(map(str, found))
+    return str(found)

@@ -32,21 +32,75 @@ def score(body: dict, content: Content, policy: Policy, facts: lin.Facts | None 
     answers = body.get("answers") or {}
     ctx = {"model": model, "deployment": deployment}
     sets = content.context.country_sets
-    findings, not_applicable = [], []
-    for plan in _plan(content):
-        if not plan.applies(ctx, sets):
-            not_applicable.append(plan.item.id)
-            continue
-        findings.append(_finding(plan, answers.get(plan.item.id), derived.get(plan.item.id),
-                                 ctx, sets, policy))
-    domains = _apportion_domains(findings, content, policy)
-    overall = _overall(domains, findings, policy)
-    answered_ctx = {**ctx, "answers": {f["item"]: f["answer"] for f in findings}}
-    blockers = _blockers(findings, content, answered_ctx) + _stance_blockers(chain, content,
-                                                                              policy)
+    plan = _plan(content)
+    memos = _memos(content, policy)
+    truth = [check(ctx, sets) for check in plan.checks]
+    not_applicable = [p.id for p in plan.items if p.applies is not None and not truth[p.applies]]
+    by_index: list[dict | None] = [None] * plan.size  # findings in content order
+    domains, groups, ranked, floor_index = {}, {}, [], 0
+    for domain, title, members in plan.domains:  # content's domain order, items by id
+        group, weights, shares, ranks = [], [], [], []
+        answered = unknown = domain_floor = 0
+        for p in members:
+            if p.applies is not None and not truth[p.applies]:
+                continue
+            fired, bit = 0, 1  # which of its severity rules fire, as bits
+            for n in p.severity_at:
+                if truth[n]:
+                    fired |= bit
+                bit <<= 1
+            given = answers.get(p.id)
+            if not isinstance(given, dict):
+                given = {"value": given} if given else {}
+            found = derived.get(p.id) if p.derives else None
+            if found is None:
+                # Everything but the note and the evidence follows from the answer and the
+                # severity rules that fire: the finding is a copy of a memoised template.
+                memo = memos[p.index]
+                key = (given.get("value"), fired)
+                scored = memo.get(key) or memo.setdefault(key, _scored(
+                    _finding(p, {"value": key[0]}, None, fired, policy), policy))
+                finding = scored[0].copy()
+                finding["severity_reasons"] = list(scored[5])
+                finding["note"] = given.get("note")
+                finding["evidence_url"] = given.get("evidence_url")
+            else:
+                scored = _scored(_finding(p, given, found, fired, policy), policy)
+                finding = scored[0]
+            by_index[p.index] = finding
+            group.append(finding)
+            ranks.append(p.rank)
+            weights.append(scored[1])
+            shares.append(scored[2])
+            if scored[3] != 2:
+                answered += 1
+            if scored[3]:
+                unknown += 1
+            if scored[4] > domain_floor:
+                domain_floor = scored[4]
+        # Points: the findings' shares of the domain's total weight, in cents that add up.
+        total_weight = sum(weights)
+        raw = [x / total_weight if total_weight else 0 for x in shares]
+        cents = apportion(raw, round(sum(raw)))
+        for finding, c, rank in zip(group, cents, ranks, strict=True):
+            finding["points"] = c / 100
+            # Largest points first, then by item id: (-cents, rank) as one integer.
+            ranked.append((rank - c * plan.size, finding))
+        score_ = sum(cents) / 100
+        domains[domain] = {
+            "title": title, "score": score_,
+            "rating": RATINGS[max(RATINGS.index(policy.rating_for(score_)), domain_floor)],
+            "answered": answered, "applicable": len(group), "unknown": unknown,
+            "weight": policy.domain_weights[domain],
+        }
+        groups[domain] = (group, cents)
+        floor_index = max(floor_index, domain_floor)
+    overall = _overall_points(domains, groups, plan.domain_names, floor_index, policy)
+    blockers = _blockers(by_index, plan, ctx, sets) + _stance_blockers(chain, content, policy)
+    ranked.sort()
+    findings = [f for _, f in ranked]
     conditions = _conditions(findings, chain, policy, content)
     decision = _decision(overall["rating"], blockers, findings, conditions, policy)
-    findings.sort(key=lambda f: (-f["points"], f["item"]))
     return {
         "overall": overall, "decision": decision, "domains": domains, "blockers": blockers,
         "findings": findings, "conditions": conditions, "not_applicable": not_applicable,
@@ -54,7 +108,7 @@ def score(body: dict, content: Content, policy: Policy, facts: lin.Facts | None 
         "licenses": lin.license_summaries(content, chain),
         "policy": {"id": policy.id, "version": policy.version, "hash": policy.hash,
                    "name": policy.name, "thresholds": dict(policy.ratings)},
-        "content": {"hash": content.hash, "versions": dict(sorted(content.versions.items()))},
+        "content": {"hash": content.hash, "versions": dict(plan.versions)},
         "engine_version": ENGINE_VERSION,
     }
 
@@ -64,34 +118,113 @@ class _ItemPlan:
     """An item with its rules compiled once per content, and the finding fields that never vary."""
 
     item: Item
-    applies: rules.Check
-    severity_rules: tuple[tuple[rules.Check, int, str], ...]
+    id: str
+    index: int  # position in the content (the order of not_applicable)
+    rank: int  # position by item id (ties in the findings' order)
+    applies: int | None  # where its applies_when is in _Plan.checks; None: always applies
+    severity_rules: tuple[tuple[int, int, str], ...]  # (where in _Plan.checks, change, reason)
+    severity_at: tuple[int, ...]  # where each severity rule is in _Plan.checks
+    derives: bool  # has derive rules
     blockers: tuple[tuple[rules.Check, float, str], ...]
     options: dict[str, Option]
     static: dict
 
 
-_PLANS: dict[str, tuple[_ItemPlan, ...]] = {}
+@dataclass(frozen=True)
+class _Plan:
+    items: tuple[_ItemPlan, ...]  # content order
+    # Every distinct condition list of applies_when and severity rules, compiled: 38 lists
+    # stand for 168, so each is tested once per assessment.
+    checks: tuple[rules.Check, ...]
+    domains: tuple[tuple[str, str, tuple[_ItemPlan, ...]], ...]  # (domain, title, items by id)
+    domain_names: tuple[str, ...]  # sorted: the order in which overall points are apportioned
+    blocking: tuple[_ItemPlan, ...]  # items with blocker rules, by id
+    blockers_read_answers: bool
+    size: int
+    versions: tuple[tuple[str, str], ...]
 
 
-def _plan(content: Content) -> tuple[_ItemPlan, ...]:
+_PLANS: dict[str, _Plan] = {}
+
+
+def _plan(content: Content) -> _Plan:
     if content.hash not in _PLANS:
-        _PLANS[content.hash] = tuple(_item_plan(item) for item in content.items.values())
+        ids = sorted(content.items)
+        checks: dict[str, tuple[int, rules.Check]] = {}
+
+        def at(conds) -> int:
+            key = repr(tuple(conds))
+            if key not in checks:
+                checks[key] = (len(checks), rules.compile_all(conds))
+            return checks[key][0]
+
+        items = tuple(_item_plan(item, n, ids.index(item.id), at)
+                      for n, item in enumerate(content.items.values()))
+        by_id = sorted(items, key=lambda p: p.rank)
+        domains = tuple((d, c.title, tuple(p for p in by_id if p.item.domain == d))
+                        for d, c in content.checklists.items())
+        _PLANS[content.hash] = _Plan(
+            items=items, checks=tuple(check for _, check in checks.values()), domains=domains,
+            domain_names=tuple(sorted(content.checklists)),
+            blocking=tuple(p for p in by_id if p.blockers),
+            blockers_read_answers=any(_reads(rule.when, "answers")
+                                      for item in content.items.values()
+                                      for rule in item.blocker_when),
+            size=len(items), versions=tuple(sorted(content.versions.items())))
     return _PLANS[content.hash]
 
 
-def _item_plan(item: Item) -> _ItemPlan:
+def _item_plan(item: Item, index: int, rank: int, at) -> _ItemPlan:
     static = {"item": item.id, "domain": item.domain, "title": item.title,
               "question": item.question, "base_severity": item.severity,
               "remediation": item.remediation,
               "references": [{"framework": r.framework, "id": r.id} for r in item.references]}
     return _ItemPlan(
-        item=item, applies=rules.compile_all(item.applies_when),
-        severity_rules=tuple((rules.compile_all(r.when), r.change, r.reason)
-                             for r in item.severity_rules),
+        item=item, id=item.id, index=index, rank=rank,
+        applies=at(item.applies_when) if item.applies_when else None,
+        severity_rules=tuple((at(r.when), r.change, r.reason) for r in item.severity_rules),
+        severity_at=tuple(at(r.when) for r in item.severity_rules), derives=bool(item.derive),
         blockers=tuple((rules.compile_all(r.when), r.min_risk, r.reason)
                        for r in item.blocker_when),
         options={o.value: o for o in item.options}, static=static)
+
+
+def _reads(conds, scope: str) -> bool:
+    """Whether any condition reads a field (or a ref) of `scope`."""
+    prefix = f"{scope}."
+    return any(_reads(group, scope) for c in conds for group in c.any) or any(
+        (c.field or "").startswith(prefix) or (c.ref or "").startswith(prefix) for c in conds)
+
+
+# Per content and policy, one memo per item: (answer, severity rules fired) -> _Template.
+# Bounded by the content (items x options x severity outcomes), never by the inputs scored.
+_MEMOS: dict[tuple, tuple[dict, ...]] = {}
+
+
+def _memos(content: Content, policy: Policy) -> tuple[dict, ...]:
+    # Keyed by the policy values a finding reads, not by its id and hash: a policy built in
+    # code (tests do) may carry the hash of the file it was changed from.
+    key = (content.hash, policy.risky_at, policy.unknown_risk, policy.unanswered_risk,
+           tuple(policy.severity_weights.items()), tuple(policy.floors.items()))
+    memos = _MEMOS.get(key)
+    if memos is None:
+        memos = _MEMOS[key] = tuple({} for _ in content.items)
+    return memos
+
+
+# A finding and what apportioning needs from it: (finding, weight, 10000 * weight * risk,
+# counted, floor, severity reasons), where counted is 0 answered, 1 unknown, 2 unanswered, and
+# floor the rating index a risky answer of this severity floors the rating to.
+_Scored = tuple
+_COUNTED = {"unknown": 1, "unanswered": 2}
+
+
+def _scored(finding: dict, policy: Policy) -> _Scored:
+    floor_index = 0
+    if finding["risky"] and finding["severity"] in policy.floors:
+        floor_index = RATINGS.index(policy.floors[finding["severity"]])
+    return (finding, finding["weight"], 10000 * finding["weight"] * finding["risk"],
+            _COUNTED.get(finding["source"], 0), floor_index, tuple(finding["severity_reasons"]))
 
 
 def input_hash(body: dict) -> str:
@@ -100,10 +233,9 @@ def input_hash(body: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _finding(plan: _ItemPlan, given, derived: lin.Derived | None, ctx, sets,
+def _finding(plan: _ItemPlan, given: dict, derived: lin.Derived | None, fired: int,
              policy: Policy) -> dict:
     item = plan.item
-    given = given if isinstance(given, dict) else ({"value": given} if given else {})
     value, source, override = given.get("value"), "assessor", None
     if derived and resolves(item, value, derived.answer):
         pass
@@ -112,7 +244,7 @@ def _finding(plan: _ItemPlan, given, derived: lin.Derived | None, ctx, sets,
     elif derived:
         override = {"derived_answer": derived.answer, "fact": derived.fact,
                     "justification": given["justification"]}
-    severity, reasons = _severity(plan, ctx, sets)
+    severity, reasons = _severity(plan, fired)
     risk, label, source = _risk(plan, value, source, policy)
     finding = dict(plan.static)
     finding.update(
@@ -137,10 +269,11 @@ def _derived_dict(d: lin.Derived) -> dict:
             "verified": d.verified, "unverified_facts": list(d.unverified)}
 
 
-def _severity(plan: _ItemPlan, ctx, sets) -> tuple[str, list[str]]:
+def _severity(plan: _ItemPlan, fired: int) -> tuple[str, list[str]]:
+    """The effective severity and the reasons of the severity rules that fire (bits of fired)."""
     level, reasons = SEVERITIES.index(plan.item.severity), []
-    for check, change, reason in plan.severity_rules:
-        if check(ctx, sets):
+    for bit, (_n, change, reason) in enumerate(plan.severity_rules):
+        if fired & (1 << bit):
             level += change
             reasons.append(reason)
     return SEVERITIES[max(0, min(len(SEVERITIES) - 1, level))], reasons
@@ -179,69 +312,51 @@ def apportion(raw: list[float], total: int) -> list[int]:
     """Whole units per share that add up to `total` exactly (largest remainder, ties in order)."""
     base = [floor(r) for r in raw]
     left = total - sum(base)
-    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - base[i]), i))
-    for i in order[:max(0, left)]:
-        base[i] += 1
+    if left > 0:
+        # Largest remainder first; the sort is stable, so ties stay in order.
+        remainders = [-(r - b) for r, b in zip(raw, base, strict=True)]
+        for i in sorted(range(len(raw)), key=remainders.__getitem__)[:left]:
+            base[i] += 1
     return base
 
 
-def _apportion_domains(findings: list[dict], content: Content, policy: Policy) -> dict:
-    domains = {}
-    for domain in content.checklists:
-        mine = sorted((f for f in findings if f["domain"] == domain), key=lambda f: f["item"])
-        total_weight = sum(f["weight"] for f in mine)
-        raw = [10000 * f["weight"] * f["risk"] / total_weight if total_weight else 0 for f in mine]
-        cents = apportion(raw, round(sum(raw)))
-        for f, c in zip(mine, cents, strict=True):
-            f["points"] = c / 100
-            f["_cents"] = c
-        score = sum(cents) / 100
-        floor_rating = _floor(mine, policy)
-        unknown = sum(1 for f in mine if f["source"] in ("unknown", "unanswered"))
-        domains[domain] = {
-            "title": content.checklists[domain].title, "score": score,
-            "rating": _max_rating(policy.rating_for(score), floor_rating),
-            "answered": sum(1 for f in mine if f["source"] != "unanswered"),
-            "applicable": len(mine), "unknown": unknown,
-            "weight": policy.domain_weights[domain],
-        }
-    return domains
-
-
-def _overall(domains: dict, findings: list[dict], policy: Policy) -> dict:
+def _overall_points(domains: dict, groups: dict, names: tuple[str, ...], floor_index: int,
+                    policy: Policy) -> dict:
+    """The overall score, apportioned to findings by domain then item id."""
     active = {d: v for d, v in domains.items() if v["applicable"]}
     weight_sum = sum(policy.domain_weights[d] for d in active) or 1
-    ordered = sorted(findings, key=lambda f: (f["domain"], f["item"]))
-    raw = [policy.domain_weights[f["domain"]] / weight_sum * f.pop("_cents") for f in ordered]
+    raw = []
+    for name in names:
+        share = policy.domain_weights[name] / weight_sum
+        raw += [share * c for c in groups[name][1]]
     cents = apportion(raw, round(sum(raw)))
-    for f, c in zip(ordered, cents, strict=True):
+    findings = (f for name in names for f in groups[name][0])
+    for f, c in zip(findings, cents, strict=True):
         f["overall_points"] = c / 100
     score = sum(cents) / 100
     worst = max((RATINGS.index(v["rating"]) for v in active.values()), default=0)
-    from_worst = RATINGS[max(0, worst - policy.worst_domain_margin)]
-    rating = _max_rating(policy.rating_for(score), _floor(findings, policy), from_worst)
+    from_worst = max(0, worst - policy.worst_domain_margin)
+    rating = RATINGS[max(RATINGS.index(policy.rating_for(score)), floor_index, from_worst)]
     return {"score": score, "rating": rating}
 
 
-def _floor(findings, policy: Policy) -> str:
-    floors = [policy.floors[f["severity"]] for f in findings
-              if f["risky"] and f["severity"] in policy.floors]
-    return _max_rating(RATINGS[0], *floors)
-
-
-def _max_rating(*ratings: str) -> str:
-    return max(ratings, key=RATINGS.index)
-
-
-def _blockers(findings, content: Content, ctx) -> list[dict]:
-    plans = {p.item.id: p for p in _plan(content)}
-    sets = content.context.country_sets
+def _blockers(by_index: list, plan: _Plan, ctx, sets) -> list[dict]:
+    """Item blockers, by item id; their rules may read every answer given."""
+    answered_ctx = None
     out = []
-    for f in sorted(findings, key=lambda f: f["item"]):
-        for check, min_risk, reason in plans[f["item"]].blockers:
-            if f["risk"] >= min_risk and check(ctx, sets):
-                out.append(_blocker(f, reason))
-                break
+    for p in plan.blocking:
+        f = by_index[p.index]
+        if f is None:
+            continue
+        for check, min_risk, reason in p.blockers:
+            if f["risk"] >= min_risk:
+                if answered_ctx is None:
+                    answered_ctx = ctx if not plan.blockers_read_answers else {
+                        **ctx, "answers": {x["item"]: x["answer"]
+                                           for x in by_index if x is not None}}
+                if check(answered_ctx, sets):
+                    out.append(_blocker(f, reason))
+                    break
     return out
 
 
@@ -276,7 +391,7 @@ def _stance_blockers(chain, content: Content, policy: Policy) -> list[dict]:
 
 def _conditions(findings, chain, policy: Policy, content: Content) -> list[dict]:
     out = []
-    for f in sorted(findings, key=lambda f: (-f["points"], f["item"])):
+    for f in findings:  # sorted: largest points first, then by item id
         if f["risk"] > 0:
             out.append({"item": f["item"], "kind": "remediation", "text": f["remediation"]})
         if f["derived"] and not f["derived"]["verified"]:
