@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import sys
+import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import click
@@ -48,47 +53,109 @@ def check_content():
               help="Write one <name>.result.json per input here instead of printing.")
 @click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the PDF risk report of a single input here.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Processes that score inputs side by side  [default: the CPU count]")
 @with_appcontext
-def assess(inputs, policy, fmt, out, pdf_out):
-    """Score assessment input files (or folders of *.json) without a server."""
+def assess(inputs, policy, fmt, out, pdf_out, jobs):
+    """Score assessment input files (or folders of *.json) without a server.
+
+    Results and messages come out in input order whatever --jobs is. With more than one input,
+    a progress bar and a summary go to stderr unless results are printed to a terminal.
+    """
     files = [f for p in inputs for f in (sorted(p.glob("*.json")) if p.is_dir() else [p])]
     if pdf_out and len(files) != 1:
         raise click.UsageError(f"--pdf needs exactly one input file, not {len(files)}")
-    failed = 0
     if out:
         out.mkdir(parents=True, exist_ok=True)
-    with click.progressbar(files, label="Assessing", file=sys.stderr,
-                           hidden=len(files) < 2 or not out) as bar:
-        for path in bar:
-            failed += not _assess_one(path, policy, fmt, out, pdf_out)
+    if jobs is None:  # starting processes costs more than scoring a few dozen inputs
+        jobs = (os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
+    jobs = min(jobs, len(files))
+    started = time.perf_counter()
+    failed = 0
+    many = len(files) > 1
+    with _outcomes(files, policy, fmt, out, pdf_out, jobs) as outcomes, click.progressbar(
+            outcomes, length=len(files), label="Assessing", file=sys.stderr,
+            hidden=not many or (not out and sys.stdout.isatty())) as bar:
+        for path, ok, printed, errors in bar:
+            for error in errors:
+                click.echo(f"{path}: {error}", err=True)
+            if printed is not None:
+                click.echo(printed)
+            failed += not ok
+    if many:
+        took = time.perf_counter() - started
+        click.echo(f"Assessed {len(files)} inputs ({failed} refused) in {took:.2f} s: "
+                   f"{len(files) / took:.0f} per second with {jobs} "
+                   f"process{'es' if jobs > 1 else ''}.", err=True)
     if failed:
         raise SystemExit(1)
 
 
-def _assess_one(path: Path, policy: str | None, fmt: str, out: Path | None,
-                pdf_out: Path | None = None) -> bool:
+PARALLEL_FROM = 32  # inputs; below that, --jobs defaults to 1
+
+
+@contextmanager
+def _outcomes(files: list[Path], policy, fmt, out, pdf_out, jobs: int):
+    """(path, ok, text to print or None, error lines) per file, in input order.
+
+    With jobs > 1 a pool of processes scores the files; each process has the app's content
+    (inherited when forked, loaded again otherwise) and writes its own --out files.
+    """
+    if jobs <= 1:
+        yield (_assess_one(content(), path, policy, fmt, out, pdf_out) for path in files)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    config = current_app.config
+    global _WORKER_CONTENT
+    _WORKER_CONTENT = content()  # a forked process inherits it instead of loading it again
+    try:
+        with context.Pool(jobs, _init_worker, (config["CHECKLIST_DIR"],
+                                               config["POLICY_DIR"])) as pool:
+            chunk = max(1, min(64, len(files) // (jobs * 8)))
+            yield pool.imap(partial(_assess_in_worker, policy=policy, fmt=fmt, out=out),
+                            files, chunksize=chunk)
+    finally:
+        _WORKER_CONTENT = None
+
+
+_WORKER_CONTENT: Content | None = None
+
+
+def _init_worker(checklist_dir: str, policy_dir: str) -> None:
+    global _WORKER_CONTENT
+    if _WORKER_CONTENT is None:  # spawned rather than forked
+        from .content import load_content
+
+        _WORKER_CONTENT = load_content(checklist_dir, policy_dir)
+
+
+def _assess_in_worker(path: Path, policy, fmt, out):
+    return _assess_one(_WORKER_CONTENT, path, policy, fmt, out)
+
+
+def _assess_one(content_: Content, path: Path, policy: str | None, fmt: str,
+                out: Path | None, pdf_out: Path | None = None
+                ) -> tuple[Path, bool, str | None, list[str]]:
+    """Score one file: (path, ok, what to print or None, error lines); write its PDF if asked."""
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        click.echo(f"{path}: not readable JSON: {exc}", err=True)
-        return False
+        return path, False, None, [f"not readable JSON: {exc}"]
     if policy and isinstance(body, dict):
         body["policy"] = policy
     try:
-        clean, result = assessments.evaluate(content(), body)
+        clean, result = assessments.evaluate(content_, body)
     except assessments.InputError as exc:
-        for error in exc.errors:
-            click.echo(f"{path}: {error['field']}: {error['message']}", err=True)
-        return False
+        return path, False, None, [f"{e['field']}: {e['message']}" for e in exc.errors]
     if pdf_out:
         _write_pdf(clean, result, pdf_out)
     if out:
         (out / f"{path.stem}.result.json").write_text(json.dumps(result, indent=2))
-    elif fmt == "json":
-        click.echo(json.dumps(result, indent=2))
-    else:
-        click.echo(render_text(clean, result))
-    return True
+        return path, True, None, []
+    if fmt == "json":
+        return path, True, json.dumps(result, indent=2), []
+    return path, True, render_text(clean, result), []
 
 
 def _write_pdf(clean: dict, result: dict, pdf_out: Path) -> None:

@@ -61,3 +61,32 @@ def test_assess_a_folder_writes_one_result_per_input(runner, tmp_path):
     assert done.exit_code == 0, done.output
     written = sorted(p.name for p in out.glob("*.result.json"))
     assert written == sorted(f"{p.stem}.result.json" for p in (DATA / "inputs").glob("*.json"))
+
+
+def test_assess_with_jobs_prints_what_one_process_prints_in_input_order(runner, tmp_path):
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    for n, path in enumerate(sorted((DATA / "inputs").glob("*.json")) * 3):
+        body = json.loads(path.read_text())
+        body["title"] = f"Input {n}"
+        (folder / f"{n:02d}-{path.name}").write_text(json.dumps(body))
+    (folder / "04-broken.json").write_text("{not json")
+    bad = json.loads((DATA / "inputs" / "qwen-helpdesk.json").read_text())
+    bad["answers"]["SEC-01"] = "maybe"
+    (folder / "07-bad.json").write_text(json.dumps(bad))
+
+    def run(*args):
+        done = runner.invoke(args=["assess", *args, str(folder)])
+        assert done.exit_code == 1  # two inputs are refused
+        messages = [line for line in done.stderr.splitlines()
+                    if line.startswith(str(folder))]
+        return done.stdout, messages
+
+    for fmt in ("text", "json"):
+        one = run("--format", fmt, "--jobs", "1")
+        assert run("--format", fmt, "--jobs", "3") == one
+    text, messages = one
+    assert [m.split(": ")[0].rsplit("/", 1)[1] for m in messages] == [
+        "04-broken.json", "07-bad.json"]
+    titles = [line for line in run("--jobs", "3")[0].splitlines() if line.startswith("Input ")]
+    assert titles == [f"Input {n}" for n in range(9)]
