@@ -4,6 +4,7 @@ that documents auth, errors and idempotency on every operation, and JSON respons
 from __future__ import annotations
 
 import json
+import re
 from copy import deepcopy
 
 import flask_smorest
@@ -28,15 +29,56 @@ IDEMPOTENCY_PARAMETER = {
 
 
 def json_body():
-    """The request body as JSON: 415 unless it is declared JSON, 400 when it does not parse."""
+    """The request body as JSON: 415 unless it is declared JSON, 400 when it does not parse.
+
+    A string holding an unpaired UTF-16 surrogate (`"\\ud800"`) parses but is not Unicode and
+    cannot be stored, hashed or shown: 422 naming the field.
+    """
     if not core.is_json(request.mimetype):
         raise Problem(415, "Send the body as JSON with the header Content-Type: application/json"
                       f" (got {request.mimetype or 'no Content-Type'}).", "unsupported-media-type")
     raw = request.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Problem(400, f"The body is not valid JSON: {exc}.", "invalid-json") from None
+    except RecursionError:
+        raise Problem(400, "The body is not valid JSON: it is nested too deeply.",
+                      "invalid-json") from None
+    if not raw.isascii() or b"\\u" in raw:  # only then can a surrogate be in a string
+        errors = [{"field": ".".join(path) or "(body)", "pointer": _pointer(path), "in": "json",
+                   "message": "contains an unpaired UTF-16 surrogate; send valid Unicode text"}
+                  for path in _unpaired_surrogates(data)]
+        if errors:
+            raise validation_problem(errors)
+    return data
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unpaired_surrogates(data) -> list[tuple[str, ...]]:
+    """Paths of the strings (values or keys) holding a surrogate; iterative, as JSON may nest
+    as deep as the parser allowed."""
+    found, stack = [], [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                found.append(path)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                shown = _SURROGATE.sub("\ufffd", key)
+                if shown != key:
+                    found.append((*path, shown))
+                stack.append(((*path, shown), item))
+        elif isinstance(value, list):
+            stack.extend(((*path, str(i)), item) for i, item in enumerate(value))
+    return sorted(found)
+
+
+def _pointer(path: tuple[str, ...]) -> str:
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in path)
 
 
 def mark(func, **flags):
