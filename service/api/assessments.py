@@ -10,6 +10,7 @@ from flask import Response, current_app, g, request, url_for
 
 from .. import apikeys, assessments
 from ..db import get_db
+from ..errors import validation_problem
 from ..report import filename_for, pdf_for
 from .auth import require
 from .base import ApiBlueprint, documents_json_body, documents_not_found, json_body, json_response
@@ -99,7 +100,12 @@ def list_assessments(page: int, per_page: int, since=None, **filters):
     after); page with page and per_page.
     """
     if since is not None:
-        since = (since if since.tzinfo else since.replace(tzinfo=UTC)).astimezone(UTC)
+        try:
+            since = (since if since.tzinfo else since.replace(tzinfo=UTC)).astimezone(UTC)
+        except OverflowError:  # 9999-12-31T23:00:00-05:00 is past the last representable UTC
+            raise validation_problem([{"field": "since", "pointer": "", "in": "query",
+                                       "message": "is outside the range of dates in UTC"}]
+                                     ) from None
         filters["since"] = since.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     items, total = assessments.list_assessments(get_db(), filters, page, per_page)
     pages = max(1, math.ceil(total / per_page))
