@@ -35,8 +35,10 @@ def _store_filters(filters: dict) -> dict:
 
 
 def _page_number() -> int:
+    """The page asked for; anything but a plain number of sane length is page 1 (str.isdigit
+    also accepts digits like '²' that int() refuses, and SQLite offsets are 64-bit)."""
     raw = request.args.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
+    return max(1, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 1
 
 
 @bp.get("/")

@@ -63,7 +63,9 @@ def deployment_given(content: Content, values: dict) -> dict:
             out[name] = {"yes": True, "no": False}.get(raw, raw)
         elif spec.type == "integer":
             cleaned = re.sub(r"[,_ ]", "", raw)
-            out[name] = int(cleaned) if cleaned.isdigit() else raw
+            # isdigit() also holds for '²' and for 5,000 digits, which int() refuses.
+            plain = cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 18
+            out[name] = int(cleaned) if plain else raw
         elif spec.type == "region_list":
             out[name] = _split(raw.replace(";", ","))
         else:
