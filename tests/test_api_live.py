@@ -1,12 +1,8 @@
-"""A live gunicorn server with two workers on 127.0.0.1: concurrent clients, exact results."""
+"""A live gunicorn server with three workers on 127.0.0.1: concurrent clients, exact results."""
 
 from __future__ import annotations
 
-import os
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -15,61 +11,30 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.conftest import create_key, sample_body
-from tests.support import ROOT
+from tests.conftest import LiveServer, sample_body, store_key
 
 pytestmark = pytest.mark.live
-THREADS, POSTS = 16, 200
-RATE_LIMIT = 260
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}")
-        try:
-            if requests.get(base + "/readyz", timeout=10).status_code == 200:
-                return
-        except requests.RequestException:  # refused, or a worker still loading the content
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not become ready")
+THREADS, POSTS, WORKERS = 16, 300, 3
+RATE_LIMIT = 400  # per key and hour: above what the writer and the reader send here
+LOCKED = "database is locked"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """gunicorn -w 2 on a free port over a temporary database; yields (base URL, db, keys)."""
-    from service import create_app
-
-    path = tmp_path_factory.mktemp("live") / "live.db"
-    app = create_app({"TESTING": True, "DATABASE": str(path)})
-    keys = {"writer": create_key(app, "assessments:read", "assessments:write", name="bulk"),
-            "limited": create_key(app, "assessments:read", name="limited")}
-    port = _free_port()
-    env = {**os.environ, "MODELRISK_DATABASE": str(path), "MODELRISK_SECRET_KEY": "live-test",
-           "MODELRISK_API_RATE_LIMIT": str(RATE_LIMIT), "MODELRISK_API_RATE_WINDOW": "3600"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--timeout", "120", "wsgi:app"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    """gunicorn -w 3 on a free port over a temporary database; yields (server, db, keys)."""
+    folder = tmp_path_factory.mktemp("live")
+    path = folder / "live.db"
+    keys = {"writer": store_key(path, "assessments:read", "assessments:write", name="bulk"),
+            "reader": store_key(path, "assessments:read", name="reader"),
+            "limited": store_key(path, "assessments:read", name="limited")}
+    live = LiveServer(path, folder / "gunicorn.log", WORKERS,
+                      {"MODELRISK_API_RATE_LIMIT": str(RATE_LIMIT),
+                       "MODELRISK_API_RATE_WINDOW": "3600"})
+    live.start()
     try:
-        _wait_until_up(base, process)
-        yield base, path, keys
+        yield live, path, keys
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        live.stop()
 
 
 def _post_all(base: str, key: str, bodies: list[dict], idem_keys: list[str]) -> list[tuple]:
@@ -88,16 +53,19 @@ def _post_all(base: str, key: str, bodies: list[dict], idem_keys: list[str]) -> 
         return list(pool.map(post, zip(bodies, idem_keys, strict=True)))
 
 
-def test_sixteen_threads_store_exactly_two_hundred(server):
-    base, path, keys = server
+def test_sixteen_threads_store_exactly_three_hundred(server):
+    live, path, keys = server
+    base = live.base
     bodies = [sample_body(title=f"Live assessment {i}") for i in range(POSTS)]
     started = time.perf_counter()
     results = _post_all(base, keys["writer"], bodies, [str(uuid.uuid4()) for _ in bodies])
     elapsed = time.perf_counter() - started
-    print(f"\n{POSTS} POSTs from {THREADS} threads to 2 workers: {elapsed:.2f}s "
+    print(f"\n{POSTS} POSTs from {THREADS} threads to {WORKERS} workers: {elapsed:.2f}s "
           f"({POSTS / elapsed:.0f}/s)")
-    assert [status for status, _ in results] == [201] * POSTS, results[:3]
-    assert len({aid for _, aid in results}) == POSTS
+    refused = [r for r in results if r[0] != 201]
+    assert not refused, refused[:3]
+    ids = [aid for _, aid in results]
+    assert len(set(ids)) == POSTS
     listed = requests.get(base + "/api/v1/assessments?per_page=1", timeout=30,
                           headers={"Authorization": f"Bearer {keys['writer']}"}).json()
     assert listed["total"] == POSTS
@@ -106,10 +74,32 @@ def test_sixteen_threads_store_exactly_two_hundred(server):
         assert conn.execute("SELECT COUNT(*) FROM audit_events WHERE action = "
                             "'assessment.submit'").fetchone()[0] == POSTS
     conn.close()
+    # Each one readable, from the same 16 threads, and holding what was sent.
+    read = _get_all(base, keys["reader"], ids)
+    assert [status for status, _ in read] == [200] * POSTS, [r for r in read if r[0] != 200][:3]
+    assert [got["title"] for _, got in read] == [b["title"] for b in bodies]
+    assert all(got["input"]["title"] == got["title"] for _, got in read)
+    assert LOCKED not in live.log_text() and "Traceback" not in live.log_text()
+
+
+def _get_all(base: str, key: str, ids: list[str]) -> list[tuple]:
+    """GET every assessment from THREADS threads; (status, body as JSON or text)."""
+    local = threading.local()
+
+    def get(aid):
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+        r = local.session.get(f"{base}/api/v1/assessments/{aid}", timeout=60,
+                              headers={"Authorization": f"Bearer {key}"})
+        return r.status_code, (r.json() if r.status_code == 200 else r.text)
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        return list(pool.map(get, ids))
 
 
 def test_the_same_idempotency_key_from_many_threads_stores_once(server):
-    base, path, keys = server
+    live, path, keys = server
+    base = live.base
     with sqlite3.connect(path) as conn:
         before = conn.execute("SELECT COUNT(*) FROM assessments").fetchone()[0]
     conn.close()
@@ -124,8 +114,9 @@ def test_the_same_idempotency_key_from_many_threads_stores_once(server):
     conn.close()
 
 
-def test_the_rate_limit_holds_across_both_workers(server):
-    base, _, keys = server
+def test_the_rate_limit_holds_across_all_workers(server):
+    live, _, keys = server
+    base = live.base
     headers = {"Authorization": f"Bearer {keys['limited']}"}
     left_in_window = 3600 - time.time() % 3600
     if left_in_window < 30:  # all requests must fall in one fixed window
