@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
@@ -9,6 +10,7 @@ from sqlite_utils import Database
 from . import now, write
 
 ROLES = ("submitter", "reviewer", "admin")
+SUBJECT_LENGTH = 320  # "email:" and the longest address, or "client:" and an IP address
 _COLUMNS = "id, email, name, role, password_hash, must_change_password, disabled, created_at"
 
 
@@ -81,12 +83,21 @@ def _since(seconds: int) -> str:
     return (datetime.now(UTC) - timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _subject(subject: str) -> str:
+    """The subject as stored: as given up to SUBJECT_LENGTH characters, else its start and a
+    digest, so an address typed a megabyte long is not stored a megabyte long per attempt."""
+    if len(subject) <= SUBJECT_LENGTH:
+        return subject
+    digest = hashlib.sha256(subject.encode("utf-8", "replace")).hexdigest()
+    return f"{subject[:SUBJECT_LENGTH - 65]}#{digest}"
+
+
 def record_failed_login(db: Database, subjects: list[str]) -> None:
     """Remember a failed login against each subject (an e-mail address, a client address)."""
     with write(db):
         for subject in subjects:
             db.execute("INSERT INTO login_attempts (subject, created_at) VALUES (?, ?)",
-                       [subject, now()])
+                       [_subject(subject), now()])
         # Old rows say nothing any more; pruning here keeps the table small without a job.
         db.execute("DELETE FROM login_attempts WHERE created_at < ?", [_since(86400)])
 
@@ -94,10 +105,10 @@ def record_failed_login(db: Database, subjects: list[str]) -> None:
 def failed_logins(db: Database, subject: str, window_seconds: int) -> int:
     """How many failed logins a subject had within the window."""
     return db.execute("SELECT COUNT(*) FROM login_attempts WHERE subject = ? AND created_at >= ?",
-                      [subject, _since(window_seconds)]).fetchone()[0]
+                      [_subject(subject), _since(window_seconds)]).fetchone()[0]
 
 
 def clear_failed_logins(db: Database, subject: str) -> None:
     """Forget a subject's failed logins (after a successful one)."""
     with write(db):
-        db.execute("DELETE FROM login_attempts WHERE subject = ?", [subject])
+        db.execute("DELETE FROM login_attempts WHERE subject = ?", [_subject(subject)])

@@ -10,6 +10,8 @@ from ..store import audit
 from ..store import users as store
 
 bp = Blueprint("web_auth", __name__)
+MAX_EMAIL = 254
+MAX_NAME = 200
 
 
 def _safe_next(target: str | None) -> str:
@@ -87,10 +89,12 @@ def users():
     db, created, errors, form = get_db(), None, {}, {}
     if request.method == "POST":
         form = {k: request.form.get(k, "").strip() for k in ("email", "name", "role")}
-        if "@" not in form["email"] or len(form["email"]) > 254:
+        if "@" not in form["email"] or len(form["email"]) > MAX_EMAIL:
             errors["email"] = "Enter an e-mail address such as name@example.com"
         elif store.get_user_by_email(db, form["email"]):
             errors["email"] = "An account with this e-mail address already exists"
+        if len(form["name"]) > MAX_NAME:
+            errors["name"] = f"Use at most {MAX_NAME} characters"
         if form["role"] not in store.ROLES:
             errors["role"] = "Choose a role"
         if not errors:
