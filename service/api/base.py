@@ -11,6 +11,7 @@ import flask_smorest
 from flask import Response, current_app, request
 from webargs import core
 from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import Problem, validation_problem
 from ..schemas import flatten_errors
@@ -38,6 +39,10 @@ def json_body():
         raise Problem(415, "Send the body as JSON with the header Content-Type: application/json"
                       f" (got {request.mimetype or 'no Content-Type'}).", "unsupported-media-type")
     raw = request.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(raw) >= limit:
+        # A chunked body (no Content-Length) is cut at the limit, not refused: refuse it here.
+        raise RequestEntityTooLarge()
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
