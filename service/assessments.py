@@ -120,8 +120,9 @@ def submit(content: Content, db, body, actor: dict, previous_id: str | None = No
 
     With `previous_id` the assessment is a new revision of that one, which becomes superseded.
     """
+    # Scoring is pure: done before the write lock is taken, so other writers do not queue on it.
+    clean, result = evaluate(content, body)
     with store.write(db):
-        clean, result = evaluate(content, body)
         previous = _revisable(db, previous_id) if previous_id else None
         assessment_id = store_assessments.save_assessment(db, clean, result, actor, previous)
         if previous:
