@@ -237,3 +237,21 @@ def test_every_page_post_needs_the_csrf_token(ctx, route):
         response = _call(ctx, ctx.client(role), method, call, {})
         assert response.status_code == 400, (role, response.status_code)
         assert "did not come from this site" in response.get_data(as_text=True)
+
+
+def test_a_key_with_the_same_id_as_a_user_is_not_that_user(tmp_path):
+    """Users and keys are numbered apart: the account must not be told it submitted what the
+    key with its id submitted (four eyes compares kind and id, and so must the page)."""
+    app = make_app(tmp_path)
+    user = add_user(app, "first@example.com", "submitter")
+    key = create_key(app, "assessments:write", name="first key")
+    with app.app_context():
+        key_id = get_db().execute("SELECT id FROM api_keys").fetchone()[0]
+    assert key_id == user["id"]  # the clash this test is about
+    created = app.test_client().post("/api/v1/assessments", json=sample_body(),
+                                     headers={"Authorization": f"Bearer {key}"})
+    client = app.test_client()
+    assert login(client, "first@example.com").status_code == 302
+    html = client.get(f"/assessments/{created.get_json()['id']}").get_data(as_text=True)
+    assert "You submitted this assessment" not in html
+    assert "Waiting for a reviewer" in html

@@ -36,11 +36,15 @@ def _get(assessment_id: str) -> dict:
         abort(404, description="There is no such assessment.")
 
 
+def submitted_by(stored: dict, user: dict | None) -> bool:
+    """True when this user submitted the assessment (an API key with the same id did not)."""
+    submitter = stored["submitted_by"]
+    return submitter["kind"] == "user" and str(submitter["id"]) == str(user and user["id"])
+
+
 def can_review(stored: dict, user: dict | None) -> bool:
     """True when this user may decide on this assessment (reviewer role, not its submitter)."""
-    submitter = stored["submitted_by"]
-    own = submitter["kind"] == "user" and str(submitter["id"]) == str(user and user["id"])
-    return (auth.has_role(user, "reviewer") and not own
+    return (auth.has_role(user, "reviewer") and not submitted_by(stored, user)
             and stored["status"] in REVIEWABLE)
 
 
@@ -49,7 +53,7 @@ def _page(stored: dict, review_errors: dict | None = None, comment: str = "", st
     content = _content()
     changed = diff.changes(content, previous, stored) if previous else []
     verdict = diff.verdict_changes(previous, stored) if previous else []
-    own = str(stored["submitted_by"]["id"]) == str(g.user["id"])
+    own = submitted_by(stored, g.user)
     revisions = store_assessments.list_revisions(get_db(), stored["root_id"])
     return render_template(
         "result.html", a=stored, r=stored["result"], content=content, previous=previous,
