@@ -28,7 +28,7 @@ from service.web import formview
 from service.web.forms import field_id
 from tests.conftest import create_key, sample_body
 from tests.support import real_content
-from tests.web_helpers import Web, form_data, make_app, token
+from tests.web_helpers import PASSWORD, Web, form_data, make_app, token
 
 ANSWERED = "SEC-02"  # a plain item: note, evidence and justification are the assessor's text
 OVERRIDDEN = "LIC-01"  # derived from the licence facts; a justification overrides it
@@ -465,3 +465,19 @@ def test_a_megabyte_account_name_or_sign_in_address_is_refused(web):
     with web.app.app_context():
         longest = get_db().execute("SELECT MAX(LENGTH(subject)) FROM login_attempts").fetchone()
     assert longest[0] <= 320  # not a megabyte per attempt
+
+
+@pytest.mark.parametrize("target", [
+    "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "/\\/evil.example",
+    "\\\\evil.example", " //evil.example", "//evil.example", "https:evil.example",
+    "https://evil.example/", "/dashboard\r\nSet-Cookie: session=x", "/\x00/evil"])
+def test_the_sign_in_redirect_never_leaves_the_site(web, target):
+    add = f"next{abs(hash(target))}@example.com"
+    web.client(add)  # creates the account
+    visitor = web.app.test_client()
+    response = visitor.post("/login", query_string={"next": target},
+                            data={"email": add, "password": PASSWORD,
+                                  "csrf_token": token(visitor)})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard"
+    assert "Set-Cookie: session=x" not in str(response.headers)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
 from .. import auth
@@ -14,9 +16,15 @@ MAX_EMAIL = 254
 MAX_NAME = 200
 
 
+# Browsers and urllib drop tabs and line breaks from URLs ("/\t/evil.example" becomes
+# "//evil.example") and read a backslash as a slash; a line break cannot go in a header at all.
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f\\]")
+
+
 def _safe_next(target: str | None) -> str:
     """Only a path on this site (never //host or a scheme) may be the place to return to."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    if (target and target.startswith("/") and not target.startswith("//")
+            and not _UNSAFE_IN_NEXT.search(target)):
         return target
     return url_for("dashboard.index")
 
