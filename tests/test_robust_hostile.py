@@ -381,6 +381,8 @@ def test_review_comments_are_literal_in_the_api_the_page_and_the_pdf(web, key, k
     reviewer = create_key(web.app, "assessments:read", "reviews:write", name=f"reviewer {kind}")
     comment = HOSTILE[kind]("comment", "text")
     assessment_id = _post(client, key, _base_body()).get_json()["id"]
+    reader = web.client("reader@example.com", "reviewer")
+    before = reader.get(f"/assessments/{assessment_id}/report.pdf").data  # a report before
     raw = json.dumps({"decision": "request_changes", "comment": comment})
     response = client.post(f"/api/v1/assessments/{assessment_id}/reviews", data=raw,
                            headers={"Authorization": f"Bearer {reviewer}",
@@ -390,11 +392,13 @@ def test_review_comments_are_literal_in_the_api_the_page_and_the_pdf(web, key, k
         return
     assert response.status_code == 200, response.text[:300]
     assert response.get_json()["reviews"][0]["comment"] == comment
-    reader = web.client("reader@example.com", "reviewer")
     html = reader.get(f"/assessments/{assessment_id}").get_data(as_text=True)
     assert _page_shows(html, comment) and not any(raw in html for raw in RAW)
-    text = _pdf_text(reader.get(f"/assessments/{assessment_id}/report.pdf").data)
-    assert _as_in_pdf(comment) in text
+    for pdf in (reader.get(f"/assessments/{assessment_id}/report.pdf").data,
+                client.get(f"/api/v1/assessments/{assessment_id}/report.pdf",
+                           headers={"Authorization": f"Bearer {key}"}).data):
+        assert pdf != before  # the review is in the report, not the report from before it
+        assert _as_in_pdf(comment) in _pdf_text(pdf)
 
 
 def test_a_megabyte_review_comment_is_refused_naming_it(web, key):
