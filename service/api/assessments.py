@@ -11,7 +11,7 @@ from flask import Response, current_app, g, request, url_for
 from .. import apikeys, assessments
 from ..db import get_db
 from ..errors import validation_problem
-from ..report import filename_for, pdf_for
+from ..report import cached_pdf_for, filename_for
 from .auth import require
 from .base import ApiBlueprint, documents_json_body, documents_not_found, json_body, json_response
 from .idempotency import idempotent
@@ -146,7 +146,7 @@ def get_assessment(assessment_id: str):
 def report(assessment_id: str):
     """Download the assessment's PDF report"""
     stored = assessments.get(get_db(), assessment_id)
-    data = pdf_for(stored, content())
+    data = cached_pdf_for(stored, content())
     response = Response(data, mimetype="application/pdf")
     response.set_etag(hashlib.sha256(data).hexdigest())
     response.headers["Content-Disposition"] = f'attachment; filename="{filename_for(stored)}"'

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+
+from .fonts import resolve_font_dir, resolve_shaping
 from .model import build, filename_for
 from .render import render, story
 
-__all__ = ["build", "filename_for", "pdf_for", "render", "story", "thresholds_for", "unstored"]
+__all__ = ["build", "cached_pdf_for", "filename_for", "pdf_for", "render", "story",
+           "thresholds_for", "unstored"]
+
+CACHE_SIZE = 32  # reports kept per process: ~120 KiB each for 80 items
+_cache: OrderedDict[str, bytes] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 def thresholds_for(stored: dict, content=None) -> dict | None:
@@ -22,6 +33,32 @@ def thresholds_for(stored: dict, content=None) -> dict | None:
 def pdf_for(stored: dict, content=None, font_dir=None, shaping: bool | None = None) -> bytes:
     """The PDF report of a stored assessment (same stored assessment, same bytes)."""
     return render(build(stored, thresholds_for(stored, content)), font_dir, shaping)
+
+
+def cached_pdf_for(stored: dict, content=None, font_dir=None, shaping: bool | None = None
+                   ) -> bytes:
+    """pdf_for, keeping the last CACHE_SIZE reports of this process.
+
+    The report is a function of its report model, the fallback fonts and shaping alone, so the
+    bytes are kept under the SHA-256 of those: a repeat download of an assessment costs the
+    model and its hash (~2 ms) instead of a render (~170 ms for 80 items), and a review, which
+    changes the model, gets a new report. The bytes are the ones a render gives.
+    """
+    report = build(stored, thresholds_for(stored, content))
+    font_dir, shaping = resolve_font_dir(font_dir).resolve(), resolve_shaping(shaping)
+    key = hashlib.sha256(json.dumps([report, str(font_dir), shaping], sort_keys=True,
+                                    ensure_ascii=False).encode()).hexdigest()
+    with _cache_lock:
+        data = _cache.get(key)
+        if data is not None:
+            _cache.move_to_end(key)
+            return data
+    data = render(report, font_dir, shaping)
+    with _cache_lock:
+        _cache[key] = data
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return data
 
 
 def unstored(clean: dict, result: dict, created_at: str) -> dict:

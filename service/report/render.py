@@ -8,6 +8,7 @@ from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
+from .flow import Para
 from .fonts import BOLD, MAIN, FontSet, fontset
 from .layout import (
     COVER_TOP_GAP,
@@ -112,10 +113,12 @@ class Decorations:
 def _fitted_title(title: str, fonts: FontSet, style) -> Paragraph:
     """The title as one header line, shortened with an ellipsis when it would wrap."""
     text = " ".join(str(title).split())
-    para = Paragraph(markup(text, fonts), style)
+    # Para keeps its lines for the width, so drawing the header on every page does not break
+    # the title into lines again.
+    para = Para(markup(text, fonts), style)
     while len(text) > 1 and para.wrap(HEADER_TITLE_WIDTH, 1000)[1] > style.leading:
         text = text[: int(len(text) * 0.9) if len(text) > 20 else -1].rstrip()
-        para = Paragraph(markup(text + "\u2026", fonts), style)
+        para = Para(markup(text + "\u2026", fonts), style)
     return para
 
 

@@ -73,10 +73,10 @@ def show(assessment_id: str):
 @auth.login_required
 def pdf(assessment_id: str):
     """The PDF report, as a download."""
-    from ..report import filename_for, pdf_for
+    from ..report import cached_pdf_for, filename_for
 
     stored = _get(assessment_id)
-    response = current_app.response_class(pdf_for(stored), mimetype="application/pdf")
+    response = current_app.response_class(cached_pdf_for(stored), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename_for(stored)}"'
     response.headers["Cache-Control"] = "no-store"
     return response
