@@ -39,59 +39,54 @@ def score(body: dict, content: Content, policy: Policy, facts: lin.Facts | None 
     by_index: list[dict | None] = [None] * plan.size  # findings in content order
     domains, groups, ranked, floor_index = {}, {}, [], 0
     for domain, title, members in plan.domains:  # content's domain order, items by id
-        group, weights, shares, ranks = [], [], [], []
-        answered = unknown = domain_floor = 0
-        for p in members:
-            if p.applies is not None and not truth[p.applies]:
+        group, scored_group = [], []
+        for item_id, index, rank, applies, severity_at, derives, p in members:
+            if applies is not None and not truth[applies]:
                 continue
-            fired, bit = 0, 1  # which of its severity rules fire, as bits
-            for n in p.severity_at:
-                if truth[n]:
-                    fired |= bit
-                bit <<= 1
-            given = answers.get(p.id)
+            fired = 0  # which of its severity rules fire, as bits
+            if severity_at:
+                bit = 1
+                for n in severity_at:
+                    if truth[n]:
+                        fired |= bit
+                    bit <<= 1
+            given = answers.get(item_id)
             if not isinstance(given, dict):
                 given = {"value": given} if given else {}
-            found = derived.get(p.id) if p.derives else None
+            found = derived.get(item_id) if derives else None
             if found is None:
                 # Everything but the note and the evidence follows from the answer and the
                 # severity rules that fire: the finding is a copy of a memoised template.
-                memo = memos[p.index]
+                memo = memos[index]
                 key = (given.get("value"), fired)
                 scored = memo.get(key) or memo.setdefault(key, _scored(
-                    _finding(p, {"value": key[0]}, None, fired, policy), policy))
+                    _finding(p, {"value": key[0]}, None, fired, policy), policy, rank))
                 finding = scored[0].copy()
                 finding["severity_reasons"] = list(scored[5])
                 finding["note"] = given.get("note")
                 finding["evidence_url"] = given.get("evidence_url")
             else:
-                scored = _scored(_finding(p, given, found, fired, policy), policy)
+                scored = _scored(_finding(p, given, found, fired, policy), policy, rank)
                 finding = scored[0]
-            by_index[p.index] = finding
+            by_index[index] = finding
             group.append(finding)
-            ranks.append(p.rank)
-            weights.append(scored[1])
-            shares.append(scored[2])
-            if scored[3] != 2:
-                answered += 1
-            if scored[3]:
-                unknown += 1
-            if scored[4] > domain_floor:
-                domain_floor = scored[4]
+            scored_group.append(scored)
         # Points: the findings' shares of the domain's total weight, in cents that add up.
-        total_weight = sum(weights)
-        raw = [x / total_weight if total_weight else 0 for x in shares]
+        total_weight = sum([s[1] for s in scored_group])
+        raw = [s[2] / total_weight for s in scored_group] if total_weight else [0] * len(group)
         cents = apportion(raw, round(sum(raw)))
-        for finding, c, rank in zip(group, cents, ranks, strict=True):
+        for finding, c, s in zip(group, cents, scored_group, strict=True):
             finding["points"] = c / 100
             # Largest points first, then by item id: (-cents, rank) as one integer.
-            ranked.append((rank - c * plan.size, finding))
+            ranked.append((s[6] - c * plan.size, finding))
+        counted = [s[3] for s in scored_group]
+        domain_floor = max([s[4] for s in scored_group], default=0)
         score_ = sum(cents) / 100
         domains[domain] = {
             "title": title, "score": score_,
             "rating": RATINGS[max(RATINGS.index(policy.rating_for(score_)), domain_floor)],
-            "answered": answered, "applicable": len(group), "unknown": unknown,
-            "weight": policy.domain_weights[domain],
+            "answered": len(counted) - counted.count(2), "applicable": len(group),
+            "unknown": len(counted) - counted.count(0), "weight": policy.domain_weights[domain],
         }
         groups[domain] = (group, cents)
         floor_index = max(floor_index, domain_floor)
@@ -136,7 +131,8 @@ class _Plan:
     # Every distinct condition list of applies_when and severity rules, compiled: 38 lists
     # stand for 168, so each is tested once per assessment.
     checks: tuple[rules.Check, ...]
-    domains: tuple[tuple[str, str, tuple[_ItemPlan, ...]], ...]  # (domain, title, items by id)
+    # (domain, title, its items by id as (id, index, rank, applies, severity_at, derives, plan))
+    domains: tuple[tuple[str, str, tuple[tuple, ...]], ...]
     domain_names: tuple[str, ...]  # sorted: the order in which overall points are apportioned
     blocking: tuple[_ItemPlan, ...]  # items with blocker rules, by id
     blockers_read_answers: bool
@@ -161,7 +157,8 @@ def _plan(content: Content) -> _Plan:
         items = tuple(_item_plan(item, n, ids.index(item.id), at)
                       for n, item in enumerate(content.items.values()))
         by_id = sorted(items, key=lambda p: p.rank)
-        domains = tuple((d, c.title, tuple(p for p in by_id if p.item.domain == d))
+        domains = tuple((d, c.title, tuple((p.id, p.index, p.rank, p.applies, p.severity_at,
+                                            p.derives, p) for p in by_id if p.item.domain == d))
                         for d, c in content.checklists.items())
         _PLANS[content.hash] = _Plan(
             items=items, checks=tuple(check for _, check in checks.values()), domains=domains,
@@ -213,18 +210,20 @@ def _memos(content: Content, policy: Policy) -> tuple[dict, ...]:
 
 
 # A finding and what apportioning needs from it: (finding, weight, 10000 * weight * risk,
-# counted, floor, severity reasons), where counted is 0 answered, 1 unknown, 2 unanswered, and
-# floor the rating index a risky answer of this severity floors the rating to.
+# counted, floor, severity reasons, rank), where counted is 0 answered, 1 unknown, 2 unanswered,
+# floor the rating index a risky answer of this severity floors the rating to, and rank the
+# item's place by id.
 _Scored = tuple
 _COUNTED = {"unknown": 1, "unanswered": 2}
 
 
-def _scored(finding: dict, policy: Policy) -> _Scored:
+def _scored(finding: dict, policy: Policy, rank: int) -> _Scored:
     floor_index = 0
     if finding["risky"] and finding["severity"] in policy.floors:
         floor_index = RATINGS.index(policy.floors[finding["severity"]])
     return (finding, finding["weight"], 10000 * finding["weight"] * finding["risk"],
-            _COUNTED.get(finding["source"], 0), floor_index, tuple(finding["severity_reasons"]))
+            _COUNTED.get(finding["source"], 0), floor_index, tuple(finding["severity_reasons"]),
+            rank)
 
 
 def input_hash(body: dict) -> str:
