@@ -57,6 +57,7 @@ class AnswerObjectSchema(Schema):
 # One instance for every answer: a schema instance costs more to build than to load with.
 _ANSWER_SCHEMA = AnswerObjectSchema()
 _ANSWER_FIELDS = tuple(_ANSWER_SCHEMA.load_fields)
+_FIELD_SET = frozenset(_ANSWER_FIELDS)
 _TEXT_FIELDS = ("note", "justification")
 _VALUE_LENGTH = (1, 100)
 _URL_CHECKS = tuple(_ANSWER_SCHEMA.load_fields["evidence_url"].validators)
@@ -72,9 +73,10 @@ def _plain_answer(given: dict) -> dict | None:
     value = given.get("value")
     if not isinstance(value, str) or not _VALUE_LENGTH[0] <= len(value) <= _VALUE_LENGTH[1]:
         return None
-    for key in given:
-        if key not in _ANSWER_FIELDS:
-            return None
+    if len(given) == 1:
+        return {"value": value}
+    if not given.keys() <= _FIELD_SET:
+        return None
     for key in _TEXT_FIELDS:
         text = given.get(key)
         if text is not None and (not isinstance(text, str) or len(text) > LONG_TEXT):
@@ -116,10 +118,12 @@ class AnswersField(fields.Field):
         return out
 
     def _answer(self, key, given) -> dict:
-        item = self.content.items.get(key)
-        if item is None:
+        allowed = self.allowed.get(key)
+        if allowed is None:
             raise ValidationError(f"unknown checklist item '{key}'")
         if isinstance(given, str):
+            if given in allowed and _VALUE_LENGTH[0] <= len(given) <= _VALUE_LENGTH[1]:
+                return {"value": given}  # a plain option value, as the schema would load it
             given = {"value": given}
         elif not isinstance(given, dict):
             raise ValidationError("must be an option value or an object with 'value'")
@@ -127,7 +131,8 @@ class AnswersField(fields.Field):
         if answer is None:
             loaded = _ANSWER_SCHEMA.load(given)
             answer = {k: v for k, v in loaded.items() if v not in (None, "")}
-        if answer["value"] not in self.allowed[key]:
+        if answer["value"] not in allowed:
+            item = self.content.items[key]
             allowed = [o.value for o in item.options] + [UNKNOWN]
             raise ValidationError({"value": [f"'{answer['value']}' is not an option of {key}; "
                                              f"choose one of: {', '.join(allowed)}"]})
