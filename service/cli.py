@@ -182,9 +182,9 @@ def render_text(body: dict, result: dict) -> str:
                                                               else ""))
     lines.append("")
     lines.append("Findings (points within domain, overall points):")
-    for f in result["findings"]:
-        lines.append(f"  {f['item']:<7} {f['points']:6.2f} {f['overall_points']:6.2f} "
-                     f"{f['severity']:<8} {f['reason']}")
+    lines += ["  %-7s %6.2f %6.2f %-8s %s" % (  # noqa: UP031 - %-format is faster, per finding
+        f["item"], f["points"], f["overall_points"], f["severity"], f["reason"])
+        for f in result["findings"]]
     if result["conditions"]:
         lines.append("")
         lines.append("Conditions:")
