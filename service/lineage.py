@@ -115,11 +115,15 @@ def _origin(content: Content, model: dict, entry: dict) -> dict:
 class _Rule:
     """A derive rule compiled once per content: its check, its fact template, its answer's risk."""
 
+    # The conditions that read nothing but the licence's facts, and the others: the first hold
+    # or not once per licence, so only the others are tested per lineage member.
+    on_licence: rules.Check
     check: rules.Check
     rule: DeriveRule
     risk: float
-    # Per licence id: the fact template with the licence's facts filled in, and which of the
-    # rule's facts that licence has unverified.
+    # Per licence id: whether on_licence holds, the fact template with the licence's facts
+    # filled in, and which of the rule's facts that licence has unverified.
+    holds: dict[str, bool]
     fills: dict[str, Callable[[dict], str]]
     unverified: dict[str, tuple[str, ...]]
 
@@ -131,16 +135,30 @@ def _derive_plan(content: Content) -> tuple[tuple[Item, tuple[_Rule, ...]], ...]
     """The items that have derive rules, each rule's conditions compiled once per content."""
     if content.hash not in _PLANS:
         _PLANS[content.hash] = tuple(
-            (item, tuple(_Rule(rules.compile_all(r.when), r, item.option(r.answer).risk, {}, {})
-                         for r in item.derive))
+            (item, tuple(_rule(r, item) for r in item.derive))
             for item in content.items.values() if item.derive)
     return _PLANS[content.hash]
+
+
+def _rule(rule: DeriveRule, item: Item) -> _Rule:
+    licence_only = [c for c in rule.when if _licence_only(c)]
+    others = [c for c in rule.when if not _licence_only(c)]
+    return _Rule(rules.compile_all(licence_only), rules.compile_all(others), rule,
+                 item.option(rule.answer).risk, {}, {}, {})
+
+
+def _licence_only(cond) -> bool:
+    return not cond.any and cond.field.startswith("license.") and (
+        cond.ref is None or cond.ref.startswith("license."))
 
 
 def _derive_item(item: Item, rules_: tuple[_Rule, ...], lic: License, entry: dict, ctx,
                  sets) -> Derived | None:
     for compiled in rules_:
-        if compiled.check(ctx, sets):
+        holds = compiled.holds.get(lic.id)
+        if holds is None:  # ctx["license"] is this licence's facts
+            holds = compiled.holds[lic.id] = compiled.on_licence({"license": lic.facts}, sets)
+        if holds and compiled.check(ctx, sets):
             rule = compiled.rule
             if lic.id not in compiled.fills:
                 unverified = tuple(f for f in rule.uses if f in lic.unverified_facts)
