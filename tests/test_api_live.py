@@ -11,6 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from service import store
+from service.store.audit import verify_audit_chain
 from tests.conftest import LiveServer, sample_body, store_key
 
 pytestmark = pytest.mark.live
@@ -80,6 +82,13 @@ def test_sixteen_threads_store_exactly_three_hundred(server):
     assert [got["title"] for _, got in read] == [b["title"] for b in bodies]
     assert all(got["input"]["title"] == got["title"] for _, got in read)
     assert LOCKED not in live.log_text() and "Traceback" not in live.log_text()
+    # Three processes appended to one hash chain: it must still be one unbroken chain.
+    db = store.connect(path)
+    try:
+        ok, events, message = verify_audit_chain(db)
+    finally:
+        db.close()
+    assert ok and events == POSTS + len(keys), message  # a submit each, and key creations
 
 
 def _get_all(base: str, key: str, ids: list[str]) -> list[tuple]:
