@@ -155,7 +155,7 @@ class LiveServer:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind",
-                 f"127.0.0.1:{port}", "--timeout", "120", "wsgi:app"],
+                 f"127.0.0.1:{port}", "--timeout", "120", *_NO_CONTROL_SOCKET, "wsgi:app"],
                 cwd=ROOT, env={**os.environ, **self.env}, stdout=log, stderr=log)
         self.base = f"http://127.0.0.1:{port}"
         self._wait_until_up(timeout)
@@ -217,6 +217,17 @@ class LiveServer:
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+
+
+def _no_control_socket() -> list[str]:
+    """gunicorn 27+ opens a control socket at one path per user (~/.gunicorn/gunicorn.ctl): a
+    test server must not take it over from a server someone is running, nor from another."""
+    from gunicorn.config import Config
+
+    return ["--no-control-socket"] if "control_socket_disable" in Config().settings else []
+
+
+_NO_CONTROL_SOCKET = _no_control_socket()
 
 
 def _free_port() -> int:
