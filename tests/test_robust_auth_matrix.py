@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 
@@ -32,16 +32,12 @@ _unique = itertools.count()
 
 @dataclass
 class Call:
-    """How to call a route: its path and body (either may depend on fresh state)."""
+    """How to call a route: its path and body, each a value or a function of the context
+    (called again for every credential, so a call that changes state gets its own)."""
 
     path: str | Callable
     json: dict | Callable | None = None
     form: dict | Callable | None = None
-    fresh: bool = field(default=False)  # build path and body again for every credential
-
-
-def _fresh_assessment(ctx) -> str:
-    return ctx.submit()
 
 
 # (method, rule) -> (call, expected status per credential in KEYS order)
@@ -57,14 +53,14 @@ API = {
         (401, 200, 403, 403, 200)),
     ("POST", "/api/v1/assessments/<assessment_id>/revisions"): (
         Call(lambda ctx: f"/api/v1/assessments/{ctx.submit()}/revisions",
-             json=lambda ctx: sample_body(title="Revised"), fresh=True),
+             json=lambda ctx: sample_body(title="Revised")),
         (401, 403, 201, 403, 201)),
     ("GET", "/api/v1/assessments/<assessment_id>/reviews"): (
         Call(lambda ctx: f"/api/v1/assessments/{ctx.shared}/reviews"),
         (401, 200, 403, 403, 200)),
     ("POST", "/api/v1/assessments/<assessment_id>/reviews"): (
         Call(lambda ctx: f"/api/v1/assessments/{ctx.submit()}/reviews",
-             json={"decision": "approve"}, fresh=True),
+             json={"decision": "approve"}),
         (401, 403, 403, 200, 200)),
     ("POST", "/api/v1/score"): (
         Call("/api/v1/score", json=lambda ctx: sample_body()), (401, 200, 403, 403, 200)),
@@ -83,7 +79,7 @@ WEB = {
     ("GET", "/login"): (Call("/login"), (200, 302, 302, 302)),
     ("POST", "/login"): (  # a wrong password is refused whoever is signed in
         Call("/login", form=lambda ctx: {"email": f"nobody{next(_unique)}@example.com",
-                                         "password": "wrong password"}, fresh=True),
+                                         "password": "wrong password"}),
         (401, 401, 401, 401)),
     ("POST", "/logout"): (Call("/logout", form={}), (LOGIN, LOGIN, LOGIN, LOGIN)),
     ("GET", "/account/password"): (Call("/account/password"), (LOGIN, 200, 200, 200)),
@@ -94,8 +90,7 @@ WEB = {
     ("GET", "/admin/users"): (Call("/admin/users"), (LOGIN, 403, 403, 200)),
     ("POST", "/admin/users"): (
         Call("/admin/users", form=lambda ctx: {"email": f"new{next(_unique)}@example.com",
-                                               "name": "New", "role": "submitter"},
-             fresh=True),
+                                               "name": "New", "role": "submitter"}),
         (LOGIN, 403, 403, 201)),
     ("GET", "/dashboard"): (Call("/dashboard"), (LOGIN, 200, 200, 200)),
     ("GET", "/assessments/new"): (Call("/assessments/new"), (LOGIN, 200, 200, 200)),
@@ -107,14 +102,14 @@ WEB = {
         Call(lambda ctx: f"/assessments/{ctx.shared}/report.pdf"), (LOGIN, 200, 200, 200)),
     ("POST", "/assessments/<assessment_id>/review"): (
         Call(lambda ctx: f"/assessments/{ctx.submit()}/review",
-             form={"decision": "approve", "comment": ""}, fresh=True),
+             form={"decision": "approve", "comment": ""}),
         (LOGIN, 403, 302, 302)),
     ("GET", "/assessments/<assessment_id>/revise"): (
         Call(lambda ctx: f"/assessments/{ctx.shared}/revise"), (LOGIN, 200, 200, 200)),
     ("GET", "/drafts/<draft_id>"): (  # the submitter's draft: nobody else's to see
-        Call(lambda ctx: f"/drafts/{ctx.draft()}", fresh=True), (LOGIN, 200, 404, 404)),
+        Call(lambda ctx: f"/drafts/{ctx.draft()}"), (LOGIN, 200, 404, 404)),
     ("POST", "/drafts/<draft_id>/delete"): (
-        Call(lambda ctx: f"/drafts/{ctx.draft()}/delete", form={}, fresh=True),
+        Call(lambda ctx: f"/drafts/{ctx.draft()}/delete", form={}),
         (LOGIN, 302, 404, 404)),
     ("GET", "/livez"): (Call("/livez"), (200, 200, 200, 200)),
     ("GET", "/readyz"): (Call("/readyz"), (200, 200, 200, 200)),
