@@ -53,21 +53,28 @@ def score(body: dict, content: Content, policy: Policy, facts: lin.Facts | None 
             given = answers.get(item_id)
             if not isinstance(given, dict):
                 given = {"value": given} if given else {}
+            # Everything but the note, the evidence and what a derived answer adds follows from
+            # the answer, its source and the severity rules that fire: the finding is a copy of
+            # a template memoised under those.
             found = derived.get(item_id) if derives else None
-            if found is None:
-                # Everything but the note and the evidence follows from the answer and the
-                # severity rules that fire: the finding is a copy of a memoised template.
-                memo = memos[index]
-                key = (given.get("value"), fired)
-                scored = memo.get(key) or memo.setdefault(key, _scored(
-                    _finding(p, {"value": key[0]}, None, fired, policy), policy, rank))
-                finding = scored[0].copy()
-                finding["severity_reasons"] = list(scored[5])
-                finding["note"] = given.get("note")
-                finding["evidence_url"] = given.get("evidence_url")
-            else:
-                scored = _scored(_finding(p, given, found, fired, policy), policy, rank)
-                finding = scored[0]
+            value, source, override = given.get("value"), "assessor", None
+            if found is not None:
+                value, source, override = _resolve(p.item, given, value, found)
+            memo = memos[index]
+            key = (value, fired, source)
+            scored = memo.get(key) or memo.setdefault(key, _template(p, value, source, fired,
+                                                                     policy, rank))
+            finding = scored[0].copy()
+            finding["severity_reasons"] = list(scored[5])
+            if found is not None:
+                if source == "derived":
+                    finding["reason"] = (f"Derived from {found.license_name} via {found.origin}: "
+                                         f"{found.fact}{scored[7]}"
+                                         f"{'' if found.verified else _UNVERIFIED}{scored[8]}")
+                finding["derived"] = _derived_dict(found)
+                finding["override"] = override
+            finding["note"] = given.get("note")
+            finding["evidence_url"] = given.get("evidence_url")
             by_index[index] = finding
             group.append(finding)
             scored_group.append(scored)
@@ -210,20 +217,37 @@ def _memos(content: Content, policy: Policy) -> tuple[dict, ...]:
 
 
 # A finding and what apportioning needs from it: (finding, weight, 10000 * weight * risk,
-# counted, floor, severity reasons, rank), where counted is 0 answered, 1 unknown, 2 unanswered,
-# floor the rating index a risky answer of this severity floors the rating to, and rank the
-# item's place by id.
+# counted, floor, severity reasons, rank, derived reason's middle, its end), where counted is
+# 0 answered, 1 unknown, 2 unanswered, floor the rating index a risky answer of this severity
+# floors the rating to, and rank the item's place by id.
 _Scored = tuple
 _COUNTED = {"unknown": 1, "unanswered": 2}
 
 
-def _scored(finding: dict, policy: Policy, rank: int) -> _Scored:
+def _template(plan: _ItemPlan, value, source: str, fired: int, policy: Policy,
+              rank: int) -> _Scored:
+    """The finding for an answer from a source ("assessor" or "derived") with these severity
+    rules firing, and what apportioning needs from it; a derived answer's reason is left to
+    the caller, as (middle, end) of its text after the licence fact."""
+    severity, reasons = _severity(plan, fired)
+    risk, label, source = _risk(plan, value, source, policy)
+    finding = dict(plan.static)
+    finding.update(
+        answer=value, answer_label=label, source=source, risk=risk,
+        risky=risk >= policy.risky_at, weight=policy.severity_weights[severity], points=0.0,
+        overall_points=0.0, severity=severity, severity_reasons=reasons,
+        reason=_reason(plan.item, label, source, risk, severity, reasons),
+        derived=None, override=None, note=None, evidence_url=None)
     floor_index = 0
-    if finding["risky"] and finding["severity"] in policy.floors:
-        floor_index = RATINGS.index(policy.floors[finding["severity"]])
-    return (finding, finding["weight"], 10000 * finding["weight"] * finding["risk"],
-            _COUNTED.get(finding["source"], 0), floor_index, tuple(finding["severity_reasons"]),
-            rank)
+    if finding["risky"] and severity in policy.floors:
+        floor_index = RATINGS.index(policy.floors[severity])
+    middle = f" Answer '{label}', {_weight(risk, severity)}"
+    end = _severity_note(plan.item, reasons) + "."
+    return (finding, finding["weight"], 10000 * finding["weight"] * risk,
+            _COUNTED.get(source, 0), floor_index, tuple(reasons), rank, middle, end)
+
+
+_UNVERIFIED = "; the licence fact behind it is unverified"
 
 
 def input_hash(body: dict) -> str:
@@ -232,28 +256,18 @@ def input_hash(body: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _finding(plan: _ItemPlan, given: dict, derived: lin.Derived | None, fired: int,
-             policy: Policy) -> dict:
-    item = plan.item
-    value, source, override = given.get("value"), "assessor", None
-    if derived and resolves(item, value, derived.answer):
-        pass
-    elif derived and (value in (None, derived.answer) or not given.get("justification")):
-        value, source = derived.answer, "derived"
-    elif derived:
-        override = {"derived_answer": derived.answer, "fact": derived.fact,
-                    "justification": given["justification"]}
-    severity, reasons = _severity(plan, fired)
-    risk, label, source = _risk(plan, value, source, policy)
-    finding = dict(plan.static)
-    finding.update(
-        answer=value, answer_label=label, source=source, risk=risk,
-        risky=risk >= policy.risky_at, weight=policy.severity_weights[severity], points=0.0,
-        overall_points=0.0, severity=severity, severity_reasons=reasons,
-        reason=_reason(item, label, source, risk, severity, reasons, derived),
-        derived=_derived_dict(derived) if derived else None, override=override,
-        note=given.get("note"), evidence_url=given.get("evidence_url"))
-    return finding
+def _resolve(item: Item, given: dict, value, derived: lin.Derived) -> tuple:
+    """(value, source, override) of an item with a derived answer.
+
+    An answer that reports how the derived duty was met stands; an override needs a
+    justification; anything else is the derived answer.
+    """
+    if resolves(item, value, derived.answer):
+        return value, "assessor", None
+    if value in (None, derived.answer) or not given.get("justification"):
+        return derived.answer, "derived", None
+    return value, "assessor", {"derived_answer": derived.answer, "fact": derived.fact,
+                               "justification": given["justification"]}
 
 
 def resolves(item: Item, value, derived_answer: str) -> bool:
@@ -289,22 +303,26 @@ def _risk(plan: _ItemPlan, value, source: str, policy: Policy) -> tuple[float, s
     return option.risk, option.label, source
 
 
-def _reason(item, label, source, risk, severity, reasons, derived) -> str:
-    weight = f"{round(risk * 100)}% risk on a {severity}-severity item"
+def _reason(item, label, source, risk, severity, reasons) -> str | None:
+    """Why a finding counts; None for a derived answer (its reason names the licence fact)."""
+    weight = _weight(risk, severity)
     if source == "unanswered":
         text = f"Not answered; the policy counts that as {weight}"
     elif source == "unknown":
         text = f"Answered unknown; the policy counts that as {weight}"
     elif source == "derived":
-        text = (f"Derived from {derived.license_name} via {derived.origin}: {derived.fact} "
-                f"Answer '{label}', {weight}")
-        if not derived.verified:
-            text += "; the licence fact behind it is unverified"
+        return None
     else:
         text = f"Answered '{label}', {weight}"
-    if reasons:
-        text += f" (base severity {item.severity}; {' '.join(reasons)})"
-    return text + "."
+    return text + _severity_note(item, reasons) + "."
+
+
+def _weight(risk: float, severity: str) -> str:
+    return f"{round(risk * 100)}% risk on a {severity}-severity item"
+
+
+def _severity_note(item, reasons) -> str:
+    return f" (base severity {item.severity}; {' '.join(reasons)})" if reasons else ""
 
 
 def apportion(raw: list[float], total: int) -> list[int]:
