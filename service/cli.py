@@ -75,7 +75,8 @@ def assess(inputs, policy, fmt, out, pdf_out, jobs):
     many = len(files) > 1
     with _outcomes(files, policy, fmt, out, pdf_out, jobs) as outcomes, click.progressbar(
             outcomes, length=len(files), label="Assessing", file=sys.stderr,
-            hidden=not many or (not out and sys.stdout.isatty())) as bar:
+            hidden=not many or (not out and sys.stdout.isatty()),
+            update_min_steps=max(1, len(files) // 200)) as bar:  # redrawn 200 times at most
         for path, ok, printed, errors in bar:
             for error in errors:
                 click.echo(f"{path}: {error}", err=True)
