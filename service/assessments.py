@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 from marshmallow import ValidationError
 
 from . import lineage, rules, scoring, store
 from .content.model import UNKNOWN, Content
-from .schemas import assessment_loader, flatten_errors
+from .schemas import assessment_loader, flatten_errors, unpaired_surrogates
 from .store import assessments as store_assessments
 from .store import audit
 
@@ -30,6 +31,11 @@ def _validate(content: Content, body) -> tuple[dict, lineage.Facts]:
     """The clean body, and the model facts read for it (the engine reads the same ones)."""
     if not isinstance(body, dict):
         raise InputError([{"field": "(body)", "pointer": "", "message": "must be a JSON object"}])
+    broken = unpaired_surrogates(body)
+    if broken:
+        raise InputError([{"field": ".".join(path), "pointer": "/" + "/".join(path),
+                           "message": "contains an unpaired UTF-16 surrogate; use valid "
+                                      "Unicode text"} for path in broken])
     try:
         data = assessment_loader(content).load(body)
     except ValidationError as exc:
@@ -213,3 +219,11 @@ def _expiry(content: Content, current: dict, status: str) -> str | None:
     days = policy.review_interval_days if policy else DEFAULT_REVIEW_INTERVAL_DAYS
     expires = datetime.now(UTC) + timedelta(days=days)
     return expires.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def report_pdf(content: Content, stored: dict) -> tuple[bytes, str, str]:
+    """The stored assessment's PDF report: (bytes, SHA-256 for the ETag, download filename)."""
+    from .report import cached_pdf_for, filename_for
+
+    data = cached_pdf_for(stored, content)
+    return data, hashlib.sha256(data).hexdigest(), filename_for(stored)

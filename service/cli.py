@@ -141,6 +141,8 @@ def _assess_one(content_: Content, path: Path, policy: str | None, fmt: str,
     """Score one file: (path, ok, what to print or None, error lines); write its PDF if asked."""
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        return path, False, None, ["not readable JSON: nested too deeply"]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return path, False, None, [f"not readable JSON: {exc}"]
     if policy and isinstance(body, dict):

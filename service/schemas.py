@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from marshmallow import (
     Schema,
     ValidationError,
@@ -139,6 +141,15 @@ class AnswersField(fields.Field):
         return answer
 
 
+class WholeNumber(fields.Integer):
+    """An integer from JSON or a form: 2000 or "2000", never 2000.7 quietly cut to 2000."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
 def _context_field(spec: ContextField) -> fields.Field:
     common = {"required": spec.required, "allow_none": not spec.required}
     if spec.type == "enum":
@@ -146,8 +157,8 @@ def _context_field(spec: ContextField) -> fields.Field:
     if spec.type == "bool":
         return fields.Boolean(**common)
     if spec.type == "integer":
-        return fields.Integer(strict=False, validate=validate.Range(spec.minimum, spec.maximum),
-                              **common)
+        return WholeNumber(strict=False, validate=validate.Range(spec.minimum, spec.maximum),
+                           **common)
     if spec.type == "country":
         return fields.String(validate=validate.Regexp(r"^[A-Z]{2}$", error="must be an ISO "
                                                       "3166-1 alpha-2 code such as DE"), **common)
@@ -243,3 +254,29 @@ def _error(path: tuple, message: str) -> dict:
     pointer = "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
     return {"field": ".".join(parts) or "(body)", "pointer": pointer if parts else "",
             "message": message}
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unpaired_surrogates(data) -> list[tuple[str, ...]]:
+    """Paths of the strings (values or keys) holding an unpaired UTF-16 surrogate.
+
+    Such a string parses from JSON but is not Unicode: it cannot be stored, hashed or shown.
+    Iterative, as JSON may nest as deep as the parser allowed.
+    """
+    found, stack = [], [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                found.append(path)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                shown = _SURROGATE.sub("\ufffd", key) if isinstance(key, str) else str(key)
+                if shown != key:
+                    found.append((*path, shown))
+                stack.append(((*path, shown), item))
+        elif isinstance(value, list):
+            stack.extend(((*path, str(i)), item) for i, item in enumerate(value))
+    return sorted(found)

@@ -90,3 +90,28 @@ def test_assess_with_jobs_prints_what_one_process_prints_in_input_order(runner, 
         "04-broken.json", "07-bad.json"]
     titles = [line for line in run("--jobs", "3")[0].splitlines() if line.startswith("Input ")]
     assert titles == [f"Input {n}" for n in range(9)]
+
+
+def test_assess_refuses_deeply_nested_json_and_lone_surrogates_without_a_trace(runner, tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    body = json.loads((DATA / "inputs" / "qwen-helpdesk.json").read_text())
+    body["title"] = "Helpdesk \ud800"
+    lone = tmp_path / "lone.json"
+    lone.write_text(json.dumps(body))  # json escapes the surrogate as \\ud800
+    done = runner.invoke(args=["assess", str(deep), str(lone)])
+    assert done.exit_code != 0
+    assert "nested too deeply" in done.output
+    assert "title: contains an unpaired UTF-16 surrogate" in done.output
+    assert "Traceback" not in done.output
+
+
+@pytest.mark.parametrize("users", [2000.7, "2000.7", True])
+def test_a_fractional_or_boolean_user_count_is_refused_not_truncated(runner, tmp_path, users):
+    body = json.loads((DATA / "inputs" / "qwen-helpdesk.json").read_text())
+    body["deployment"]["monthly_active_users"] = users
+    path = tmp_path / "users.json"
+    path.write_text(json.dumps(body))
+    done = runner.invoke(args=["assess", str(path)])
+    assert done.exit_code != 0
+    assert "deployment.monthly_active_users: Not a valid integer." in done.output

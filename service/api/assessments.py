@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 from datetime import UTC
 
@@ -11,7 +10,6 @@ from flask import Response, current_app, g, request, url_for
 from .. import apikeys, assessments
 from ..db import get_db
 from ..errors import validation_problem
-from ..report import cached_pdf_for, filename_for
 from .auth import require
 from .base import ApiBlueprint, documents_json_body, documents_not_found, json_body, json_response
 from .idempotency import idempotent
@@ -146,9 +144,9 @@ def get_assessment(assessment_id: str):
 def report(assessment_id: str):
     """Download the assessment's PDF report"""
     stored = assessments.get(get_db(), assessment_id)
-    data = cached_pdf_for(stored, content())
+    data, digest, filename = assessments.report_pdf(content(), stored)
     response = Response(data, mimetype="application/pdf")
-    response.set_etag(hashlib.sha256(data).hexdigest())
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename_for(stored)}"'
+    response.set_etag(digest)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-cache"
     return response.make_conditional(request)

@@ -4,7 +4,6 @@ that documents auth, errors and idempotency on every operation, and JSON respons
 from __future__ import annotations
 
 import json
-import re
 from copy import deepcopy
 
 import flask_smorest
@@ -14,7 +13,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import Problem, validation_problem
-from ..schemas import flatten_errors
+from ..schemas import flatten_errors, unpaired_surrogates
 
 JSON_BODY_RESPONSES = {400: "BAD_REQUEST", 413: "REQUEST_ENTITY_TOO_LARGE",
                        415: "UNSUPPORTED_MEDIA_TYPE", 422: "UNPROCESSABLE_ENTITY"}
@@ -53,33 +52,10 @@ def json_body():
     if not raw.isascii() or b"\\u" in raw:  # only then can a surrogate be in a string
         errors = [{"field": ".".join(path) or "(body)", "pointer": _pointer(path), "in": "json",
                    "message": "contains an unpaired UTF-16 surrogate; send valid Unicode text"}
-                  for path in _unpaired_surrogates(data)]
+                  for path in unpaired_surrogates(data)]
         if errors:
             raise validation_problem(errors)
     return data
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _unpaired_surrogates(data) -> list[tuple[str, ...]]:
-    """Paths of the strings (values or keys) holding a surrogate; iterative, as JSON may nest
-    as deep as the parser allowed."""
-    found, stack = [], [((), data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, str):
-            if _SURROGATE.search(value):
-                found.append(path)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                shown = _SURROGATE.sub("\ufffd", key)
-                if shown != key:
-                    found.append((*path, shown))
-                stack.append(((*path, shown), item))
-        elif isinstance(value, list):
-            stack.extend(((*path, str(i)), item) for i, item in enumerate(value))
-    return sorted(found)
 
 
 def _pointer(path: tuple[str, ...]) -> str:

@@ -73,11 +73,11 @@ def show(assessment_id: str):
 @auth.login_required
 def pdf(assessment_id: str):
     """The PDF report, as a download."""
-    from ..report import cached_pdf_for, filename_for
-
     stored = _get(assessment_id)
-    response = current_app.response_class(cached_pdf_for(stored), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename_for(stored)}"'
+    data, digest, filename = assessments.report_pdf(_content(), stored)
+    response = current_app.response_class(data, mimetype="application/pdf")
+    response.set_etag(digest)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
