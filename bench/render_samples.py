@@ -20,12 +20,20 @@ INPUTS = ROOT / "tests" / "data" / "report"
 SAMPLES = ("llama-vision-eu", "qwen-cjk", "sarvam-hindi", "hostile")
 FULL_DEPLOYMENT = {
     "use_case": "Internal helpdesk that drafts answers to employee IT questions from the "
-                "knowledge base; an agent reviews every draft before it is sent.",
-    "sector": "technology", "exposure": "internal", "environment": "production",
-    "commercial_use": True, "monthly_active_users": 2000,
-    "organisation_monthly_active_users": 5000, "deployer_country": "US",
-    "user_regions": ["US"], "data_sensitivity": "internal", "hosting": "on_premises",
-    "autonomy": "advisory", "tool_access": "read_only", "distribution": "internal_only",
+    "knowledge base; an agent reviews every draft before it is sent.",
+    "sector": "technology",
+    "exposure": "internal",
+    "environment": "production",
+    "commercial_use": True,
+    "monthly_active_users": 2000,
+    "organisation_monthly_active_users": 5000,
+    "deployer_country": "US",
+    "user_regions": ["US"],
+    "data_sensitivity": "internal",
+    "hosting": "on_premises",
+    "autonomy": "advisory",
+    "tool_access": "read_only",
+    "distribution": "internal_only",
 }
 
 
@@ -39,39 +47,64 @@ def stored(content, body: dict, assessment_id: str) -> dict:
     clean, result = assessments.evaluate(content, body)
     model = result["model"]
     return {
-        "id": assessment_id, "revision": 1, "previous_id": None, "title": clean["title"],
-        "status": "changes_requested", "created_at": "2026-11-30T09:15:00.000000Z",
-        "updated_at": "2026-12-01T10:00:00.000000Z", "expires_at": None,
+        "id": assessment_id,
+        "revision": 1,
+        "previous_id": None,
+        "title": clean["title"],
+        "status": "changes_requested",
+        "created_at": "2026-11-30T09:15:00.000000Z",
+        "updated_at": "2026-12-01T10:00:00.000000Z",
+        "expires_at": None,
         "submitted_by": {"kind": "user", "id": "1", "name": clean["requester"]["name"]},
-        "model_id": model.get("id"), "model_name": model.get("name"),
-        "rating": result["overall"]["rating"], "decision": result["decision"],
-        "score": result["overall"]["score"], "policy_id": result["policy"]["id"],
-        "policy_version": result["policy"]["version"], "input": clean, "result": result,
-        "reviews": [{"id": 1, "reviewer": {"kind": "user", "id": "2", "name": "Rita Reviewer"},
-                     "decision": "request_changes",
-                     "comment": "Attach the red-team report and the DPIA, then resubmit.",
-                     "created_at": "2026-12-01T10:00:00.000000Z"}],
+        "model_id": model.get("id"),
+        "model_name": model.get("name"),
+        "rating": result["overall"]["rating"],
+        "decision": result["decision"],
+        "score": result["overall"]["score"],
+        "policy_id": result["policy"]["id"],
+        "policy_version": result["policy"]["version"],
+        "input": clean,
+        "result": result,
+        "reviews": [
+            {
+                "id": 1,
+                "reviewer": {"kind": "user", "id": "2", "name": "Rita Reviewer"},
+                "decision": "request_changes",
+                "comment": "Attach the red-team report and the DPIA, then resubmit.",
+                "created_at": "2026-12-01T10:00:00.000000Z",
+            }
+        ],
         "audit_head": "9f2c4e1a" * 8,
     }
 
 
 def full_body(content, model_id: str = "meta-llama/Llama-3.1-8B-Instruct") -> dict:
     """Every item answered (mixed risks, notes on every third item), licence answers derived."""
-    body = {"title": "Helpdesk drafting assistant (every item answered)",
-            "requester": {"name": "Ada Assessor", "email": "ada@example.com",
-                          "organisation": "Example Corp"},
-            "model": {"id": model_id}, "deployment": dict(FULL_DEPLOYMENT), "policy": "default"}
+    body = {
+        "title": "Helpdesk drafting assistant (every item answered)",
+        "requester": {
+            "name": "Ada Assessor",
+            "email": "ada@example.com",
+            "organisation": "Example Corp",
+        },
+        "model": {"id": model_id},
+        "deployment": dict(FULL_DEPLOYMENT),
+        "policy": "default",
+    }
     model = lineage.resolve_model(content, body["model"])
-    derived = lineage.derive_answers(content, model, body["deployment"],
-                                     lineage.lineage(content, model))
+    derived = lineage.derive_answers(
+        content, model, body["deployment"], lineage.lineage(content, model)
+    )
     answers = {}
     for n, item in enumerate(content.items.values()):
         if item.id in derived:
             continue
         answer = {"value": item.options[n % len(item.options)].value}
         if n % 3 == 0:
-            answer["note"] = (f"Checked on 2026-11-28 with the platform team; the evidence for "
-                              f"{item.id} is kept in the assessment folder. ") * 3
+            answer["note"] = (
+                f"Checked on 2026-11-28 with the platform team; the evidence for "
+                f"{item.id} is kept in the assessment folder. "
+            ) * 3
             answer["evidence_url"] = f"https://wiki.example.com/ai/assessments/{item.id}"
         answers[item.id] = answer
     body["answers"] = answers
@@ -80,8 +113,12 @@ def full_body(content, model_id: str = "meta-llama/Llama-3.1-8B-Instruct") -> di
 
 def sample_stored(content) -> dict[str, dict]:
     """The sample reports by name: the test inputs plus one full assessment."""
-    out = {name: stored(content, json.loads((INPUTS / f"{name}.json").read_text("utf-8")),
-                        f"sample-{name}") for name in SAMPLES}
+    out = {
+        name: stored(
+            content, json.loads((INPUTS / f"{name}.json").read_text("utf-8")), f"sample-{name}"
+        )
+        for name in SAMPLES
+    }
     out["full"] = stored(content, full_body(content), "sample-full")
     return out
 
@@ -98,8 +135,9 @@ def main() -> int:
         path.write_bytes(pdf_for(record))
         print(f"{path}  ({filename_for(record)})")
         if pdftoppm:
-            subprocess.run([pdftoppm, "-r", str(args.dpi), "-png", str(path),
-                            str(args.out / name)], check=True)
+            subprocess.run(
+                [pdftoppm, "-r", str(args.dpi), "-png", str(path), str(args.out / name)], check=True
+            )
     if not pdftoppm:
         print("pdftoppm not found (Debian: poppler-utils): wrote the PDFs only", file=sys.stderr)
         return 1

@@ -84,20 +84,26 @@ class Table:
 
     def render(self) -> str:
         head = ("measure", "median", "detail", "goal", "met")
-        cells = [(r.name, r.value, r.detail, r.goal,
-                  "" if r.met is None else ("yes" if r.met else "NO")) for r in self.rows]
+        cells = [
+            (r.name, r.value, r.detail, r.goal, "" if r.met is None else ("yes" if r.met else "NO"))
+            for r in self.rows
+        ]
         widths = [max(len(c[i]) for c in [head, *cells]) for i in range(len(head))]
         line = "| " + " | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + " |"
         rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-        body = ["| " + " | ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)) + " |"
-                for cell in cells]
+        body = [
+            "| " + " | ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)) + " |"
+            for cell in cells
+        ]
         return "\n".join([line, rule, *body])
 
 
 def machine() -> str:
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (f"{os.cpu_count()} cores, {platform.machine()}, Python "
-            f"{platform.python_version()}, load average {load}")
+    return (
+        f"{os.cpu_count()} cores, {platform.machine()}, Python "
+        f"{platform.python_version()}, load average {load}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,16 +130,23 @@ def bench_engine(table: Table, c, inputs: Path, args) -> dict:
     applicable = len(result["findings"])
     for _ in range(300):  # warm-up: plans compiled, caches and branch paths hot
         scoring.score(clean, c, policy)
-    engine, cpu = per_call_us(lambda: scoring.score(clean, c, policy), args.engine_calls,
-                              args.engine_batches)
+    engine, cpu = per_call_us(
+        lambda: scoring.score(clean, c, policy), args.engine_calls, args.engine_batches
+    )
     median = statistics.median(engine)
-    table.add("scoring engine, µs per assessment", f"{median:.0f} µs",
-              f"{applicable} of {len(c.items)} items apply; min {min(engine):.0f}; CPU "
-              f"{statistics.median(cpu):.0f}", f"<= {GOALS['engine_us']} µs",
-              median <= GOALS["engine_us"])
+    table.add(
+        "scoring engine, µs per assessment",
+        f"{median:.0f} µs",
+        f"{applicable} of {len(c.items)} items apply; min {min(engine):.0f}; CPU "
+        f"{statistics.median(cpu):.0f}",
+        f"<= {GOALS['engine_us']} µs",
+        median <= GOALS["engine_us"],
+    )
     # The same engine over many different bodies: no body stays in the CPU caches.
-    varied = [assessments.validate(c, json.loads(p.read_text(encoding="utf-8")))
-              for p in sorted(inputs.glob("*.json"))]
+    varied = [
+        assessments.validate(c, json.loads(p.read_text(encoding="utf-8")))
+        for p in sorted(inputs.glob("*.json"))
+    ]
     bodies = [(b, c.policies[b["policy"]]) for b in varied]
     for b, p in bodies:
         scoring.score(b, c, p)
@@ -144,14 +157,20 @@ def bench_engine(table: Table, c, inputs: Path, args) -> dict:
             scoring.score(b, c, p)
         rounds.append((time.perf_counter() - start) / len(bodies) * 1e6)
     applicable = statistics.mean(len(scoring.score(b, c, p)["findings"]) for b, p in bodies)
-    table.add("scoring engine over varied bodies, µs", f"{statistics.median(rounds):.0f} µs",
-              f"{len(bodies)} generated bodies (the batch inputs), {applicable:.0f} items "
-              "apply on average")
-    evaluate, cpu = per_call_us(lambda: assessments.evaluate(c, body),
-                                max(1, args.engine_calls // 10), args.engine_batches)
-    table.add("validate + score (evaluate), µs", f"{statistics.median(evaluate):.0f} µs",
-              f"what the API and the batch do per input (80-item body); CPU "
-              f"{statistics.median(cpu):.0f}")
+    table.add(
+        "scoring engine over varied bodies, µs",
+        f"{statistics.median(rounds):.0f} µs",
+        f"{len(bodies)} generated bodies (the batch inputs), {applicable:.0f} items "
+        "apply on average",
+    )
+    evaluate, cpu = per_call_us(
+        lambda: assessments.evaluate(c, body), max(1, args.engine_calls // 10), args.engine_batches
+    )
+    table.add(
+        "validate + score (evaluate), µs",
+        f"{statistics.median(evaluate):.0f} µs",
+        f"what the API and the batch do per input (80-item body); CPU {statistics.median(cpu):.0f}",
+    )
     return body
 
 
@@ -164,13 +183,20 @@ def bench_pdf(table: Table, c, args) -> None:
     times = timed(lambda: render(build_report(record)), args.pdf_runs)
     cpu = timed(lambda: render(build_report(record)), args.pdf_runs // 2 or 1, time.process_time)
     median = statistics.median(times)
-    table.add("PDF report, ms per full report", f"{median:.0f} ms",
-              f"{items} findings, {pages} pages, {len(pdf) // 1024} KiB; min {min(times):.0f}; "
-              f"CPU {statistics.median(cpu):.0f}", f"<= {GOALS['pdf_ms']} ms",
-              median <= GOALS["pdf_ms"])
+    table.add(
+        "PDF report, ms per full report",
+        f"{median:.0f} ms",
+        f"{items} findings, {pages} pages, {len(pdf) // 1024} KiB; min {min(times):.0f}; "
+        f"CPU {statistics.median(cpu):.0f}",
+        f"<= {GOALS['pdf_ms']} ms",
+        median <= GOALS["pdf_ms"],
+    )
     cached = timed(lambda: cached_pdf_for(record), args.pdf_runs)
-    table.add("PDF report again (served from the cache), ms", f"{statistics.median(cached):.1f} ms",
-              "what report.pdf costs for a report rendered before: model, hash, lookup")
+    table.add(
+        "PDF report again (served from the cache), ms",
+        f"{statistics.median(cached):.1f} ms",
+        "what report.pdf costs for a report rendered before: model, hash, lookup",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,19 +214,24 @@ def generate_inputs(c, folder: Path, count: int, seed: int = 7) -> None:
         deployment = dict(FULL_DEPLOYMENT)
         for name in rng.sample(varied, k=min(3, len(varied))):
             deployment[name] = rng.choice(context[name].options).value
-        body = {"title": f"Batch assessment {n:04d}",
-                "requester": {"name": "Batch Runner", "email": "batch@example.com",
-                              "organisation": "Example Corp"},
-                "model": {"id": rng.choice(models)}, "deployment": deployment,
-                "policy": "default"}
+        body = {
+            "title": f"Batch assessment {n:04d}",
+            "requester": {
+                "name": "Batch Runner",
+                "email": "batch@example.com",
+                "organisation": "Example Corp",
+            },
+            "model": {"id": rng.choice(models)},
+            "deployment": deployment,
+            "policy": "default",
+        }
         model = lineage.resolve_model(c, body["model"])
         derived = lineage.derive_answers(c, model, deployment, lineage.lineage(c, model))
         answers = {}
         for item in c.items.values():
             if item.id in derived or rng.random() < 0.05:
                 continue
-            answer = {"value": rng.choice(item.options).value if rng.random() < 0.9
-                      else "unknown"}
+            answer = {"value": rng.choice(item.options).value if rng.random() < 0.9 else "unknown"}
             if rng.random() < 0.2:
                 answer["note"] = f"Checked with the platform team for {item.id}."
             answers[item.id] = answer
@@ -213,8 +244,10 @@ def flask_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "flask", "--app", "wsgi", *args]
 
 
-SUMMARY = re.compile(r"Assessed (\d+) inputs \((\d+) refused\) in ([\d.]+) s: (\d+) per second "
-                     r"with (\d+) process")
+SUMMARY = re.compile(
+    r"Assessed (\d+) inputs \((\d+) refused\) in ([\d.]+) s: (\d+) per second "
+    r"with (\d+) process"
+)
 
 
 def bench_batch(table: Table, inputs: Path, tmp: Path, env: dict, args) -> None:
@@ -224,15 +257,23 @@ def bench_batch(table: Table, inputs: Path, tmp: Path, env: dict, args) -> None:
     result out, process pool included); the wall clock adds Flask's start-up and content load.
     The first run of each kind shows its progress bar; the others are timed from their summary.
     """
-    for label, extra, goal in (("batch assess, printing text", [], True),
-                               ("batch assess --out (JSON files)", ["--out"], False)):
+    for label, extra, goal in (
+        ("batch assess, printing text", [], True),
+        ("batch assess --out (JSON files)", ["--out"], False),
+    ):
         rates, walls, jobs = [], [], 0
         for i in range(args.batch_runs + 1):
             argv = ["assess", str(inputs), *([*extra, str(tmp / f"out-{i}")] if extra else [])]
             start = time.perf_counter()
-            done = subprocess.run(flask_cmd(*argv), cwd=ROOT, env=env, check=True,
-                                  stdout=subprocess.DEVNULL, text=True,
-                                  stderr=None if i == 0 else subprocess.PIPE)
+            done = subprocess.run(
+                flask_cmd(*argv),
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                text=True,
+                stderr=None if i == 0 else subprocess.PIPE,
+            )
             walls.append(time.perf_counter() - start)
             if i == 0:
                 continue
@@ -246,10 +287,14 @@ def bench_batch(table: Table, inputs: Path, tmp: Path, env: dict, args) -> None:
             if written != args.batch:
                 raise RuntimeError(f"assess wrote {written} results for {args.batch} inputs")
         rate, wall = statistics.median(rates), statistics.median(walls)
-        table.add(f"{label}, assessments/s", f"{rate:.0f}/s",
-                  f"{args.batch} inputs, {jobs} processes; {wall:.2f} s wall with start-up "
-                  f"({args.batch / wall:.0f}/s)", f">= {GOALS['batch_per_s']}/s" if goal else "",
-                  rate >= GOALS["batch_per_s"] if goal else None)
+        table.add(
+            f"{label}, assessments/s",
+            f"{rate:.0f}/s",
+            f"{args.batch} inputs, {jobs} processes; {wall:.2f} s wall with start-up "
+            f"({args.batch / wall:.0f}/s)",
+            f">= {GOALS['batch_per_s']}/s" if goal else "",
+            rate >= GOALS["batch_per_s"] if goal else None,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -268,9 +313,22 @@ class Server:
     def __init__(self, env: dict, port: int):
         self.port = port
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind",
-             f"{HOST}:{port}", "--log-level", "warning", "wsgi:app"],
-            cwd=ROOT, env=env, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(WORKERS),
+                "--bind",
+                f"{HOST}:{port}",
+                "--log-level",
+                "warning",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -286,8 +344,9 @@ class Server:
         try:
             return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
         except OSError:
-            return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
-                    and _ppid(p) == pid]
+            return [
+                int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _ppid(p) == pid
+            ]
 
     def rss_mb(self) -> list[float]:
         """VmRSS of each worker, in MB (10^6 bytes)."""
@@ -317,8 +376,9 @@ def _ppid(proc_dir: Path) -> int | None:
         return None
 
 
-def request(port: int, method: str, path: str, body: bytes | None = None,
-            headers: dict | None = None) -> tuple[int, dict, bytes]:
+def request(
+    port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+) -> tuple[int, dict, bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
         conn.request(method, path, body=body, headers=headers or {})
@@ -350,8 +410,16 @@ class Load:
         return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
 
 
-def python_load(port: int, method: str, paths, body: bytes | None, headers: dict,
-                total: int, cap_s: float, connections: int = CONNECTIONS) -> Load:
+def python_load(
+    port: int,
+    method: str,
+    paths,
+    body: bytes | None,
+    headers: dict,
+    total: int,
+    cap_s: float,
+    connections: int = CONNECTIONS,
+) -> Load:
     """`total` requests from `connections` threads, each with one keep-alive connection.
 
     `paths` is one path, or a list with one path per request. Stops at `total` or after cap_s.
@@ -405,28 +473,53 @@ def python_load(port: int, method: str, paths, body: bytes | None, headers: dict
 _UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
 
 
-def wrk_load(wrk: str, port: int, method: str, path: str, body_file: Path | None,
-             headers: dict, seconds: float, tmp: Path) -> Load:
+def wrk_load(
+    wrk: str,
+    port: int,
+    method: str,
+    path: str,
+    body_file: Path | None,
+    headers: dict,
+    seconds: float,
+    tmp: Path,
+) -> Load:
     """wrk for `seconds` at CONNECTIONS connections (2 threads); latencies are p50 and p99."""
     script = tmp / f"wrk-{method.lower()}.lua"
     lines = [f'wrk.method = "{method}"']
     lines += [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
     if body_file:
-        lines += [f'local f = io.open("{body_file}", "rb")', "wrk.body = f:read(\"*a\")",
-                  "f:close()"]
+        lines += [f'local f = io.open("{body_file}", "rb")', 'wrk.body = f:read("*a")', "f:close()"]
     script.write_text("\n".join(lines) + "\n")
-    done = subprocess.run([wrk, "-t2", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "--timeout", "10s",
-                           "--latency", "-s", str(script), f"http://{HOST}:{port}{path}"],
-                          check=True, capture_output=True, text=True, timeout=seconds + 60).stdout
+    done = subprocess.run(
+        [
+            wrk,
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds:g}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://{HOST}:{port}{path}",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    ).stdout
     count = int(re.search(r"(\d+) requests in ([\d.]+)(\w+)", done).group(1))
     took = re.search(r"requests in ([\d.]+)(us|ms|s|m),", done)
     elapsed = float(took.group(1)) * _UNITS[took.group(2)]
-    lat = {q: float(v) * _UNITS[u] for q, v, u in
-           re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", done, re.M)}
+    lat = {
+        q: float(v) * _UNITS[u]
+        for q, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", done, re.M)
+    }
     non_2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", done)) else 0
     errors = 0
-    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
-                      done):
+    if m := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", done
+    ):
         errors = int(m.group(1)) + int(m.group(3)) + int(m.group(4))  # read: server closed
     load = Load(count, elapsed, [], non_2xx, errors, "wrk")
     load.pct = lambda q: lat.get(str(q))  # wrk reports the percentiles itself
@@ -434,9 +527,16 @@ def wrk_load(wrk: str, port: int, method: str, path: str, body_file: Path | None
 
 
 def bench_server(table: Table, c, body: dict, tmp: Path, env: dict, args) -> None:
-    created = subprocess.run(flask_cmd("keys", "create", "--name", "bench", "--scopes",
-                                       "assessments:read,assessments:write"),
-                             cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    created = subprocess.run(
+        flask_cmd(
+            "keys", "create", "--name", "bench", "--scopes", "assessments:read,assessments:write"
+        ),
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     key = created.stdout.strip().splitlines()[-1]
     payload = json.dumps(body).encode()
     body_file = tmp / "body.json"
@@ -452,19 +552,35 @@ def bench_server(table: Table, c, body: dict, tmp: Path, env: dict, args) -> Non
             raise RuntimeError(f"POST /api/v1/assessments answered {status}")
         # Warm-up: both workers import, compile schemas and plans, open the database.
         python_load(port, "GET", "/livez", None, {}, 400, 30)
-        posts = python_load(port, "POST", "/api/v1/assessments", payload, post_headers,
-                            100, 60).done
+        posts = python_load(
+            port, "POST", "/api/v1/assessments", payload, post_headers, 100, 60
+        ).done
 
         def run(kind: str) -> Load:
             if wrk:
                 if kind == "livez":
                     return wrk_load(wrk, port, "GET", "/livez", None, {}, args.seconds, tmp)
-                return wrk_load(wrk, port, "POST", "/api/v1/assessments", body_file,
-                                post_headers, args.seconds, tmp)
+                return wrk_load(
+                    wrk,
+                    port,
+                    "POST",
+                    "/api/v1/assessments",
+                    body_file,
+                    post_headers,
+                    args.seconds,
+                    tmp,
+                )
             if kind == "livez":
                 return python_load(port, "GET", "/livez", None, {}, args.livez, args.seconds * 3)
-            return python_load(port, "POST", "/api/v1/assessments", payload, post_headers,
-                               args.posts, args.seconds * 3)
+            return python_load(
+                port,
+                "POST",
+                "/api/v1/assessments",
+                payload,
+                post_headers,
+                args.posts,
+                args.seconds * 3,
+            )
 
         livez, post = [], []
         for _ in range(args.rounds):  # alternate, so that drifting load hits both alike
@@ -476,30 +592,54 @@ def bench_server(table: Table, c, body: dict, tmp: Path, env: dict, args) -> Non
         _load_rows(table, "POST /api/v1/assessments", post, client)
         ratio = statistics.median(p.rps for p in post) / statistics.median(x.rps for x in livez)
         bad = sum(x.non_2xx + x.errors for x in post + livez)
-        table.add("ratio POST / livez (req/s)", f"{ratio:.2f}", f"{bad} non-2xx or failed",
-                  f">= {GOALS['ratio']:.2f}, 0 non-2xx", ratio >= GOALS["ratio"] and bad == 0)
+        table.add(
+            "ratio POST / livez (req/s)",
+            f"{ratio:.2f}",
+            f"{bad} non-2xx or failed",
+            f">= {GOALS['ratio']:.2f}, 0 non-2xx",
+            ratio >= GOALS["ratio"] and bad == 0,
+        )
         if posts < 1000:
-            posts += python_load(port, "POST", "/api/v1/assessments", payload, post_headers,
-                                 1000 - posts, 120).done
+            posts += python_load(
+                port, "POST", "/api/v1/assessments", payload, post_headers, 1000 - posts, 120
+            ).done
         rss = server.rss_mb()
-        table.add(f"worker RSS after {posts:,} POSTs", f"{max(rss):.0f} MB",
-                  f"plus {sum(x.done for x in livez):,} GET /livez; workers {_mb(rss)}",
-                  f"<= {GOALS['rss_mb']} MB", max(rss) <= GOALS["rss_mb"])
+        table.add(
+            f"worker RSS after {posts:,} POSTs",
+            f"{max(rss):.0f} MB",
+            f"plus {sum(x.done for x in livez):,} GET /livez; workers {_mb(rss)}",
+            f"<= {GOALS['rss_mb']} MB",
+            max(rss) <= GOALS["rss_mb"],
+        )
         ids = _assessment_ids(port, get_headers, args.reports)
-        status, head, data = request(port, "GET", f"/api/v1/assessments/{ids[0]}/report.pdf",
-                                     None, get_headers)
+        status, head, data = request(
+            port, "GET", f"/api/v1/assessments/{ids[0]}/report.pdf", None, get_headers
+        )
         if status != 200 or head.get("ETag", "").strip('"') != hashlib.sha256(data).hexdigest():
             raise RuntimeError(f"report.pdf answered {status} without the SHA-256 ETag")
-        reports = python_load(port, "GET", [f"/api/v1/assessments/{i}/report.pdf" for i in ids],
-                              None, get_headers, len(ids), args.seconds * 60)
-        table.add("GET report.pdf (distinct assessments)", f"{reports.rps:.1f} req/s",
-                  f"{reports.done} reports; p50 {reports.pct(50) * 1000:.0f} ms, p99 "
-                  f"{reports.pct(99) * 1000:.0f} ms; {reports.non_2xx + reports.errors} non-2xx")
+        reports = python_load(
+            port,
+            "GET",
+            [f"/api/v1/assessments/{i}/report.pdf" for i in ids],
+            None,
+            get_headers,
+            len(ids),
+            args.seconds * 60,
+        )
+        table.add(
+            "GET report.pdf (distinct assessments)",
+            f"{reports.rps:.1f} req/s",
+            f"{reports.done} reports; p50 {reports.pct(50) * 1000:.0f} ms, p99 "
+            f"{reports.pct(99) * 1000:.0f} ms; {reports.non_2xx + reports.errors} non-2xx",
+        )
         rss = server.rss_mb()
-        table.add(f"worker RSS after {reports.done:,} more reports", f"{max(rss):.0f} MB",
-                  f"distinct assessments, each rendered; workers {_mb(rss)}",
-                  f"<= {GOALS['rss_mb']} MB", max(rss) <= GOALS["rss_mb"] and
-                  reports.non_2xx + reports.errors == 0)
+        table.add(
+            f"worker RSS after {reports.done:,} more reports",
+            f"{max(rss):.0f} MB",
+            f"distinct assessments, each rendered; workers {_mb(rss)}",
+            f"<= {GOALS['rss_mb']} MB",
+            max(rss) <= GOALS["rss_mb"] and reports.non_2xx + reports.errors == 0,
+        )
     finally:
         server.close()
 
@@ -513,17 +653,21 @@ def _load_rows(table: Table, name: str, runs: list[Load], client: str) -> None:
     p50 = statistics.median(r.pct(50) for r in runs) * 1000
     p99 = statistics.median(r.pct(99) for r in runs) * 1000
     bad = sum(r.non_2xx + r.errors for r in runs)
-    table.add(f"{name}, req/s at {CONNECTIONS} connections", f"{rps:.0f} req/s",
-              f"p50 {p50:.1f} ms, p99 {p99:.1f} ms; {len(runs)} rounds, "
-              f"{sum(r.done for r in runs)} requests, {bad} non-2xx; {client}")
+    table.add(
+        f"{name}, req/s at {CONNECTIONS} connections",
+        f"{rps:.0f} req/s",
+        f"p50 {p50:.1f} ms, p99 {p99:.1f} ms; {len(runs)} rounds, "
+        f"{sum(r.done for r in runs)} requests, {bad} non-2xx; {client}",
+    )
 
 
 def _assessment_ids(port: int, headers: dict, count: int) -> list[str]:
     ids: list[str] = []
     page = 1
     while len(ids) < count:
-        status, _, data = request(port, "GET", f"/api/v1/assessments?per_page=100&page={page}",
-                                  None, headers)
+        status, _, data = request(
+            port, "GET", f"/api/v1/assessments?per_page=100&page={page}", None, headers
+        )
         if status != 200:
             raise RuntimeError(f"listing assessments answered {status}")
         items = json.loads(data)["items"]
@@ -539,8 +683,12 @@ def _assessment_ids(port: int, headers: dict, count: int) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--client", choices=("auto", "python"), default="auto",
-                        help="load client: wrk when installed (auto), or the Python client")
+    parser.add_argument(
+        "--client",
+        choices=("auto", "python"),
+        default="auto",
+        help="load client: wrk when installed (auto), or the Python client",
+    )
     parser.add_argument("--seconds", type=float, default=5, help="wrk: seconds per round")
     parser.add_argument("--rounds", type=int, default=3, help="alternating livez/POST rounds")
     parser.add_argument("--livez", type=int, default=3000, help="python client: GETs per round")
@@ -551,8 +699,13 @@ def main() -> int:
     parser.add_argument("--engine-calls", type=int, default=200)
     parser.add_argument("--engine-batches", type=int, default=25)
     parser.add_argument("--pdf-runs", type=int, default=20)
-    parser.add_argument("--skip", action="append", default=[],
-                        choices=("engine", "pdf", "batch", "server"), help="leave a part out")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=("engine", "pdf", "batch", "server"),
+        help="leave a part out",
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the cleanups below
     started = machine()
@@ -562,8 +715,12 @@ def main() -> int:
     gc.collect()
     with tempfile.TemporaryDirectory(prefix="modelrisk-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        env = {**os.environ, "MODELRISK_DATABASE": str(tmp / "bench.sqlite3"),
-               "MODELRISK_SECRET_KEY": os.urandom(16).hex(), "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "MODELRISK_DATABASE": str(tmp / "bench.sqlite3"),
+            "MODELRISK_SECRET_KEY": os.urandom(16).hex(),
+            "PYTHONUNBUFFERED": "1",
+        }
         body = full_body(c)
         inputs = tmp / "inputs"
         generate_inputs(c, inputs, args.batch)
@@ -574,11 +731,14 @@ def main() -> int:
         if "batch" not in args.skip:
             bench_batch(table, inputs, tmp, env, args)
         if "server" not in args.skip:
-            subprocess.run(flask_cmd("db", "migrate"), cwd=ROOT, env=env, check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                flask_cmd("db", "migrate"), cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+            )
             bench_server(table, c, body, tmp, env, args)
-    print(f"\nmodelrisk bench: {started} at start; load average "
-          f"{' / '.join(f'{x:.2f}' for x in os.getloadavg())} at the end\n")
+    print(
+        f"\nmodelrisk bench: {started} at start; load average "
+        f"{' / '.join(f'{x:.2f}' for x in os.getloadavg())} at the end\n"
+    )
     print(table.render())
     missed = [r.name for r in table.rows if r.met is False]
     print("\nall goals met" if not missed else f"\ngoals not met: {'; '.join(missed)}")

@@ -44,14 +44,20 @@ def create(db: Database, name: str, scopes: list[str], by: dict) -> tuple[str, d
     if not name or len(name) > 200:
         raise ApiKeyError("give the key a name of 1 to 200 characters")
     if unknown or not scopes:
-        raise ApiKeyError(f"scopes must be a non-empty list of: {', '.join(SCOPES)}"
-                        + (f" (unknown: {', '.join(unknown)})" if unknown else ""))
+        raise ApiKeyError(
+            f"scopes must be a non-empty list of: {', '.join(SCOPES)}"
+            + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+        )
     prefix = PREFIX + _random(8)
     key = f"{prefix}_{_random(40)}"
     with write(db):
         record = store_keys.insert_key(db, name, prefix, _hash(key), scopes)
-        audit.append_audit_event(db, by, "key.create", {"key_id": record["id"], "name": name,
-                                                        "prefix": prefix, "scopes": scopes})
+        audit.append_audit_event(
+            db,
+            by,
+            "key.create",
+            {"key_id": record["id"], "name": name, "prefix": prefix, "scopes": scopes},
+        )
     return key, _public(record)
 
 
@@ -85,8 +91,9 @@ def revoke(db: Database, key_id: int, by: dict) -> dict:
         raise ApiKeyError(f"there is no key {key_id}")
     with write(db):
         if store_keys.revoke_key(db, key_id):
-            audit.append_audit_event(db, by, "key.revoke", {"key_id": key_id,
-                                                            "prefix": record["prefix"]})
+            audit.append_audit_event(
+                db, by, "key.revoke", {"key_id": key_id, "prefix": record["prefix"]}
+            )
     return _public(store_keys.get_key(db, key_id))
 
 

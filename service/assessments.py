@@ -33,9 +33,16 @@ def _validate(content: Content, body) -> tuple[dict, lineage.Facts]:
         raise InputError([{"field": "(body)", "pointer": "", "message": "must be a JSON object"}])
     broken = unpaired_surrogates(body)
     if broken:
-        raise InputError([{"field": ".".join(path), "pointer": "/" + "/".join(path),
-                           "message": "contains an unpaired UTF-16 surrogate; use valid "
-                                      "Unicode text"} for path in broken])
+        raise InputError(
+            [
+                {
+                    "field": ".".join(path),
+                    "pointer": "/" + "/".join(path),
+                    "message": "contains an unpaired UTF-16 surrogate; use valid Unicode text",
+                }
+                for path in broken
+            ]
+        )
     try:
         data = assessment_loader(content).load(body)
     except ValidationError as exc:
@@ -52,12 +59,22 @@ def _validate(content: Content, body) -> tuple[dict, lineage.Facts]:
 def _model_errors(content: Content, model: dict) -> list[dict]:
     errors = []
     if model.get("id") and not content.model(model["id"]) and not model.get("name"):
-        errors.append({"field": "model.id", "pointer": "/model/id",
-                       "message": f"'{model['id']}' is not in the catalogue; describe the model "
-                                  "with name, publisher and license"})
+        errors.append(
+            {
+                "field": "model.id",
+                "pointer": "/model/id",
+                "message": f"'{model['id']}' is not in the catalogue; describe the model "
+                "with name, publisher and license",
+            }
+        )
     if model.get("license") and not content.license(model["license"]):
-        errors.append({"field": "model.license", "pointer": "/model/license",
-                       "message": f"unknown licence '{model['license']}'; see /api/v1/licenses"})
+        errors.append(
+            {
+                "field": "model.license",
+                "pointer": "/model/license",
+                "message": f"unknown licence '{model['license']}'; see /api/v1/licenses",
+            }
+        )
     return errors
 
 
@@ -73,17 +90,21 @@ def _override_errors(content: Content, data: dict, facts: lineage.Facts) -> list
         found = derived.get(item_id)
         if found is None:
             continue
-        if not rules.holds(content.items[item_id].applies_when, ctx,
-                           content.context.country_sets):
+        if not rules.holds(content.items[item_id].applies_when, ctx, content.context.country_sets):
             continue  # an item that does not apply is not scored, so nothing is overridden
-        if given["value"] not in (found.answer, UNKNOWN) \
-                and not given.get("justification") \
-                and not scoring.resolves(content.items[item_id], given["value"], found.answer):
-            errors.append({
-                "field": f"answers.{item_id}.justification",
-                "pointer": f"/answers/{item_id}/justification",
-                "message": f"{item_id} is derived from the licence facts as '{found.answer}' "
-                           f"({found.fact}); give a justification to override it"})
+        if (
+            given["value"] not in (found.answer, UNKNOWN)
+            and not given.get("justification")
+            and not scoring.resolves(content.items[item_id], given["value"], found.answer)
+        ):
+            errors.append(
+                {
+                    "field": f"answers.{item_id}.justification",
+                    "pointer": f"/answers/{item_id}/justification",
+                    "message": f"{item_id} is derived from the licence facts as '{found.answer}' "
+                    f"({found.fact}); give a justification to override it",
+                }
+            )
     return errors
 
 
@@ -115,8 +136,11 @@ class FourEyesError(Exception):
     """The reviewer is the one who submitted the assessment: a second person must review it."""
 
 
-REVIEW_DECISIONS = {"approve": "approved", "reject": "rejected",
-                    "request_changes": "changes_requested"}
+REVIEW_DECISIONS = {
+    "approve": "approved",
+    "reject": "rejected",
+    "request_changes": "changes_requested",
+}
 MAX_COMMENT = 4000
 DEFAULT_REVIEW_INTERVAL_DAYS = 365
 
@@ -133,14 +157,29 @@ def submit(content: Content, db, body, actor: dict, previous_id: str | None = No
         assessment_id = store_assessments.save_assessment(db, clean, result, actor, previous)
         if previous:
             store_assessments.set_status(db, previous["id"], "superseded")
-            audit.append_audit_event(db, actor, "assessment.superseded",
-                                     {"by": assessment_id}, assessment_id=previous["id"])
-        audit.append_audit_event(db, actor, "assessment.submit", {
-            "revision": previous["revision"] + 1 if previous else 1, "previous_id": previous_id,
-            "input_hash": result["input_hash"], "decision": result["decision"],
-            "rating": result["overall"]["rating"], "score": result["overall"]["score"],
-            "policy": {"id": result["policy"]["id"], "version": result["policy"]["version"]},
-            "content_hash": result["content"]["hash"]}, assessment_id=assessment_id)
+            audit.append_audit_event(
+                db,
+                actor,
+                "assessment.superseded",
+                {"by": assessment_id},
+                assessment_id=previous["id"],
+            )
+        audit.append_audit_event(
+            db,
+            actor,
+            "assessment.submit",
+            {
+                "revision": previous["revision"] + 1 if previous else 1,
+                "previous_id": previous_id,
+                "input_hash": result["input_hash"],
+                "decision": result["decision"],
+                "rating": result["overall"]["rating"],
+                "score": result["overall"]["score"],
+                "policy": {"id": result["policy"]["id"], "version": result["policy"]["version"]},
+                "content_hash": result["content"]["hash"],
+            },
+            assessment_id=assessment_id,
+        )
         return store_assessments.get_assessment(db, assessment_id)
 
 
@@ -149,8 +188,9 @@ def _revisable(db, previous_id: str) -> dict:
     if previous is None:
         raise NotFound(f"There is no assessment {previous_id}.")
     if previous["status"] == "superseded":
-        raise StateError(f"Assessment {previous_id} already has a newer revision; revise the "
-                         "latest one.")
+        raise StateError(
+            f"Assessment {previous_id} already has a newer revision; revise the latest one."
+        )
     return previous
 
 
@@ -162,14 +202,16 @@ def get(db, assessment_id: str) -> dict:
     return stored
 
 
-def list_assessments(db, filters: dict | None = None, page: int = 1,
-                     per_page: int = 20) -> tuple[list[dict], int]:
+def list_assessments(
+    db, filters: dict | None = None, page: int = 1, per_page: int = 20
+) -> tuple[list[dict], int]:
     """One page of assessment summaries, newest first, and how many match the filters."""
     return store_assessments.list_assessments(db, filters, page, per_page)
 
 
-def review(content: Content, db, assessment_id: str, actor: dict, decision: str,
-           comment: str | None) -> dict:
+def review(
+    content: Content, db, assessment_id: str, actor: dict, decision: str, comment: str | None
+) -> dict:
     """Record a second person's decision (approve | reject | request_changes); returns it stored.
 
     Four eyes: the key or user that submitted an assessment never reviews it. Only a submitted
@@ -185,29 +227,50 @@ def review(content: Content, db, assessment_id: str, actor: dict, decision: str,
         if (by["kind"], str(by["id"])) == (actor["kind"], str(actor["id"])):
             raise FourEyesError("You submitted this assessment; someone else must review it.")
         if current["status"] != "submitted":
-            raise StateError(f"This assessment is {current['status'].replace('_', ' ')}; only a "
-                             "submitted assessment can be reviewed.")
+            raise StateError(
+                f"This assessment is {current['status'].replace('_', ' ')}; only a "
+                "submitted assessment can be reviewed."
+            )
         status = REVIEW_DECISIONS[decision]
         store_assessments.add_review(db, assessment_id, actor, decision, comment)
         store_assessments.set_status(db, assessment_id, status, _expiry(content, current, status))
-        audit.append_audit_event(db, actor, "assessment.review",
-                                 {"decision": decision, "status": status, "comment": comment},
-                                 assessment_id=assessment_id)
+        audit.append_audit_event(
+            db,
+            actor,
+            "assessment.review",
+            {"decision": decision, "status": status, "comment": comment},
+            assessment_id=assessment_id,
+        )
         return store_assessments.get_assessment(db, assessment_id)
 
 
 def _check_review_input(decision: str, comment: str) -> None:
     errors = []
     if decision not in REVIEW_DECISIONS:
-        errors.append({"field": "decision", "pointer": "/decision",
-                       "message": f"must be one of: {', '.join(REVIEW_DECISIONS)}"})
+        errors.append(
+            {
+                "field": "decision",
+                "pointer": "/decision",
+                "message": f"must be one of: {', '.join(REVIEW_DECISIONS)}",
+            }
+        )
     if len(comment) > MAX_COMMENT:
-        errors.append({"field": "comment", "pointer": "/comment",
-                       "message": f"at most {MAX_COMMENT} characters"})
+        errors.append(
+            {
+                "field": "comment",
+                "pointer": "/comment",
+                "message": f"at most {MAX_COMMENT} characters",
+            }
+        )
     elif decision in ("reject", "request_changes") and not comment:
-        errors.append({"field": "comment", "pointer": "/comment",
-                       "message": "say what must change: a comment is required to reject or "
-                                  "request changes"})
+        errors.append(
+            {
+                "field": "comment",
+                "pointer": "/comment",
+                "message": "say what must change: a comment is required to reject or "
+                "request changes",
+            }
+        )
     if errors:
         raise InputError(errors)
 

@@ -67,15 +67,28 @@ def system_actor() -> dict:
     return {"kind": "system", "id": "cli", "name": "flask cli"}
 
 
-def create_account(db: Database, email: str, role: str, by: dict, name: str | None = None,
-                   password: str | None = None) -> tuple[dict, str]:
+def create_account(
+    db: Database,
+    email: str,
+    role: str,
+    by: dict,
+    name: str | None = None,
+    password: str | None = None,
+) -> tuple[dict, str]:
     """Create an account that must change its password; returns (user, one-time password)."""
     password = password or generate_password()
     with write(db):
-        user = store.create_user(db, email.strip(), (name or email).strip(), role,
-                                 hash_password(password), must_change_password=True)
-        audit.append_audit_event(db, by, "user.create", {"user_id": user["id"],
-                                                         "email": user["email"], "role": role})
+        user = store.create_user(
+            db,
+            email.strip(),
+            (name or email).strip(),
+            role,
+            hash_password(password),
+            must_change_password=True,
+        )
+        audit.append_audit_event(
+            db, by, "user.create", {"user_id": user["id"], "email": user["email"], "role": role}
+        )
     return user, password
 
 
@@ -83,16 +96,22 @@ def authenticate(db: Database, email: str, password: str, client: str) -> dict:
     """The account for these credentials, or LoginError; failures are counted and throttled."""
     email = (email or "").strip()
     subjects = [f"email:{email.lower()}", f"client:{client}"]
-    if (store.failed_logins(db, subjects[0], WINDOW_SECONDS) >= MAX_PER_ACCOUNT
-            or store.failed_logins(db, subjects[1], WINDOW_SECONDS) >= MAX_PER_CLIENT):
+    if (
+        store.failed_logins(db, subjects[0], WINDOW_SECONDS) >= MAX_PER_ACCOUNT
+        or store.failed_logins(db, subjects[1], WINDOW_SECONDS) >= MAX_PER_CLIENT
+    ):
         raise Throttled("Too many failed sign-in attempts. Wait 15 minutes and try again.")
     user = store.get_user_by_email(db, email) if email else None
     ok = check_password_hash(user["password_hash"] if user else _DUMMY_HASH, password or "")
     if not ok or user is None or user["disabled"]:
         with write(db):
             store.record_failed_login(db, subjects)
-            audit.append_audit_event(db, {"kind": "anonymous", "id": client, "name": email[:254]},
-                                     "login.failed", {"client": client})
+            audit.append_audit_event(
+                db,
+                {"kind": "anonymous", "id": client, "name": email[:254]},
+                "login.failed",
+                {"client": client},
+            )
         raise LoginError("The e-mail address or password is not right.")
     with write(db):
         store.clear_failed_logins(db, subjects[0])

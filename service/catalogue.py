@@ -16,27 +16,47 @@ class UnknownEntry(LookupError):
 
 def checklists(content: Content) -> list[dict]:
     """A summary of each checklist (domain, title, version, item count)."""
-    return [{"domain": c.domain, "title": c.title, "version": c.version, "prefix": c.prefix,
-             "items": len(c.items)} for c in content.checklists.values()]
+    return [
+        {
+            "domain": c.domain,
+            "title": c.title,
+            "version": c.version,
+            "prefix": c.prefix,
+            "items": len(c.items),
+        }
+        for c in content.checklists.values()
+    ]
 
 
 def checklist(content: Content, domain: str) -> dict:
     """One checklist with every item, its options and their risk fractions."""
     found = content.checklists.get(domain)
     if found is None:
-        raise UnknownEntry(f"There is no checklist '{domain}'; the domains are "
-                           f"{', '.join(content.checklists)}.")
-    return {"domain": found.domain, "title": found.title, "version": found.version,
-            "prefix": found.prefix, "items": [item_dict(i) for i in found.items]}
+        raise UnknownEntry(
+            f"There is no checklist '{domain}'; the domains are {', '.join(content.checklists)}."
+        )
+    return {
+        "domain": found.domain,
+        "title": found.title,
+        "version": found.version,
+        "prefix": found.prefix,
+        "items": [item_dict(i) for i in found.items],
+    }
 
 
 def item_dict(item: Item) -> dict:
     """One checklist item as plain data (rules as the data they are)."""
     return {
-        "id": item.id, "domain": item.domain, "title": item.title, "question": item.question,
-        "why": item.why, "answer_type": item.answer_type,
+        "id": item.id,
+        "domain": item.domain,
+        "title": item.title,
+        "question": item.question,
+        "why": item.why,
+        "answer_type": item.answer_type,
         "options": [{"value": o.value, "label": o.label, "risk": o.risk} for o in item.options],
-        "unknown_value": UNKNOWN, "severity": item.severity, "remediation": item.remediation,
+        "unknown_value": UNKNOWN,
+        "severity": item.severity,
+        "remediation": item.remediation,
         "references": [{"framework": r.framework, "id": r.id} for r in item.references],
         "applies_when": [_condition(c) for c in item.applies_when],
         "derived_from_license": bool(item.derive),
@@ -59,12 +79,26 @@ def deployment_fields(content: Content) -> dict:
     """The deployment-context fields of the body, with their types and allowed values."""
     out = []
     for f in content.context.fields.values():
-        entry = {"name": f.name, "label": f.label, "help": f.help, "type": f.type,
-                 "required": f.required}
+        entry = {
+            "name": f.name,
+            "label": f.label,
+            "help": f.help,
+            "type": f.type,
+            "required": f.required,
+        }
         if f.options:
             entry["options"] = [{"value": o.value, "label": o.label} for o in f.options]
-        entry.update({k: v for k, v in (("minimum", f.minimum), ("maximum", f.maximum),
-                                        ("max_length", f.max_length)) if v is not None})
+        entry.update(
+            {
+                k: v
+                for k, v in (
+                    ("minimum", f.minimum),
+                    ("maximum", f.maximum),
+                    ("max_length", f.max_length),
+                )
+                if v is not None
+            }
+        )
         out.append(entry)
     sets = {k: sorted(v) for k, v in sorted(content.context.country_sets.items())}
     return {"version": content.context.version, "fields": out, "country_sets": sets}
@@ -101,8 +135,10 @@ def _jsonable(value):
 def crosswalk(content: Content, framework: str | None = None) -> list[dict]:
     """Per framework and per identifier in it, the checklist items that cite it."""
     if framework is not None and framework not in content.frameworks:
-        raise UnknownEntry(f"There is no framework '{framework}'; the frameworks are "
-                           f"{', '.join(content.frameworks)}.")
+        raise UnknownEntry(
+            f"There is no framework '{framework}'; the frameworks are "
+            f"{', '.join(content.frameworks)}."
+        )
     out = []
     for key, fw in content.frameworks.items():
         if framework is not None and key != framework:
@@ -112,8 +148,14 @@ def crosswalk(content: Content, framework: str | None = None) -> list[dict]:
             for ref in item.references:
                 if ref.framework == key:
                     cited.setdefault(ref.id, []).append(
-                        {"item": item.id, "domain": item.domain, "title": item.title})
-        out.append({"framework": key, "name": fw.name, "url": fw.url,
-                    "references": [{"id": rid, "items": items}
-                                   for rid, items in sorted(cited.items())]})
+                        {"item": item.id, "domain": item.domain, "title": item.title}
+                    )
+        out.append(
+            {
+                "framework": key,
+                "name": fw.name,
+                "url": fw.url,
+                "references": [{"id": rid, "items": items} for rid, items in sorted(cited.items())],
+            }
+        )
     return out

@@ -37,9 +37,15 @@ TYPES = {
 class Problem(HTTPException):
     """An HTTP error with a problem type, a detail and optional field errors and headers."""
 
-    def __init__(self, status: int, detail: str, kind: str | None = None,
-                 errors: list[dict] | None = None, headers: dict | None = None,
-                 title: str | None = None):
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        kind: str | None = None,
+        errors: list[dict] | None = None,
+        headers: dict | None = None,
+        title: str | None = None,
+    ):
         super().__init__(description=detail)
         self.code = status
         self.kind = kind
@@ -57,8 +63,9 @@ def validation_problem(errors: list[dict], status: int = 422) -> Problem:
     """A validation problem listing every {field, pointer, message}."""
     shown = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
     more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-    return Problem(status, f"{len(errors)} field(s) need fixing: {shown}{more}",
-                   "validation-error", errors)
+    return Problem(
+        status, f"{len(errors)} field(s) need fixing: {shown}{more}", "validation-error", errors
+    )
 
 
 def _from_exception(exc: Exception) -> Problem:
@@ -89,16 +96,20 @@ def handle(exc: Exception) -> Response:
     if request.path.startswith(API_PREFIX):
         response = Response(json.dumps(_body(problem, title)), status, mimetype=PROBLEM_JSON)
     else:
-        response = Response(_page(status, title, problem.description), status,
-                            mimetype="text/html")
+        response = Response(_page(status, title, problem.description), status, mimetype="text/html")
     for name, value in problem.extra_headers.items():
         response.headers[name] = value
     return response
 
 
 def _body(problem: Problem, title: str) -> dict:
-    body = {"type": problem_type(problem.kind), "title": title, "status": problem.code,
-            "detail": problem.description, "instance": request.path}
+    body = {
+        "type": problem_type(problem.kind),
+        "title": title,
+        "status": problem.code,
+        "detail": problem.description,
+        "instance": request.path,
+    }
     if problem.errors is not None:
         body["errors"] = problem.errors
     return body
@@ -110,13 +121,21 @@ def _page(status: int, title: str, detail: str) -> str:
     except Exception:  # noqa: BLE001 - the error page must render even when templates cannot
         if current_app.debug:
             log.exception("error.html could not be rendered")
-        return (f"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">"
-                f"<title>{status} {escape(title)}</title><h1>{escape(title)}</h1>"
-                f"<p>{escape(detail)}</p></html>")
+        return (
+            f'<!doctype html><html lang="en"><meta charset="utf-8">'
+            f"<title>{status} {escape(title)}</title><h1>{escape(title)}</h1>"
+            f"<p>{escape(detail)}</p></html>"
+        )
 
 
 def init_app(app: Flask) -> None:
     """Route every exception through `handle`."""
-    for exc in (HTTPException, assessments.InputError, assessments.NotFound,
-                assessments.FourEyesError, assessments.StateError, Exception):
+    for exc in (
+        HTTPException,
+        assessments.InputError,
+        assessments.NotFound,
+        assessments.FourEyesError,
+        assessments.StateError,
+        Exception,
+    ):
         app.register_error_handler(exc, handle)

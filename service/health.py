@@ -19,8 +19,11 @@ def readyz():
     content = current_app.extensions.get("modelrisk.content")
     store_ok = _store_reachable()
     ok = content is not None and store_ok
-    return jsonify(status="ok" if ok else "unavailable", content=content.hash if content else None,
-                   store="ok" if store_ok else "unreachable"), (200 if ok else 503)
+    return jsonify(
+        status="ok" if ok else "unavailable",
+        content=content.hash if content else None,
+        store="ok" if store_ok else "unreachable",
+    ), (200 if ok else 503)
 
 
 def _store_reachable() -> bool:

@@ -13,8 +13,17 @@ from . import rules
 from .content.model import Content, DeriveRule, Item, License
 
 # Fields of the API's `model` object that describe the model rather than point at the catalogue.
-DESCRIBED = ("name", "version", "publisher", "license", "source_url", "weights_format",
-             "base_models", "publisher_country", "modality")
+DESCRIBED = (
+    "name",
+    "version",
+    "publisher",
+    "license",
+    "source_url",
+    "weights_format",
+    "base_models",
+    "publisher_country",
+    "modality",
+)
 
 
 def resolve_model(content: Content, given: dict) -> dict:
@@ -24,8 +33,11 @@ def resolve_model(content: Content, given: dict) -> dict:
     facts["in_catalogue"] = entry is not None
     if entry:
         facts["id"] = entry.id
-    overridden = [k for k in DESCRIBED if given.get(k) not in (None, "", [])
-                  and k in facts and given[k] != facts[k]]
+    overridden = [
+        k
+        for k in DESCRIBED
+        if given.get(k) not in (None, "", []) and k in facts and given[k] != facts[k]
+    ]
     facts.update({k: v for k, v in given.items() if v not in (None, "", [])})
     formats = facts.get("weight_formats") or []
     facts.setdefault("weights_format", formats[0] if len(formats) == 1 else "unknown")
@@ -52,15 +64,22 @@ def lineage(content: Content, model: dict) -> list[dict]:
             continue
         seen.add(key)
         lic = content.license(facts.get("license"))
-        chain.append({
-            "model": facts.get("id") or facts.get("name"), "name": facts.get("name") or key,
-            "publisher": facts.get("publisher"),
-            "publisher_country": facts.get("publisher_country"),
-            "relation": relation, "depth": depth, "in_catalogue": bool(content.model(key)),
-            "license": lic.id if lic else facts.get("license"), "license_known": lic is not None,
-            "multimodal": facts.get("multimodal", False), "modality": facts.get("modality", []),
-            "verified": facts.get("verified"),
-        })
+        chain.append(
+            {
+                "model": facts.get("id") or facts.get("name"),
+                "name": facts.get("name") or key,
+                "publisher": facts.get("publisher"),
+                "publisher_country": facts.get("publisher_country"),
+                "relation": relation,
+                "depth": depth,
+                "in_catalogue": bool(content.model(key)),
+                "license": lic.id if lic else facts.get("license"),
+                "license_known": lic is not None,
+                "multimodal": facts.get("multimodal", False),
+                "modality": facts.get("modality", []),
+                "verified": facts.get("verified"),
+            }
+        )
         for base_id in facts.get("base_models") or []:
             base = content.model(base_id)
             base_facts = dict(base.facts) if base else {"id": base_id, "name": base_id}
@@ -84,8 +103,9 @@ class Derived:
     unverified: tuple[str, ...]
 
 
-def derive_answers(content: Content, model: dict, deployment: dict,
-                   chain: list[dict]) -> dict[str, Derived]:
+def derive_answers(
+    content: Content, model: dict, deployment: dict, chain: list[dict]
+) -> dict[str, Derived]:
     """For each item with derive rules, the riskiest answer any licence in the lineage gives."""
     found: dict[str, Derived] = {}
     sets = content.context.country_sets
@@ -94,8 +114,12 @@ def derive_answers(content: Content, model: dict, deployment: dict,
         lic = content.license(entry["license"])
         if lic is None:
             continue
-        ctx = {"license": lic.facts, "origin": _origin(content, model, entry), "model": model,
-               "deployment": deployment}
+        ctx = {
+            "license": lic.facts,
+            "origin": _origin(content, model, entry),
+            "model": model,
+            "deployment": deployment,
+        }
         for item, rules_ in plan:
             derived = _derive_item(item, rules_, lic, entry, ctx, sets)
             if derived and (item.id not in found or derived.risk > found[item.id].risk):
@@ -136,24 +160,37 @@ def _derive_plan(content: Content) -> tuple[tuple[Item, tuple[_Rule, ...]], ...]
     if content.hash not in _PLANS:
         _PLANS[content.hash] = tuple(
             (item, tuple(_rule(r, item) for r in item.derive))
-            for item in content.items.values() if item.derive)
+            for item in content.items.values()
+            if item.derive
+        )
     return _PLANS[content.hash]
 
 
 def _rule(rule: DeriveRule, item: Item) -> _Rule:
     licence_only = [c for c in rule.when if _licence_only(c)]
     others = [c for c in rule.when if not _licence_only(c)]
-    return _Rule(rules.compile_all(licence_only), rules.compile_all(others), rule,
-                 item.option(rule.answer).risk, {}, {}, {})
+    return _Rule(
+        rules.compile_all(licence_only),
+        rules.compile_all(others),
+        rule,
+        item.option(rule.answer).risk,
+        {},
+        {},
+        {},
+    )
 
 
 def _licence_only(cond) -> bool:
-    return not cond.any and cond.field.startswith("license.") and (
-        cond.ref is None or cond.ref.startswith("license."))
+    return (
+        not cond.any
+        and cond.field.startswith("license.")
+        and (cond.ref is None or cond.ref.startswith("license."))
+    )
 
 
-def _derive_item(item: Item, rules_: tuple[_Rule, ...], lic: License, entry: dict, ctx,
-                 sets) -> Derived | None:
+def _derive_item(
+    item: Item, rules_: tuple[_Rule, ...], lic: License, entry: dict, ctx, sets
+) -> Derived | None:
     for compiled in rules_:
         holds = compiled.holds.get(lic.id)
         if holds is None:  # ctx["license"] is this licence's facts
@@ -171,10 +208,18 @@ def _derive_item(item: Item, rules_: tuple[_Rule, ...], lic: License, entry: dic
             if entry.get("verified") is False:
                 # The catalogue's licence assignment for this model was not read in a primary text.
                 unverified = (*unverified, "license")
-            return _derived(item=item.id, answer=rule.answer, risk=compiled.risk,
-                            fact=compiled.fills[lic.id](ctx), license=lic.id, license_name=lic.name,
-                            origin=entry["name"], source=lic.source, verified=not unverified,
-                            unverified=unverified)
+            return _derived(
+                item=item.id,
+                answer=rule.answer,
+                risk=compiled.risk,
+                fact=compiled.fills[lic.id](ctx),
+                license=lic.id,
+                license_name=lic.name,
+                origin=entry["name"],
+                source=lic.source,
+                verified=not unverified,
+                unverified=unverified,
+            )
     return None
 
 

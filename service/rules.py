@@ -45,6 +45,7 @@ def compile_all(conds: Iterable[Condition]) -> Check:
             if not check(ctx, sets):
                 return False
         return True
+
     return every
 
 
@@ -61,6 +62,7 @@ def _compile(cond: Condition) -> Check:
                 if group(ctx, sets):
                     return True
             return False
+
         return some
     scope, key = cond.field.split(".", 1)
     op, value = cond.op, cond.value
@@ -73,8 +75,10 @@ def _compile(cond: Condition) -> Check:
         def check_ref(ctx, sets):
             actual = (ctx.get(scope) or {}).get(key)
             expected = (ctx.get(ref_scope) or {}).get(ref_key)
-            return actual is not None and expected is not None and _compare(
-                op, actual, expected, sets)
+            return (
+                actual is not None and expected is not None and _compare(op, actual, expected, sets)
+            )
+
         return check_ref
     if op == "eq" and value is not None:
         return lambda ctx, sets: (ctx.get(scope) or {}).get(key, _MISSING) == value
@@ -84,6 +88,7 @@ def _compile(cond: Condition) -> Check:
     def check(ctx, sets):
         actual = (ctx.get(scope) or {}).get(key)
         return actual is not None and _compare(op, actual, value, sets)
+
     return check
 
 
@@ -140,8 +145,9 @@ def fill(template: str, ctx) -> str:
     return _TEMPLATE.sub(lambda m: _shown(lookup(ctx, f"{m.group(1)}.{m.group(2)}")), template)
 
 
-def compile_fill(template: str, fixed: Mapping[str, Mapping] | None = None
-                 ) -> Callable[[Mapping], str]:
+def compile_fill(
+    template: str, fixed: Mapping[str, Mapping] | None = None
+) -> Callable[[Mapping], str]:
     """The same text as `fill(template, ctx)`, with the template parsed once.
 
     Placeholders whose scope is in `fixed` are filled now from it, for contexts whose value of
@@ -166,6 +172,7 @@ def compile_fill(template: str, fixed: Mapping[str, Mapping] | None = None
         def filled_one(ctx) -> str:
             found = (ctx.get(scope) or {}).get(key, _MISSING)
             return head + _shown(_MISSING if found is None else found) + tail
+
         return filled_one
     pairs = tuple(zip(places, literals[1:], strict=True))
 
@@ -176,6 +183,7 @@ def compile_fill(template: str, fixed: Mapping[str, Mapping] | None = None
             out.append(_shown(_MISSING if found is None else found))
             out.append(literal)
         return "".join(out)
+
     return filled
 
 

@@ -38,10 +38,13 @@ class ModelInputSchema(Schema):
     license = fields.String(validate=validate.Length(1, 200), allow_none=True)
     source_url = fields.URL(validate=validate.Length(max=URL_LENGTH), allow_none=True)
     weights_format = fields.String(validate=validate.OneOf(WEIGHT_FORMATS), allow_none=True)
-    base_models = fields.List(fields.String(validate=validate.Length(1, 200)),
-                              validate=validate.Length(max=20))
-    modality = fields.List(fields.String(validate=validate.OneOf(
-        ("text", "image", "audio", "video", "code"))), validate=validate.Length(max=5))
+    base_models = fields.List(
+        fields.String(validate=validate.Length(1, 200)), validate=validate.Length(max=20)
+    )
+    modality = fields.List(
+        fields.String(validate=validate.OneOf(("text", "image", "audio", "video", "code"))),
+        validate=validate.Length(max=5),
+    )
 
     @validates_schema
     def identified(self, data, **kwargs):
@@ -101,8 +104,10 @@ class AnswersField(fields.Field):
     def __init__(self, content: Content, **kwargs):
         super().__init__(**kwargs)
         self.content = content
-        self.allowed = {item.id: frozenset(o.value for o in item.options) | {UNKNOWN}
-                        for item in content.items.values()}
+        self.allowed = {
+            item.id: frozenset(o.value for o in item.options) | {UNKNOWN}
+            for item in content.items.values()
+        }
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, dict):
@@ -136,8 +141,14 @@ class AnswersField(fields.Field):
         if answer["value"] not in allowed:
             item = self.content.items[key]
             allowed = [o.value for o in item.options] + [UNKNOWN]
-            raise ValidationError({"value": [f"'{answer['value']}' is not an option of {key}; "
-                                             f"choose one of: {', '.join(allowed)}"]})
+            raise ValidationError(
+                {
+                    "value": [
+                        f"'{answer['value']}' is not an option of {key}; "
+                        f"choose one of: {', '.join(allowed)}"
+                    ]
+                }
+            )
         return answer
 
 
@@ -157,16 +168,25 @@ def _context_field(spec: ContextField) -> fields.Field:
     if spec.type == "bool":
         return fields.Boolean(**common)
     if spec.type == "integer":
-        return WholeNumber(strict=False, validate=validate.Range(spec.minimum, spec.maximum),
-                           **common)
+        return WholeNumber(
+            strict=False, validate=validate.Range(spec.minimum, spec.maximum), **common
+        )
     if spec.type == "country":
-        return fields.String(validate=validate.Regexp(r"^[A-Z]{2}$", error="must be an ISO "
-                                                      "3166-1 alpha-2 code such as DE"), **common)
+        return fields.String(
+            validate=validate.Regexp(
+                r"^[A-Z]{2}$", error="must be an ISO 3166-1 alpha-2 code such as DE"
+            ),
+            **common,
+        )
     if spec.type == "region_list":
-        return fields.List(fields.String(validate=validate.Regexp(r"^[A-Z]{2,3}$")),
-                           validate=validate.Length(max=60), **common)
-    return fields.String(validate=validate.Length(1 if spec.required else 0,
-                                                  spec.max_length or LONG_TEXT), **common)
+        return fields.List(
+            fields.String(validate=validate.Regexp(r"^[A-Z]{2,3}$")),
+            validate=validate.Length(max=60),
+            **common,
+        )
+    return fields.String(
+        validate=validate.Length(1 if spec.required else 0, spec.max_length or LONG_TEXT), **common
+    )
 
 
 class _Uppercase(Schema):
@@ -217,16 +237,20 @@ def assessment_loader(content: Content) -> Schema:
 def _build_assessment_schema(content: Content) -> type[Schema]:
     context = content.context.fields
     upper = tuple(n for n, f in context.items() if f.type in ("country", "region_list"))
-    deployment = type("DeploymentSchema", (_Uppercase,), {
-        "upper_fields": upper, **{name: _context_field(spec) for name, spec in context.items()}})
+    deployment = type(
+        "DeploymentSchema",
+        (_Uppercase,),
+        {"upper_fields": upper, **{name: _context_field(spec) for name, spec in context.items()}},
+    )
     attrs = {
         "title": fields.String(required=True, validate=TITLE),
         "requester": fields.Nested(RequesterSchema, required=True),
         "model": fields.Nested(ModelInputSchema, required=True),
         "deployment": fields.Nested(deployment, required=True),
         "answers": AnswersField(content, load_default=dict),
-        "policy": fields.String(load_default="default",
-                                validate=validate.OneOf(sorted(content.policies))),
+        "policy": fields.String(
+            load_default="default", validate=validate.OneOf(sorted(content.policies))
+        ),
     }
     return Schema.from_dict(attrs, name="AssessmentInput")
 
@@ -252,8 +276,11 @@ def flatten_errors(messages, prefix: tuple = ()) -> list[dict]:
 def _error(path: tuple, message: str) -> dict:
     parts = [str(p) for p in path]
     pointer = "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
-    return {"field": ".".join(parts) or "(body)", "pointer": pointer if parts else "",
-            "message": message}
+    return {
+        "field": ".".join(parts) or "(body)",
+        "pointer": pointer if parts else "",
+        "message": message,
+    }
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

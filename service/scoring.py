@@ -62,15 +62,18 @@ def score(body: dict, content: Content, policy: Policy, facts: lin.Facts | None 
                 value, source, override = _resolve(p.item, given, value, found)
             memo = memos[index]
             key = (value, fired, source)
-            scored = memo.get(key) or memo.setdefault(key, _template(p, value, source, fired,
-                                                                     policy, rank))
+            scored = memo.get(key) or memo.setdefault(
+                key, _template(p, value, source, fired, policy, rank)
+            )
             finding = scored[0].copy()
             finding["severity_reasons"] = list(scored[5])
             if found is not None:
                 if source == "derived":
-                    finding["reason"] = (f"Derived from {found.license_name} via {found.origin}: "
-                                         f"{found.fact}{scored[7]}"
-                                         f"{'' if found.verified else _UNVERIFIED}{scored[8]}")
+                    finding["reason"] = (
+                        f"Derived from {found.license_name} via {found.origin}: "
+                        f"{found.fact}{scored[7]}"
+                        f"{'' if found.verified else _UNVERIFIED}{scored[8]}"
+                    )
                 finding["derived"] = _derived_dict(found)
                 finding["override"] = override
             finding["note"] = given.get("note")
@@ -90,10 +93,13 @@ def score(body: dict, content: Content, policy: Policy, facts: lin.Facts | None 
         domain_floor = max([s[4] for s in scored_group], default=0)
         score_ = sum(cents) / 100
         domains[domain] = {
-            "title": title, "score": score_,
+            "title": title,
+            "score": score_,
             "rating": RATINGS[max(RATINGS.index(policy.rating_for(score_)), domain_floor)],
-            "answered": len(counted) - counted.count(2), "applicable": len(group),
-            "unknown": len(counted) - counted.count(0), "weight": policy.domain_weights[domain],
+            "answered": len(counted) - counted.count(2),
+            "applicable": len(group),
+            "unknown": len(counted) - counted.count(0),
+            "weight": policy.domain_weights[domain],
         }
         groups[domain] = (group, cents)
         floor_index = max(floor_index, domain_floor)
@@ -104,12 +110,23 @@ def score(body: dict, content: Content, policy: Policy, facts: lin.Facts | None 
     conditions = _conditions(findings, chain, policy, content)
     decision = _decision(overall["rating"], blockers, findings, conditions, policy)
     return {
-        "overall": overall, "decision": decision, "domains": domains, "blockers": blockers,
-        "findings": findings, "conditions": conditions, "not_applicable": not_applicable,
-        "model": _model_summary(model), "lineage": chain,
+        "overall": overall,
+        "decision": decision,
+        "domains": domains,
+        "blockers": blockers,
+        "findings": findings,
+        "conditions": conditions,
+        "not_applicable": not_applicable,
+        "model": _model_summary(model),
+        "lineage": chain,
         "licenses": lin.license_summaries(content, chain),
-        "policy": {"id": policy.id, "version": policy.version, "hash": policy.hash,
-                   "name": policy.name, "thresholds": dict(policy.ratings)},
+        "policy": {
+            "id": policy.id,
+            "version": policy.version,
+            "hash": policy.hash,
+            "name": policy.name,
+            "thresholds": dict(policy.ratings),
+        },
         "content": {"hash": content.hash, "versions": dict(plan.versions)},
         "engine_version": ENGINE_VERSION,
     }
@@ -161,43 +178,73 @@ def _plan(content: Content) -> _Plan:
                 checks[key] = (len(checks), rules.compile_all(conds))
             return checks[key][0]
 
-        items = tuple(_item_plan(item, n, ids.index(item.id), at)
-                      for n, item in enumerate(content.items.values()))
+        items = tuple(
+            _item_plan(item, n, ids.index(item.id), at)
+            for n, item in enumerate(content.items.values())
+        )
         by_id = sorted(items, key=lambda p: p.rank)
-        domains = tuple((d, c.title, tuple((p.id, p.index, p.rank, p.applies, p.severity_at,
-                                            p.derives, p) for p in by_id if p.item.domain == d))
-                        for d, c in content.checklists.items())
+        domains = tuple(
+            (
+                d,
+                c.title,
+                tuple(
+                    (p.id, p.index, p.rank, p.applies, p.severity_at, p.derives, p)
+                    for p in by_id
+                    if p.item.domain == d
+                ),
+            )
+            for d, c in content.checklists.items()
+        )
         _PLANS[content.hash] = _Plan(
-            items=items, checks=tuple(check for _, check in checks.values()), domains=domains,
+            items=items,
+            checks=tuple(check for _, check in checks.values()),
+            domains=domains,
             domain_names=tuple(sorted(content.checklists)),
             blocking=tuple(p for p in by_id if p.blockers),
-            blockers_read_answers=any(_reads(rule.when, "answers")
-                                      for item in content.items.values()
-                                      for rule in item.blocker_when),
-            size=len(items), versions=tuple(sorted(content.versions.items())))
+            blockers_read_answers=any(
+                _reads(rule.when, "answers")
+                for item in content.items.values()
+                for rule in item.blocker_when
+            ),
+            size=len(items),
+            versions=tuple(sorted(content.versions.items())),
+        )
     return _PLANS[content.hash]
 
 
 def _item_plan(item: Item, index: int, rank: int, at) -> _ItemPlan:
-    static = {"item": item.id, "domain": item.domain, "title": item.title,
-              "question": item.question, "base_severity": item.severity,
-              "remediation": item.remediation,
-              "references": [{"framework": r.framework, "id": r.id} for r in item.references]}
+    static = {
+        "item": item.id,
+        "domain": item.domain,
+        "title": item.title,
+        "question": item.question,
+        "base_severity": item.severity,
+        "remediation": item.remediation,
+        "references": [{"framework": r.framework, "id": r.id} for r in item.references],
+    }
     return _ItemPlan(
-        item=item, id=item.id, index=index, rank=rank,
+        item=item,
+        id=item.id,
+        index=index,
+        rank=rank,
         applies=at(item.applies_when) if item.applies_when else None,
         severity_rules=tuple((at(r.when), r.change, r.reason) for r in item.severity_rules),
-        severity_at=tuple(at(r.when) for r in item.severity_rules), derives=bool(item.derive),
-        blockers=tuple((rules.compile_all(r.when), r.min_risk, r.reason)
-                       for r in item.blocker_when),
-        options={o.value: o for o in item.options}, static=static)
+        severity_at=tuple(at(r.when) for r in item.severity_rules),
+        derives=bool(item.derive),
+        blockers=tuple(
+            (rules.compile_all(r.when), r.min_risk, r.reason) for r in item.blocker_when
+        ),
+        options={o.value: o for o in item.options},
+        static=static,
+    )
 
 
 def _reads(conds, scope: str) -> bool:
     """Whether any condition reads a field (or a ref) of `scope`."""
     prefix = f"{scope}."
     return any(_reads(group, scope) for c in conds for group in c.any) or any(
-        (c.field or "").startswith(prefix) or (c.ref or "").startswith(prefix) for c in conds)
+        (c.field or "").startswith(prefix) or (c.ref or "").startswith(prefix) for c in conds
+    )
 
 
 # Per content and policy, one memo per item: (answer, severity rules fired) -> _Template.
@@ -208,8 +255,14 @@ _MEMOS: dict[tuple, tuple[dict, ...]] = {}
 def _memos(content: Content, policy: Policy) -> tuple[dict, ...]:
     # Keyed by the policy values a finding reads, not by its id and hash: a policy built in
     # code (tests do) may carry the hash of the file it was changed from.
-    key = (content.hash, policy.risky_at, policy.unknown_risk, policy.unanswered_risk,
-           tuple(policy.severity_weights.items()), tuple(policy.floors.items()))
+    key = (
+        content.hash,
+        policy.risky_at,
+        policy.unknown_risk,
+        policy.unanswered_risk,
+        tuple(policy.severity_weights.items()),
+        tuple(policy.floors.items()),
+    )
     memos = _MEMOS.get(key)
     if memos is None:
         memos = _MEMOS[key] = tuple({} for _ in content.items)
@@ -224,8 +277,9 @@ _Scored = tuple
 _COUNTED = {"unknown": 1, "unanswered": 2}
 
 
-def _template(plan: _ItemPlan, value, source: str, fired: int, policy: Policy,
-              rank: int) -> _Scored:
+def _template(
+    plan: _ItemPlan, value, source: str, fired: int, policy: Policy, rank: int
+) -> _Scored:
     """The finding for an answer from a source ("assessor" or "derived") with these severity
     rules firing, and what apportioning needs from it; a derived answer's reason is left to
     the caller, as (middle, end) of its text after the licence fact."""
@@ -233,18 +287,38 @@ def _template(plan: _ItemPlan, value, source: str, fired: int, policy: Policy,
     risk, label, source = _risk(plan, value, source, policy)
     finding = dict(plan.static)
     finding.update(
-        answer=value, answer_label=label, source=source, risk=risk,
-        risky=risk >= policy.risky_at, weight=policy.severity_weights[severity], points=0.0,
-        overall_points=0.0, severity=severity, severity_reasons=reasons,
+        answer=value,
+        answer_label=label,
+        source=source,
+        risk=risk,
+        risky=risk >= policy.risky_at,
+        weight=policy.severity_weights[severity],
+        points=0.0,
+        overall_points=0.0,
+        severity=severity,
+        severity_reasons=reasons,
         reason=_reason(plan.item, label, source, risk, severity, reasons),
-        derived=None, override=None, note=None, evidence_url=None)
+        derived=None,
+        override=None,
+        note=None,
+        evidence_url=None,
+    )
     floor_index = 0
     if finding["risky"] and severity in policy.floors:
         floor_index = RATINGS.index(policy.floors[severity])
     middle = f" Answer '{label}', {_weight(risk, severity)}"
     end = _severity_note(plan.item, reasons) + "."
-    return (finding, finding["weight"], 10000 * finding["weight"] * risk,
-            _COUNTED.get(source, 0), floor_index, tuple(reasons), rank, middle, end)
+    return (
+        finding,
+        finding["weight"],
+        10000 * finding["weight"] * risk,
+        _COUNTED.get(source, 0),
+        floor_index,
+        tuple(reasons),
+        rank,
+        middle,
+        end,
+    )
 
 
 _UNVERIFIED = "; the licence fact behind it is unverified"
@@ -266,8 +340,15 @@ def _resolve(item: Item, given: dict, value, derived: lin.Derived) -> tuple:
         return value, "assessor", None
     if value in (None, derived.answer) or not given.get("justification"):
         return derived.answer, "derived", None
-    return value, "assessor", {"derived_answer": derived.answer, "fact": derived.fact,
-                               "justification": given["justification"]}
+    return (
+        value,
+        "assessor",
+        {
+            "derived_answer": derived.answer,
+            "fact": derived.fact,
+            "justification": given["justification"],
+        },
+    )
 
 
 def resolves(item: Item, value, derived_answer: str) -> bool:
@@ -277,9 +358,16 @@ def resolves(item: Item, value, derived_answer: str) -> bool:
 
 
 def _derived_dict(d: lin.Derived) -> dict:
-    return {"answer": d.answer, "fact": d.fact, "license": d.license,
-            "license_name": d.license_name, "origin": d.origin, "source": d.source,
-            "verified": d.verified, "unverified_facts": list(d.unverified)}
+    return {
+        "answer": d.answer,
+        "fact": d.fact,
+        "license": d.license,
+        "license_name": d.license_name,
+        "origin": d.origin,
+        "source": d.source,
+        "verified": d.verified,
+        "unverified_facts": list(d.unverified),
+    }
 
 
 def _severity(plan: _ItemPlan, fired: int) -> tuple[str, list[str]]:
@@ -337,8 +425,9 @@ def apportion(raw: list[float], total: int) -> list[int]:
     return base
 
 
-def _overall_points(domains: dict, groups: dict, names: tuple[str, ...], floor_index: int,
-                    policy: Policy) -> dict:
+def _overall_points(
+    domains: dict, groups: dict, names: tuple[str, ...], floor_index: int, policy: Policy
+) -> dict:
     """The overall score, apportioned to findings by domain then item id."""
     active = {d: v for d, v in domains.items() if v["applicable"]}
     weight_sum = sum(policy.domain_weights[d] for d in active) or 1
@@ -368,9 +457,14 @@ def _blockers(by_index: list, plan: _Plan, ctx, sets) -> list[dict]:
         for check, min_risk, reason in p.blockers:
             if f["risk"] >= min_risk:
                 if answered_ctx is None:
-                    answered_ctx = ctx if not plan.blockers_read_answers else {
-                        **ctx, "answers": {x["item"]: x["answer"]
-                                           for x in by_index if x is not None}}
+                    answered_ctx = (
+                        ctx
+                        if not plan.blockers_read_answers
+                        else {
+                            **ctx,
+                            "answers": {x["item"]: x["answer"] for x in by_index if x is not None},
+                        }
+                    )
                 if check(answered_ctx, sets):
                     out.append(_blocker(f, reason))
                     break
@@ -378,12 +472,22 @@ def _blockers(by_index: list, plan: _Plan, ctx, sets) -> list[dict]:
 
 
 def _blocker(f: dict, reason: str) -> dict:
-    blocker = {"item": f["item"], "kind": "item", "title": f["title"], "reason": reason,
-               "answer": f["answer"], "source": f["source"]}
+    blocker = {
+        "item": f["item"],
+        "kind": "item",
+        "title": f["title"],
+        "reason": reason,
+        "answer": f["answer"],
+        "source": f["source"],
+    }
     if f["derived"] and f["source"] == "derived":
-        blocker.update(fact=f["derived"]["fact"], license=f["derived"]["license"],
-                       license_source=f["derived"]["source"], origin=f["derived"]["origin"],
-                       verified=f["derived"]["verified"])
+        blocker.update(
+            fact=f["derived"]["fact"],
+            license=f["derived"]["license"],
+            license_source=f["derived"]["source"],
+            origin=f["derived"]["origin"],
+            verified=f["derived"]["verified"],
+        )
     return blocker
 
 
@@ -399,10 +503,17 @@ def _stance_blockers(chain, content: Content, policy: Policy) -> list[dict]:
     out = []
     for entry in chain:
         if _stance(entry, content, policy) == "deny":
-            out.append({"item": "policy", "kind": "license_stance", "title": "Licence denied",
-                        "reason": f"Policy {policy.id} denies the licence "
-                                  f"'{entry['license'] or 'unknown'}' of {entry['name']}.",
-                        "license": entry["license"], "origin": entry["name"]})
+            out.append(
+                {
+                    "item": "policy",
+                    "kind": "license_stance",
+                    "title": "Licence denied",
+                    "reason": f"Policy {policy.id} denies the licence "
+                    f"'{entry['license'] or 'unknown'}' of {entry['name']}.",
+                    "license": entry["license"],
+                    "origin": entry["name"],
+                }
+            )
     return out
 
 
@@ -412,25 +523,45 @@ def _conditions(findings, chain, policy: Policy, content: Content) -> list[dict]
         if f["risk"] > 0:
             out.append({"item": f["item"], "kind": "remediation", "text": f["remediation"]})
         if f["derived"] and not f["derived"]["verified"]:
-            out.append({"item": f["item"], "kind": "verify_fact",
-                        "text": f"Confirm against the licence text before relying on it: "
-                                f"{f['derived']['fact']}"})
+            out.append(
+                {
+                    "item": f["item"],
+                    "kind": "verify_fact",
+                    "text": f"Confirm against the licence text before relying on it: "
+                    f"{f['derived']['fact']}",
+                }
+            )
     for entry in chain:
         if _stance(entry, content, policy) == "review":
-            out.append({"item": "policy", "kind": "license_review",
-                        "text": f"Legal review of the licence '{entry['license'] or 'unknown'}' "
-                                f"of {entry['name']}, as policy {policy.id} requires."})
+            out.append(
+                {
+                    "item": "policy",
+                    "kind": "license_review",
+                    "text": f"Legal review of the licence '{entry['license'] or 'unknown'}' "
+                    f"of {entry['name']}, as policy {policy.id} requires.",
+                }
+            )
         if entry.get("publisher_country") in policy.publisher_countries_review:
-            out.append({"item": "policy", "kind": "publisher_review",
-                        "text": f"Extra review of {entry['name']}: its publisher is in "
-                                f"{entry['publisher_country']}, which policy {policy.id} lists."})
+            out.append(
+                {
+                    "item": "policy",
+                    "kind": "publisher_review",
+                    "text": f"Extra review of {entry['name']}: its publisher is in "
+                    f"{entry['publisher_country']}, which policy {policy.id} lists.",
+                }
+            )
     applicable = len(findings)
     unknown = sum(1 for f in findings if f["source"] in ("unknown", "unanswered"))
     if applicable and unknown / applicable > policy.max_unknown_share:
-        out.append({"item": "policy", "kind": "unknowns",
-                    "text": f"Answer the {unknown} items left unknown or unanswered "
-                            f"({round(100 * unknown / applicable)}% of {applicable}; policy "
-                            f"{policy.id} allows {round(100 * policy.max_unknown_share)}%)."})
+        out.append(
+            {
+                "item": "policy",
+                "kind": "unknowns",
+                "text": f"Answer the {unknown} items left unknown or unanswered "
+                f"({round(100 * unknown / applicable)}% of {applicable}; policy "
+                f"{policy.id} allows {round(100 * policy.max_unknown_share)}%).",
+            }
+        )
     return out
 
 
@@ -444,7 +575,24 @@ def _decision(rating: str, blockers, findings, conditions, policy: Policy) -> st
 
 
 def _model_summary(model: dict) -> dict:
-    keys = ("id", "name", "version", "publisher", "publisher_country", "license", "modality",
-            "multimodal", "weights_format", "base_models", "relation", "release_date",
-            "parameters_b", "gated", "source_url", "in_catalogue", "overridden", "family")
+    keys = (
+        "id",
+        "name",
+        "version",
+        "publisher",
+        "publisher_country",
+        "license",
+        "modality",
+        "multimodal",
+        "weights_format",
+        "base_models",
+        "relation",
+        "release_date",
+        "parameters_b",
+        "gated",
+        "source_url",
+        "in_catalogue",
+        "overridden",
+        "family",
+    )
     return {k: model.get(k) for k in keys if k in model}

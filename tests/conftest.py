@@ -40,8 +40,9 @@ def make_app(tmp_path, monkeypatch):
 
     def make(**config):
         path = tmp_path / f"test-{next(counter)}.db"
-        return create_app({"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test-secret",
-                           **config})
+        return create_app(
+            {"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test-secret", **config}
+        )
 
     return make
 
@@ -84,8 +85,9 @@ class ApiClient:
         return self.client.get(path, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
 
     def post(self, path: str, json=None, **kwargs):
-        return self.client.post(path, json=json,
-                                headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+        return self.client.post(
+            path, json=json, headers=self.headers(kwargs.pop("headers", None)), **kwargs
+        )
 
     def submit(self, assessment: dict | None = None, **kwargs):
         """POST an assessment (a valid Llama 3.1 8B body by default); returns the response."""
@@ -98,8 +100,11 @@ class ApiClient:
         return response.get_json()
 
     def review(self, assessment_id: str, decision: str, comment: str = "", **kwargs):
-        return self.post(f"/api/v1/assessments/{assessment_id}/reviews",
-                         json={"decision": decision, "comment": comment}, **kwargs)
+        return self.post(
+            f"/api/v1/assessments/{assessment_id}/reviews",
+            json={"decision": decision, "comment": comment},
+            **kwargs,
+        )
 
 
 def sample_body(**changes) -> dict:
@@ -145,8 +150,11 @@ class LiveServer:
 
     def __init__(self, database, log, workers: int = 2, env: dict | None = None):
         self.database, self.log, self.workers = Path(database), Path(log), workers
-        self.env = {"MODELRISK_DATABASE": str(database), "MODELRISK_SECRET_KEY": "live-test",
-                    **(env or {})}
+        self.env = {
+            "MODELRISK_DATABASE": str(database),
+            "MODELRISK_SECRET_KEY": "live-test",
+            **(env or {}),
+        }
         self.process: subprocess.Popen | None = None
         self.base = ""
 
@@ -154,9 +162,24 @@ class LiveServer:
         port = _free_port()
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind",
-                 f"127.0.0.1:{port}", "--timeout", "120", *_NO_CONTROL_SOCKET, "wsgi:app"],
-                cwd=ROOT, env={**os.environ, **self.env}, stdout=log, stderr=log)
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--workers",
+                    str(self.workers),
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--timeout",
+                    "120",
+                    *_NO_CONTROL_SOCKET,
+                    "wsgi:app",
+                ],
+                cwd=ROOT,
+                env={**os.environ, **self.env},
+                stdout=log,
+                stderr=log,
+            )
         self.base = f"http://127.0.0.1:{port}"
         self._wait_until_up(timeout)
         return self
@@ -167,8 +190,9 @@ class LiveServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n"
-                                   + self.log_text()[-3000:])
+                raise RuntimeError(
+                    f"gunicorn exited with {self.process.returncode}:\n" + self.log_text()[-3000:]
+                )
             try:
                 if requests.get(self.base + "/readyz", timeout=10).status_code == 200:
                     return

@@ -15,12 +15,21 @@ DATA = Path(__file__).resolve().parent / "data"
 
 BASE_DEPLOYMENT = {
     "use_case": "Internal helpdesk that drafts answers to employee IT questions",
-    "sector": "technology", "exposure": "internal", "environment": "production",
-    "commercial_use": True, "monthly_active_users": 2000,
-    "organisation_monthly_active_users": 5000, "deployer_country": "US",
-    "user_regions": ["US"], "data_sensitivity": "internal", "hosting": "on_premises",
-    "autonomy": "advisory", "tool_access": "read_only", "distribution": "internal_only",
-    "trains_models_on_outputs": False, "minors": False,
+    "sector": "technology",
+    "exposure": "internal",
+    "environment": "production",
+    "commercial_use": True,
+    "monthly_active_users": 2000,
+    "organisation_monthly_active_users": 5000,
+    "deployer_country": "US",
+    "user_regions": ["US"],
+    "data_sensitivity": "internal",
+    "hosting": "on_premises",
+    "autonomy": "advisory",
+    "tool_access": "read_only",
+    "distribution": "internal_only",
+    "trains_models_on_outputs": False,
+    "minors": False,
 }
 
 
@@ -30,14 +39,27 @@ def real_content() -> Content:
     return load_content(ROOT / "checklists", ROOT / "policies")
 
 
-def body(model: dict | str, deployment: dict | None = None, answers: dict | None = None,
-         policy: str = "default", title: str = "Test assessment") -> dict:
+def body(
+    model: dict | str,
+    deployment: dict | None = None,
+    answers: dict | None = None,
+    policy: str = "default",
+    title: str = "Test assessment",
+) -> dict:
     """An assessment body in the API's shape, with a complete default deployment."""
     model = {"id": model} if isinstance(model, str) else dict(model)
-    return {"title": title, "requester": {"name": "Ada Assessor", "email": "ada@example.com",
-                                          "organisation": "Example Corp"},
-            "model": model, "deployment": {**BASE_DEPLOYMENT, **(deployment or {})},
-            "answers": dict(answers or {}), "policy": policy}
+    return {
+        "title": title,
+        "requester": {
+            "name": "Ada Assessor",
+            "email": "ada@example.com",
+            "organisation": "Example Corp",
+        },
+        "model": model,
+        "deployment": {**BASE_DEPLOYMENT, **(deployment or {})},
+        "answers": dict(answers or {}),
+        "policy": policy,
+    }
 
 
 def preset_answers(content: Content, b: dict, preset: str) -> dict:
@@ -51,8 +73,9 @@ def preset_answers(content: Content, b: dict, preset: str) -> dict:
     if preset == "unknown":
         return {i: UNKNOWN for i in content.items}
     model = lineage.resolve_model(content, b["model"])
-    derived = lineage.derive_answers(content, model, b["deployment"],
-                                     lineage.lineage(content, model))
+    derived = lineage.derive_answers(
+        content, model, b["deployment"], lineage.lineage(content, model)
+    )
     out = {}
     for item in content.items.values():
         pick = min if preset == "good" else max

@@ -9,18 +9,39 @@ import pytest
 from tests.conftest import sample_body
 
 DOMAINS = {"security", "maintenance", "licensing", "misuse"}
-STORED_KEYS = {"id", "revision", "previous_id", "title", "status", "created_at", "updated_at",
-               "expires_at", "submitted_by", "model_id", "model_name", "rating", "decision",
-               "score", "policy_id", "policy_version", "input", "result", "reviews",
-               "audit_head"}
+STORED_KEYS = {
+    "id",
+    "revision",
+    "previous_id",
+    "title",
+    "status",
+    "created_at",
+    "updated_at",
+    "expires_at",
+    "submitted_by",
+    "model_id",
+    "model_name",
+    "rating",
+    "decision",
+    "score",
+    "policy_id",
+    "policy_version",
+    "input",
+    "result",
+    "reviews",
+    "audit_head",
+}
 
 
 def test_submit_returns_the_contract(api):
     response = api.submit()
     assert response.status_code == 201
     created = response.get_json()
-    assert response.headers["Location"] == created["links"]["self"] == \
-        f"/api/v1/assessments/{created['id']}"
+    assert (
+        response.headers["Location"]
+        == created["links"]["self"]
+        == f"/api/v1/assessments/{created['id']}"
+    )
     assert created["links"]["report"] == f"/api/v1/assessments/{created['id']}/report.pdf"
     assert created["status"] == "submitted" and created["created_at"].endswith("Z")
     assert created["policy"] == {"id": "default", "version": created["policy_version"]}
@@ -37,8 +58,11 @@ def test_submit_returns_the_contract(api):
 
 def test_a_catalogue_id_brings_the_catalogue_facts(api):
     model = api.submitted()["result"]["model"]
-    assert (model["publisher"], model["license"], model["in_catalogue"]) == \
-        ("Meta", "llama-3.1-community", True)
+    assert (model["publisher"], model["license"], model["in_catalogue"]) == (
+        "Meta",
+        "llama-3.1-community",
+        True,
+    )
 
 
 def test_get_returns_the_stored_assessment(api):
@@ -56,15 +80,18 @@ def test_get_unknown_is_404(api):
     assert "0" * 32 in response.get_json()["detail"]
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"answers": {"SEC-99": "official"}}, "answers.SEC-99"),
-    ({"answers": {"SEC-01": "sometimes"}}, "answers.SEC-01.value"),
-    ({"policy": "lenient"}, "policy"),
-    ({"title": ""}, "title"),
-    ({"title": "x" * 201}, "title"),
-    ({"colour": "blue"}, "colour"),
-    ({"model": {"id": "nobody/unknown-model"}}, "model.id"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"answers": {"SEC-99": "official"}}, "answers.SEC-99"),
+        ({"answers": {"SEC-01": "sometimes"}}, "answers.SEC-01.value"),
+        ({"policy": "lenient"}, "policy"),
+        ({"title": ""}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"colour": "blue"}, "colour"),
+        ({"model": {"id": "nobody/unknown-model"}}, "model.id"),
+    ],
+)
 def test_invalid_fields_are_422_naming_the_field(api, change, field):
     response = api.submit(sample_body(**change))
     assert response.status_code == 422
@@ -92,22 +119,30 @@ def test_list_filters_and_pages(api, reviewer):
     assert "result" not in body["items"][0] and body["items"][0]["links"]["self"]
     assert body["links"]["next"] == "/api/v1/assessments?per_page=2&page=2"
     assert body["links"]["prev"] is None
-    assert '<' + body["links"]["next"] + '>; rel="next"' in page.headers["Link"]
+    assert "<" + body["links"]["next"] + '>; rel="next"' in page.headers["Link"]
     last = api.get(body["links"]["next"]).get_json()
     assert [i["id"] for i in last["items"]] == ids[:1] and last["links"]["next"] is None
     assert api.get("/api/v1/assessments?status=approved").get_json()["total"] == 1
     decision = body["items"][0]["decision"]
     assert api.get(f"/api/v1/assessments?decision={decision}").get_json()["total"] == 3
-    assert api.get("/api/v1/assessments?model=meta-llama/Llama-3.1-8B-Instruct"
-                   ).get_json()["total"] == 3
+    assert (
+        api.get("/api/v1/assessments?model=meta-llama/Llama-3.1-8B-Instruct").get_json()["total"]
+        == 3
+    )
     assert api.get("/api/v1/assessments?since=2999-01-01").get_json()["total"] == 0
-    assert api.get("/api/v1/assessments?since=2000-01-01T00:00:00%2B02:00"
-                   ).get_json()["total"] == 3
+    assert api.get("/api/v1/assessments?since=2000-01-01T00:00:00%2B02:00").get_json()["total"] == 3
 
 
-@pytest.mark.parametrize("query, field", [("status=done", "status"), ("per_page=500", "per_page"),
-                                          ("page=0", "page"), ("since=yesterday", "since"),
-                                          ("rating=severe", "rating")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("status=done", "status"),
+        ("per_page=500", "per_page"),
+        ("page=0", "page"),
+        ("since=yesterday", "since"),
+        ("rating=severe", "rating"),
+    ],
+)
 def test_bad_list_arguments_are_422(api, query, field):
     response = api.get(f"/api/v1/assessments?{query}")
     assert response.status_code == 422

@@ -28,8 +28,11 @@ def api_routes(app):
 def test_every_api_route_is_covered(app):
     routes = api_routes(app)
     assert len(routes) >= 14
-    assert {scope for _, _, scope in routes} == {"assessments:read", "assessments:write",
-                                                 "reviews:write"}
+    assert {scope for _, _, scope in routes} == {
+        "assessments:read",
+        "assessments:write",
+        "reviews:write",
+    }
 
 
 def test_every_api_route_needs_a_key_and_its_scope(app, client):
@@ -49,10 +52,16 @@ def test_the_openapi_document_needs_no_key(client):
     assert client.get(SPEC).status_code == 200
 
 
-@pytest.mark.parametrize("header", [
-    {"Authorization": "Bearer mr_live_AAAAAAAA_" + "A" * 40},
-    {"Authorization": "Bearer nonsense"}, {"Authorization": "Basic dXNlcjpwYXNz"},
-    {"Authorization": "Bearer"}, {"X-API-Key": "mr_live_x"}])
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"Authorization": "Bearer mr_live_AAAAAAAA_" + "A" * 40},
+        {"Authorization": "Bearer nonsense"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+        {"Authorization": "Bearer"},
+        {"X-API-Key": "mr_live_x"},
+    ],
+)
 def test_invalid_keys_are_401(client, header):
     response = client.get("/api/v1/policies", headers=header)
     assert response.status_code == 401
@@ -67,8 +76,9 @@ def test_x_api_key_header_and_admin_keys_work(app, client):
 
 def test_a_revoked_key_stops_working(app, client):
     runner = app.test_cli_runner()
-    done = runner.invoke(args=["keys", "create", "--name", "ci", "--scopes",
-                               "assessments:read,assessments:write"])
+    done = runner.invoke(
+        args=["keys", "create", "--name", "ci", "--scopes", "assessments:read,assessments:write"]
+    )
     assert done.exit_code == 0, done.output
     key = done.output.strip().splitlines()[-1]
     assert apikeys.KEY_PATTERN.match(key)
@@ -83,8 +93,7 @@ def test_a_revoked_key_stops_working(app, client):
 
 
 def test_keys_create_refuses_unknown_scopes(app):
-    done = app.test_cli_runner().invoke(args=["keys", "create", "--name", "x", "--scopes",
-                                              "read"])
+    done = app.test_cli_runner().invoke(args=["keys", "create", "--name", "x", "--scopes", "read"])
     assert done.exit_code != 0 and "assessments:read" in done.output
 
 

@@ -9,8 +9,10 @@ def test_checklists_list_domains_and_deployment_fields(api):
     body = api.get("/api/v1/checklists").get_json()
     assert {c["domain"] for c in body["checklists"]} == set(real_content().checklists)
     fields = {f["name"]: f for f in body["deployment"]["fields"]}
-    assert "exposure" in fields and {"value": "public", "label": "Anyone on the internet"} in \
-        fields["exposure"]["options"]
+    assert (
+        "exposure" in fields
+        and {"value": "public", "label": "Anyone on the internet"} in fields["exposure"]["options"]
+    )
     assert "EU" in body["deployment"]["country_sets"]
     assert body["content"]["hash"] == real_content().hash
 
@@ -20,8 +22,9 @@ def test_a_checklist_shows_every_option_with_its_risk(api):
     assert len(body["items"]) == len(real_content().checklists["security"].items)
     item = body["items"][0]
     assert item["id"].startswith("SEC-") and item["unknown_value"] == "unknown"
-    assert all(set(o) == {"value", "label", "risk"} and 0 <= o["risk"] <= 1
-               for o in item["options"])
+    assert all(
+        set(o) == {"value", "label", "risk"} and 0 <= o["risk"] <= 1 for o in item["options"]
+    )
     assert api.get("/api/v1/checklists/finance").status_code == 404
 
 

@@ -13,8 +13,9 @@ ASSESSMENTS = "/api/v1/assessments"
 
 
 def _bad_json(api):
-    return api.client.post(ASSESSMENTS, data="{not json", headers=api.headers(
-        {"Content-Type": "application/json"}))
+    return api.client.post(
+        ASSESSMENTS, data="{not json", headers=api.headers({"Content-Type": "application/json"})
+    )
 
 
 def _no_key(api):
@@ -45,8 +46,11 @@ def _too_large(api):
 
 
 def _not_json(api):
-    return api.client.post(ASSESSMENTS, data="title=x", headers=api.headers(
-        {"Content-Type": "application/x-www-form-urlencoded"}))
+    return api.client.post(
+        ASSESSMENTS,
+        data="title=x",
+        headers=api.headers({"Content-Type": "application/x-www-form-urlencoded"}),
+    )
 
 
 def _invalid(api):
@@ -72,9 +76,20 @@ def _crash(api, monkeypatch):
     return api.get("/api/v1/policies")
 
 
-CASES = {400: _bad_json, 401: _no_key, 403: _no_scope, 404: _unknown, 405: _wrong_method,
-         409: _reviewed_twice, 413: _too_large, 415: _not_json, 422: _invalid,
-         428: _key_required, 429: _rate_limited, 500: _crash}
+CASES = {
+    400: _bad_json,
+    401: _no_key,
+    403: _no_scope,
+    404: _unknown,
+    405: _wrong_method,
+    409: _reviewed_twice,
+    413: _too_large,
+    415: _not_json,
+    422: _invalid,
+    428: _key_required,
+    429: _rate_limited,
+    500: _crash,
+}
 
 
 @pytest.fixture
@@ -96,8 +111,9 @@ def test_every_error_is_problem_json(api, monkeypatch, status):
     assert problem["type"] == "about:blank" or problem["type"].startswith(errors.TYPE_BASE)
     assert problem["detail"] and problem["instance"] == response.request.path
     if status == 422:
-        assert problem["errors"] and all(set(e) >= {"field", "pointer", "message"}
-                                         for e in problem["errors"])
+        assert problem["errors"] and all(
+            set(e) >= {"field", "pointer", "message"} for e in problem["errors"]
+        )
     if status == 405:
         assert "POST" in response.headers["Allow"]
     if status == 500:

@@ -51,8 +51,9 @@ def test_the_same_key_with_another_body_is_422(api):
 def test_a_repeat_while_the_first_runs_is_409(app, api):
     with app.test_request_context("/api/v1/assessments", method="POST", json=sample_body()):
         owner = f"key:{apikeys.authenticate(get_db(), api.key)['id']}"
-        idempotency.claim(get_db(), owner, KEY["Idempotency-Key"], fingerprint(),
-                          "2000-01-01T00:00:00.000000Z")
+        idempotency.claim(
+            get_db(), owner, KEY["Idempotency-Key"], fingerprint(), "2000-01-01T00:00:00.000000Z"
+        )
     response = api.submit(headers=KEY)
     assert response.status_code == 409 and response.headers["Retry-After"] == "1"
     assert response.get_json()["type"].endswith("idempotency-request-in-progress")

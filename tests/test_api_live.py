@@ -26,12 +26,17 @@ def server(tmp_path_factory):
     """gunicorn -w 3 on a free port over a temporary database; yields (server, db, keys)."""
     folder = tmp_path_factory.mktemp("live")
     path = folder / "live.db"
-    keys = {"writer": store_key(path, "assessments:read", "assessments:write", name="bulk"),
-            "reader": store_key(path, "assessments:read", name="reader"),
-            "limited": store_key(path, "assessments:read", name="limited")}
-    live = LiveServer(path, folder / "gunicorn.log", WORKERS,
-                      {"MODELRISK_API_RATE_LIMIT": str(RATE_LIMIT),
-                       "MODELRISK_API_RATE_WINDOW": "3600"})
+    keys = {
+        "writer": store_key(path, "assessments:read", "assessments:write", name="bulk"),
+        "reader": store_key(path, "assessments:read", name="reader"),
+        "limited": store_key(path, "assessments:read", name="limited"),
+    }
+    live = LiveServer(
+        path,
+        folder / "gunicorn.log",
+        WORKERS,
+        {"MODELRISK_API_RATE_LIMIT": str(RATE_LIMIT), "MODELRISK_API_RATE_WINDOW": "3600"},
+    )
     live.start()
     try:
         yield live, path, keys
@@ -47,8 +52,12 @@ def _post_all(base: str, key: str, bodies: list[dict], idem_keys: list[str]) -> 
         body, idem = args
         if not hasattr(local, "session"):
             local.session = requests.Session()
-        r = local.session.post(base + "/api/v1/assessments", json=body, timeout=60,
-                               headers={"Authorization": f"Bearer {key}", "Idempotency-Key": idem})
+        r = local.session.post(
+            base + "/api/v1/assessments",
+            json=body,
+            timeout=60,
+            headers={"Authorization": f"Bearer {key}", "Idempotency-Key": idem},
+        )
         return r.status_code, (r.json().get("id") if r.status_code == 201 else r.text)
 
     with ThreadPoolExecutor(THREADS) as pool:
@@ -62,19 +71,28 @@ def test_sixteen_threads_store_exactly_three_hundred(server):
     started = time.perf_counter()
     results = _post_all(base, keys["writer"], bodies, [str(uuid.uuid4()) for _ in bodies])
     elapsed = time.perf_counter() - started
-    print(f"\n{POSTS} POSTs from {THREADS} threads to {WORKERS} workers: {elapsed:.2f}s "
-          f"({POSTS / elapsed:.0f}/s)")
+    print(
+        f"\n{POSTS} POSTs from {THREADS} threads to {WORKERS} workers: {elapsed:.2f}s "
+        f"({POSTS / elapsed:.0f}/s)"
+    )
     refused = [r for r in results if r[0] != 201]
     assert not refused, refused[:3]
     ids = [aid for _, aid in results]
     assert len(set(ids)) == POSTS
-    listed = requests.get(base + "/api/v1/assessments?per_page=1", timeout=30,
-                          headers={"Authorization": f"Bearer {keys['writer']}"}).json()
+    listed = requests.get(
+        base + "/api/v1/assessments?per_page=1",
+        timeout=30,
+        headers={"Authorization": f"Bearer {keys['writer']}"},
+    ).json()
     assert listed["total"] == POSTS
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM assessments").fetchone()[0] == POSTS
-        assert conn.execute("SELECT COUNT(*) FROM audit_events WHERE action = "
-                            "'assessment.submit'").fetchone()[0] == POSTS
+        assert (
+            conn.execute(
+                "SELECT COUNT(*) FROM audit_events WHERE action = 'assessment.submit'"
+            ).fetchone()[0]
+            == POSTS
+        )
     conn.close()
     # Each one readable, from the same 16 threads, and holding what was sent.
     read = _get_all(base, keys["reader"], ids)
@@ -98,8 +116,11 @@ def _get_all(base: str, key: str, ids: list[str]) -> list[tuple]:
     def get(aid):
         if not hasattr(local, "session"):
             local.session = requests.Session()
-        r = local.session.get(f"{base}/api/v1/assessments/{aid}", timeout=60,
-                              headers={"Authorization": f"Bearer {key}"})
+        r = local.session.get(
+            f"{base}/api/v1/assessments/{aid}",
+            timeout=60,
+            headers={"Authorization": f"Bearer {key}"},
+        )
         return r.status_code, (r.json() if r.status_code == 200 else r.text)
 
     with ThreadPoolExecutor(THREADS) as pool:

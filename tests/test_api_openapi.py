@@ -29,8 +29,10 @@ def test_the_document_is_openapi_3_0_3(spec):
 
 def test_the_committed_document_matches_the_code(spec):
     committed = json.loads(COMMITTED.read_text(encoding="utf-8"))
-    assert committed == spec, ("docs/openapi.json is out of date: run "
-                               "`flask --app wsgi openapi write docs/openapi.json` (make openapi)")
+    assert committed == spec, (
+        "docs/openapi.json is out of date: run "
+        "`flask --app wsgi openapi write docs/openapi.json` (make openapi)"
+    )
 
 
 def test_openapi_write_command_writes_the_served_document(app, spec, tmp_path):
@@ -82,14 +84,22 @@ def undocumented(spec, schema, data, path="") -> list[str]:
         return [] if nullable else [f"{path} (null)"]
     schema = _resolve(spec, schema)
     if isinstance(data, list) and "items" in schema:
-        return [p for i, v in enumerate(data) for p in
-                undocumented(spec, schema["items"], v, f"{path}/{i}")]
+        return [
+            p
+            for i, v in enumerate(data)
+            for p in undocumented(spec, schema["items"], v, f"{path}/{i}")
+        ]
     if not isinstance(data, dict) or schema.get("type") != "object":
         return []
     props, extra = schema.get("properties"), schema.get("additionalProperties")
     if props is None:
-        return [p for k, v in data.items() for p in
-                (undocumented(spec, extra, v, f"{path}/{k}") if isinstance(extra, dict) else [])]
+        return [
+            p
+            for k, v in data.items()
+            for p in (
+                undocumented(spec, extra, v, f"{path}/{k}") if isinstance(extra, dict) else []
+            )
+        ]
     out = []
     for key, value in data.items():
         if key not in props:
@@ -111,15 +121,29 @@ def test_every_field_of_every_response_is_documented(app, client, spec):
     reviewer.review(created["id"], "approve")
     calls = [
         ("/api/v1/assessments", "post", "201", created),
-        ("/api/v1/assessments/{assessment_id}", "get", "200",
-         api.get(created["links"]["self"]).get_json()),
+        (
+            "/api/v1/assessments/{assessment_id}",
+            "get",
+            "200",
+            api.get(created["links"]["self"]).get_json(),
+        ),
         ("/api/v1/assessments", "get", "200", api.get("/api/v1/assessments").get_json()),
         ("/api/v1/score", "post", "200", api.post("/api/v1/score", json=sample_body()).get_json()),
-        ("/api/v1/assessments/{assessment_id}/reviews", "get", "200",
-         api.get(created["links"]["reviews"]).get_json()),
+        (
+            "/api/v1/assessments/{assessment_id}/reviews",
+            "get",
+            "200",
+            api.get(created["links"]["reviews"]).get_json(),
+        ),
     ]
-    for path in ("/api/v1/checklists", "/api/v1/checklists/{domain}", "/api/v1/policies",
-                 "/api/v1/licenses", "/api/v1/models", "/api/v1/crosswalk"):
+    for path in (
+        "/api/v1/checklists",
+        "/api/v1/checklists/{domain}",
+        "/api/v1/policies",
+        "/api/v1/licenses",
+        "/api/v1/models",
+        "/api/v1/crosswalk",
+    ):
         data = api.get(path.replace("{domain}", "licensing")).get_json()
         calls.append((path, "get", "200", data))
     described = sample_body(model={"name": "In-house tune", "base_models": ["nobody/unknown"]})

@@ -9,9 +9,14 @@ import pytest
 from tests.conftest import ApiClient
 
 
-@pytest.mark.parametrize("decision, comment, status", [
-    ("approve", "", "approved"), ("reject", "Licence forbids this use.", "rejected"),
-    ("request_changes", "Answer the misuse items.", "changes_requested")])
+@pytest.mark.parametrize(
+    "decision, comment, status",
+    [
+        ("approve", "", "approved"),
+        ("reject", "Licence forbids this use.", "rejected"),
+        ("request_changes", "Answer the misuse items.", "changes_requested"),
+    ],
+)
 def test_a_second_key_reviews(api, reviewer, decision, comment, status):
     created = api.submitted()
     response = reviewer.review(created["id"], decision, comment)
@@ -50,10 +55,16 @@ def test_a_reviewed_assessment_cannot_be_reviewed_again(api, reviewer):
     assert "rejected" in response.get_json()["detail"]
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"decision": "maybe"}, "decision"), ({}, "decision"),
-    ({"decision": "reject"}, "comment"), ({"decision": "approve", "extra": 1}, "extra"),
-    ({"decision": "approve", "comment": "x" * 4001}, "comment")])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"decision": "maybe"}, "decision"),
+        ({}, "decision"),
+        ({"decision": "reject"}, "comment"),
+        ({"decision": "approve", "extra": 1}, "extra"),
+        ({"decision": "approve", "comment": "x" * 4001}, "comment"),
+    ],
+)
 def test_review_input_errors_name_the_field(api, reviewer, payload, field):
     created = api.submitted()
     response = reviewer.post(f"/api/v1/assessments/{created['id']}/reviews", json=payload)

@@ -47,11 +47,29 @@ def test_users_create_prints_a_generated_password(app):
 
 
 def test_users_create_with_a_given_password(app):
-    result = run(app, "users", "create", "--email", "s@example.com", "--role", "submitter",
-                 "--password", "a long enough password")
+    result = run(
+        app,
+        "users",
+        "create",
+        "--email",
+        "s@example.com",
+        "--role",
+        "submitter",
+        "--password",
+        "a long enough password",
+    )
     assert result.exit_code == 0 and "one-time password" not in result.output
-    weak = run(app, "users", "create", "--email", "t@example.com", "--role", "submitter",
-               "--password", "weak")
+    weak = run(
+        app,
+        "users",
+        "create",
+        "--email",
+        "t@example.com",
+        "--role",
+        "submitter",
+        "--password",
+        "weak",
+    )
     assert weak.exit_code == 2 and "12 characters" in weak.output
     bad_role = run(app, "users", "create", "--email", "u@example.com", "--role", "root")
     assert bad_role.exit_code == 2
@@ -65,11 +83,14 @@ def test_audit_verify_passes_on_an_intact_chain(app):
     assert re.search(r"audit chain intact: \d+ events", result.output)
 
 
-@pytest.mark.parametrize("tamper", [
-    "UPDATE audit_events SET details_json = '{\"rating\": \"low\"}' WHERE seq = 2",
-    "UPDATE audit_events SET actor_name = 'someone else' WHERE seq = 2",
-    "DELETE FROM audit_events WHERE seq = 2",
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        'UPDATE audit_events SET details_json = \'{"rating": "low"}\' WHERE seq = 2',
+        "UPDATE audit_events SET actor_name = 'someone else' WHERE seq = 2",
+        "DELETE FROM audit_events WHERE seq = 2",
+    ],
+)
 def test_audit_verify_names_the_first_broken_event(app, tamper):
     web = Web(app)
     client = web.client("a@example.com")

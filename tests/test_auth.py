@@ -18,8 +18,9 @@ def db(tmp_path):
 
 
 def test_passwords_are_stored_as_salted_scrypt_hashes(db):
-    user, _ = auth.create_account(db, "a@example.com", "submitter", auth.system_actor(),
-                                  password=PASSWORD)
+    user, _ = auth.create_account(
+        db, "a@example.com", "submitter", auth.system_actor(), password=PASSWORD
+    )
     assert user["password_hash"].startswith("scrypt:")
     assert PASSWORD not in user["password_hash"]
     assert auth.hash_password(PASSWORD) != auth.hash_password(PASSWORD)
@@ -41,8 +42,9 @@ def test_duplicate_and_bad_role_are_refused(db):
         auth.create_account(db, "b@example.com", "superuser", auth.system_actor())
 
 
-@pytest.mark.parametrize(("password", "ok"), [("short", False), ("a@example.com", False),
-                                               ("twelve chars", True)])
+@pytest.mark.parametrize(
+    ("password", "ok"), [("short", False), ("a@example.com", False), ("twelve chars", True)]
+)
 def test_password_rules(password, ok):
     assert (auth.password_problem(password, "a@example.com") is None) is ok
 
@@ -73,23 +75,29 @@ def test_success_clears_the_account_failures(db):
 
 
 def test_disabled_accounts_cannot_sign_in(db):
-    user, _ = auth.create_account(db, "a@example.com", "submitter", auth.system_actor(),
-                                  password=PASSWORD)
+    user, _ = auth.create_account(
+        db, "a@example.com", "submitter", auth.system_actor(), password=PASSWORD
+    )
     users.set_disabled(db, user["id"], True)
     with pytest.raises(auth.LoginError):
         auth.authenticate(db, "a@example.com", PASSWORD, "10.0.0.1")
 
 
 def test_logins_and_account_changes_are_audited(db):
-    user, _ = auth.create_account(db, "a@example.com", "submitter", auth.system_actor(),
-                                  password=PASSWORD)
+    user, _ = auth.create_account(
+        db, "a@example.com", "submitter", auth.system_actor(), password=PASSWORD
+    )
     with pytest.raises(auth.LoginError):
         auth.authenticate(db, "a@example.com", "wrong", "10.0.0.1")
     auth.authenticate(db, "a@example.com", PASSWORD, "10.0.0.1")
     auth.change_password(db, user, "a new long password")
     events = audit.list_audit_events(db)
-    assert [e["action"] for e in events] == ["user.create", "login.failed", "login",
-                                             "user.password_change"]
+    assert [e["action"] for e in events] == [
+        "user.create",
+        "login.failed",
+        "login",
+        "user.password_change",
+    ]
     assert events[2]["actor_name"] == "a@example.com"
     assert "password" not in str(events[0]["details"]).lower()
     assert audit.verify_audit_chain(db)[0]

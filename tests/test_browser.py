@@ -15,18 +15,27 @@ from werkzeug.serving import make_server
 from tests.web_helpers import LLAMA, PASSWORD, add_user, make_app
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SUBMITTER, REVIEWER = "engineer@example.com", "security@example.com"
 
 pytestmark = pytest.mark.browser
 
 if not CHROMIUM.exists():
     if os.environ.get("CI"):
-        pytest.fail(f"CI is set but {CHROMIUM} is missing: install Debian's chromium package",
-                    pytrace=False)
-    pytest.skip(f"{CHROMIUM} not found: install Debian's chromium package to run browser tests",
-                allow_module_level=True)
+        pytest.fail(
+            f"CI is set but {CHROMIUM} is missing: install Debian's chromium package", pytrace=False
+        )
+    pytest.skip(
+        f"{CHROMIUM} not found: install Debian's chromium package to run browser tests",
+        allow_module_level=True,
+    )
 
 if os.environ.get("CI"):
     from playwright import sync_api  # CI must have it: fail loudly rather than skip
@@ -52,8 +61,9 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
         yield browser
         browser.close()
 
@@ -63,8 +73,12 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and
-            "status of 422" not in m.text else None)
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(m.text) if m.type == "error" and "status of 422" not in m.text else None
+        ),
+    )
     yield page
     context.close()
     assert not errors, f"browser console errors: {errors}"
@@ -87,9 +101,15 @@ def sign_in(page, server: str, email: str) -> None:
 
 
 def fill_deployment(page, skip: str = "") -> None:
-    radios = {"exposure": "internal", "environment": "production", "commercial_use": "yes",
-              "hosting": "on_premises", "autonomy": "advisory", "tool_access": "read_only",
-              "distribution": "internal_only"}
+    radios = {
+        "exposure": "internal",
+        "environment": "production",
+        "commercial_use": "yes",
+        "hosting": "on_premises",
+        "autonomy": "advisory",
+        "tool_access": "read_only",
+        "distribution": "internal_only",
+    }
     page.locator("#f-deployment-use_case").fill("Drafts replies to employee IT tickets")
     page.locator("#f-deployment-sector").select_option("technology")
     page.locator("#f-deployment-data_sensitivity").select_option("internal")
@@ -131,7 +151,8 @@ def test_submit_fix_errors_see_verdict_and_download_pdf(server, page):
     assert "Assessment submitted" in page.locator(".notice").inner_text()
     verdict = page.locator(".verdict").text_content()
     assert "Overall risk" in verdict and any(
-        r in verdict for r in ("Low", "Medium", "High", "Critical"))
+        r in verdict for r in ("Low", "Medium", "High", "Critical")
+    )
     assert any(d in verdict for d in ("Approve", "Reject"))
     assert page.locator("svg.chart").is_visible()
     shot(page, "result")
@@ -173,6 +194,7 @@ def test_submitter_finds_no_way_to_approve_their_own(server, page):
     assert page.get_by_label("Approve").count() == 0
     assert "another reviewer must decide" in page.locator("#h-review").locator("..").inner_text()
     token = page.locator('input[name="csrf_token"]').first.input_value()
-    response = page.request.post(page.url + "/review",
-                                 form={"decision": "approve", "csrf_token": token})
+    response = page.request.post(
+        page.url + "/review", form={"decision": "approve", "csrf_token": token}
+    )
     assert response.status == 403

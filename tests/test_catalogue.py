@@ -10,10 +10,17 @@ from tests.support import real_content
 
 def test_crosswalk_lists_every_reference_of_every_item():
     content = real_content()
-    walked = {(f["framework"], r["id"], i["item"]) for f in catalogue.crosswalk(content)
-              for r in f["references"] for i in r["items"]}
-    cited = {(ref.framework, ref.id, item.id) for item in content.items.values()
-             for ref in item.references}
+    walked = {
+        (f["framework"], r["id"], i["item"])
+        for f in catalogue.crosswalk(content)
+        for r in f["references"]
+        for i in r["items"]
+    }
+    cited = {
+        (ref.framework, ref.id, item.id)
+        for item in content.items.values()
+        for ref in item.references
+    }
     assert walked == cited
 
 
@@ -42,8 +49,12 @@ def test_checklist_items_are_plain_data():
     content = real_content()
     checklist = catalogue.checklist(content, "licensing")
     assert any(i["derived_from_license"] for i in checklist["items"])
-    conditional = [i for d in content.checklists for i in catalogue.checklist(content, d)["items"]
-                   if i["applies_when"]]
+    conditional = [
+        i
+        for d in content.checklists
+        for i in catalogue.checklist(content, d)["items"]
+        if i["applies_when"]
+    ]
     assert conditional and all("field" in c or "any" in c for c in conditional[0]["applies_when"])
     with pytest.raises(catalogue.UnknownEntry):
         catalogue.checklist(content, "nope")

@@ -20,8 +20,11 @@ def test_assess_text_explains_every_point(runner):
     done = runner.invoke(args=["assess", str(DATA / "inputs" / "llama-support-bot.json")])
     assert done.exit_code == 0, done.output
     assert "approve_with_conditions" in done.output
-    result = json.loads(runner.invoke(args=["assess", "--format", "json", str(
-        DATA / "inputs" / "llama-support-bot.json")]).output)
+    result = json.loads(
+        runner.invoke(
+            args=["assess", "--format", "json", str(DATA / "inputs" / "llama-support-bot.json")]
+        ).output
+    )
     for finding in result["findings"]:
         if finding["points"]:
             assert f"{finding['item']:<7} {finding['points']:6.2f}" in done.output
@@ -29,8 +32,9 @@ def test_assess_text_explains_every_point(runner):
 
 def test_assess_json_with_policy_override(runner):
     path = DATA / "inputs" / "qwen-helpdesk.json"
-    result = json.loads(runner.invoke(args=["assess", "--format", "json", "--policy", "strict",
-                                            str(path)]).output)
+    result = json.loads(
+        runner.invoke(args=["assess", "--format", "json", "--policy", "strict", str(path)]).output
+    )
     assert result["policy"]["id"] == "strict"
     assert result["decision"] == "approve"
 
@@ -78,8 +82,7 @@ def test_assess_with_jobs_prints_what_one_process_prints_in_input_order(runner, 
     def run(*args):
         done = runner.invoke(args=["assess", *args, str(folder)])
         assert done.exit_code == 1  # two inputs are refused
-        messages = [line for line in done.stderr.splitlines()
-                    if line.startswith(str(folder))]
+        messages = [line for line in done.stderr.splitlines() if line.startswith(str(folder))]
         return done.stdout, messages
 
     for fmt in ("text", "json"):
@@ -87,7 +90,9 @@ def test_assess_with_jobs_prints_what_one_process_prints_in_input_order(runner, 
         assert run("--format", fmt, "--jobs", "3") == one
     text, messages = one
     assert [m.split(": ")[0].rsplit("/", 1)[1] for m in messages] == [
-        "04-broken.json", "07-bad.json"]
+        "04-broken.json",
+        "07-bad.json",
+    ]
     titles = [line for line in run("--jobs", "3")[0].splitlines() if line.startswith("Input ")]
     assert titles == [f"Input {n}" for n in range(9)]
 

@@ -41,9 +41,28 @@ def test_knowledge_base_sizes():
     assert len(content.models) >= 40
 
 
-@pytest.mark.parametrize("family", ["Llama", "Mistral", "Qwen", "Granite", "Sarvam", "FinGPT",
-                                    "gpt4all", "h2ogpt", "pythia", "gpt-neox", "gpt-j",
-                                    "DeepSeek", "gemma", "Phi", "OLMo", "falcon", "bloom"])
+@pytest.mark.parametrize(
+    "family",
+    [
+        "Llama",
+        "Mistral",
+        "Qwen",
+        "Granite",
+        "Sarvam",
+        "FinGPT",
+        "gpt4all",
+        "h2ogpt",
+        "pythia",
+        "gpt-neox",
+        "gpt-j",
+        "DeepSeek",
+        "gemma",
+        "Phi",
+        "OLMo",
+        "falcon",
+        "bloom",
+    ],
+)
 def test_catalogue_covers_every_family_users_name(family):
     ids = [m.lower() for m in real_content().models]
     assert any(family.lower() in i for i in ids), family
@@ -56,10 +75,13 @@ def test_every_catalogue_model_resolves_to_known_licences_through_its_lineage():
         assert all(e["license_known"] and e["in_catalogue"] for e in chain), model.id
 
 
-@pytest.mark.parametrize("model, inherited", [
-    ("deepseek-ai/DeepSeek-R1-Distill-Llama-70B", "llama-3.3-community"),
-    ("deepseek-ai/DeepSeek-R1-Distill-Llama-8B", "llama-3.1-community"),
-])
+@pytest.mark.parametrize(
+    "model, inherited",
+    [
+        ("deepseek-ai/DeepSeek-R1-Distill-Llama-70B", "llama-3.3-community"),
+        ("deepseek-ai/DeepSeek-R1-Distill-Llama-8B", "llama-3.1-community"),
+    ],
+)
 def test_distills_carry_the_licence_of_their_base(model, inherited):
     content = real_content()
     chain = lineage.lineage(content, lineage.resolve_model(content, {"id": model}))
@@ -104,25 +126,44 @@ def test_bad_content_stops_start_up_with_one_message(content_copy):
     target, _, text = _case(DATA / "invalid" / "risk_above_one.yaml")
     (content_copy / target).write_text(text, encoding="utf-8")
     with pytest.raises(SystemExit) as caught:
-        create_app({"TESTING": True, "CHECKLIST_DIR": str(content_copy / "checklists"),
-                    "POLICY_DIR": str(content_copy / "policies")})
+        create_app(
+            {
+                "TESTING": True,
+                "CHECKLIST_DIR": str(content_copy / "checklists"),
+                "POLICY_DIR": str(content_copy / "policies"),
+            }
+        )
     assert "checklists/security.yaml: item SEC-01: field options[1].risk" in str(caught.value)
 
 
 def test_check_content_command_names_the_broken_file(content_copy):
     target, expect, text = _case(DATA / "invalid" / "unknown_item_key.yaml")
     (content_copy / target).write_text(text, encoding="utf-8")
-    env = {"MODELRISK_CHECKLIST_DIR": str(content_copy / "checklists"),
-           "MODELRISK_POLICY_DIR": str(content_copy / "policies"), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "check-content"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        "MODELRISK_CHECKLIST_DIR": str(content_copy / "checklists"),
+        "MODELRISK_POLICY_DIR": str(content_copy / "policies"),
+        "PATH": "/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "check-content"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode != 0
     assert expect in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_check_content_command_reports_counts():
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "check-content"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "check-content"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("content ok:")

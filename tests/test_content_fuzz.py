@@ -19,15 +19,26 @@ from service.content import ContentError, load_content
 from tests.support import DATA
 
 MINIMAL = DATA / "minimal"
-TARGETS = {"checklists/security.yaml": "checklists", "policies/default.yaml": "policies",
-           "checklists/licenses.yaml": "checklists", "checklists/models.yaml": "checklists"}
-JUNK = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
-                 st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
-                 st.lists(st.integers(), max_size=3),
-                 st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+TARGETS = {
+    "checklists/security.yaml": "checklists",
+    "policies/default.yaml": "policies",
+    "checklists/licenses.yaml": "checklists",
+    "checklists/models.yaml": "checklists",
+}
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def _paths(node, prefix=()):

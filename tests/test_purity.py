@@ -9,8 +9,22 @@ import pytest
 
 SERVICE = Path(__file__).resolve().parent.parent / "service"
 PURE = ["scoring.py", "lineage.py", "rules.py", "content/model.py"]
-FORBIDDEN = {"flask", "sqlite3", "sqlite_utils", "requests", "urllib", "socket", "os",
-             "subprocess", "time", "datetime", "random", "pathlib", "io", "open"}
+FORBIDDEN = {
+    "flask",
+    "sqlite3",
+    "sqlite_utils",
+    "requests",
+    "urllib",
+    "socket",
+    "os",
+    "subprocess",
+    "time",
+    "datetime",
+    "random",
+    "pathlib",
+    "io",
+    "open",
+}
 
 
 @pytest.mark.parametrize("name", PURE)
@@ -21,8 +35,11 @@ def test_pure_module_imports_nothing_impure(name):
         if isinstance(node, ast.Import):
             imported |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom):
-            imported.add((node.module or "").split(".")[0] if node.level == 0 else
-                         (node.module or "").split(".")[0])
+            imported.add(
+                (node.module or "").split(".")[0]
+                if node.level == 0
+                else (node.module or "").split(".")[0]
+            )
     assert not imported & FORBIDDEN, imported & FORBIDDEN
     assert "store" not in imported and "db" not in imported
 
@@ -30,6 +47,9 @@ def test_pure_module_imports_nothing_impure(name):
 @pytest.mark.parametrize("name", PURE)
 def test_pure_module_calls_no_open_eval_or_exec(name):
     tree = ast.parse((SERVICE / name).read_text())
-    calls = {n.func.id for n in ast.walk(tree)
-             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    calls = {
+        n.func.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    }
     assert not calls & {"open", "eval", "exec", "compile", "__import__", "input"}

@@ -19,8 +19,9 @@ def test_assess_writes_the_pdf_of_a_single_input(tmp_path, make_app):
 def test_assess_refuses_pdf_for_more_than_one_input(tmp_path, make_app):
     runner = make_app().test_cli_runner()
     out = tmp_path / "report.pdf"
-    done = runner.invoke(args=["assess", "--pdf", str(out), str(DATA / "qwen-cjk.json"),
-                               str(DATA / "hostile.json")])
+    done = runner.invoke(
+        args=["assess", "--pdf", str(out), str(DATA / "qwen-cjk.json"), str(DATA / "hostile.json")]
+    )
     assert done.exit_code == 2
     assert "--pdf needs exactly one input file, not 2" in done.output
     assert not out.exists()

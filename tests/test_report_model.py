@@ -23,17 +23,33 @@ def stored_from(content, b: dict, **overrides) -> dict:
     clean, result = assessments.evaluate(content, b)
     model = result["model"]
     stored = {
-        "id": "0f0e0d0c0b0a09080706050403020100", "revision": 1, "previous_id": None,
-        "title": clean["title"], "status": "submitted", "created_at": "2026-11-30T09:15:00.000000Z",
-        "updated_at": "2026-11-30T09:15:00.000000Z", "expires_at": None,
+        "id": "0f0e0d0c0b0a09080706050403020100",
+        "revision": 1,
+        "previous_id": None,
+        "title": clean["title"],
+        "status": "submitted",
+        "created_at": "2026-11-30T09:15:00.000000Z",
+        "updated_at": "2026-11-30T09:15:00.000000Z",
+        "expires_at": None,
         "submitted_by": {"kind": "user", "id": "1", "name": clean["requester"]["name"]},
-        "model_id": model.get("id"), "model_name": model.get("name"),
-        "rating": result["overall"]["rating"], "decision": result["decision"],
-        "score": result["overall"]["score"], "policy_id": result["policy"]["id"],
-        "policy_version": result["policy"]["version"], "input": clean, "result": result,
-        "reviews": [{"id": 1, "reviewer": {"kind": "user", "id": "2", "name": "Rita Reviewer"},
-                     "decision": "request_changes", "comment": "Finish the DPIA first.",
-                     "created_at": "2026-12-01T10:00:00.000000Z"}],
+        "model_id": model.get("id"),
+        "model_name": model.get("name"),
+        "rating": result["overall"]["rating"],
+        "decision": result["decision"],
+        "score": result["overall"]["score"],
+        "policy_id": result["policy"]["id"],
+        "policy_version": result["policy"]["version"],
+        "input": clean,
+        "result": result,
+        "reviews": [
+            {
+                "id": 1,
+                "reviewer": {"kind": "user", "id": "2", "name": "Rita Reviewer"},
+                "decision": "request_changes",
+                "comment": "Finish the DPIA first.",
+                "created_at": "2026-12-01T10:00:00.000000Z",
+            }
+        ],
         "audit_head": "ab" * 32,
     }
     stored.update(overrides)
@@ -58,8 +74,13 @@ def test_model_reads_the_stored_result_and_never_rescores(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the report must not score or resolve anything")
 
-    for module, name in ((scoring, "score"), (assessments, "evaluate"), (lineage, "lineage"),
-                         (lineage, "derive_answers"), (lineage, "resolve_model")):
+    for module, name in (
+        (scoring, "score"),
+        (assessments, "evaluate"),
+        (lineage, "lineage"),
+        (lineage, "derive_answers"),
+        (lineage, "resolve_model"),
+    ):
         monkeypatch.setattr(module, name, refuse)
     stored = small()
     stored["result"]["overall"]["score"] = 99.99  # not what the engine would say: shown as stored
@@ -78,8 +99,12 @@ def test_every_finding_is_shown_once_in_house_domain_order():
     b["answers"] = preset_answers(content, b, "worst")
     stored = stored_from(content, b)
     model = build(stored)
-    assert [d["domain"] for d in model["domains"]] == ["security", "maintenance", "licensing",
-                                                       "misuse"]
+    assert [d["domain"] for d in model["domains"]] == [
+        "security",
+        "maintenance",
+        "licensing",
+        "misuse",
+    ]
     shown = [f["item"] for d in model["domains"] for f in d["findings"]]
     assert sorted(shown) == sorted(f["item"] for f in stored["result"]["findings"])
     assert len(shown) == len(set(shown))
@@ -88,7 +113,10 @@ def test_every_finding_is_shown_once_in_house_domain_order():
 def test_thresholds_come_from_the_result_first():
     stored = small()
     assert build(stored, {"medium": 1, "high": 2, "critical": 3})["chart"]["thresholds"] == {
-        "medium": 15.0, "high": 35.0, "critical": 60.0}
+        "medium": 15.0,
+        "high": 35.0,
+        "critical": 60.0,
+    }
 
 
 def test_a_result_without_thresholds_takes_them_from_the_caller_or_shows_none():
@@ -112,18 +140,33 @@ def test_thresholds_for_an_old_result_come_only_from_the_very_same_policy():
     assert thresholds_for(stored, content) is None
 
 
-@pytest.mark.parametrize(("name", "model_id", "created", "expected"), [
-    ("Llama 3.2 11B Vision", "meta-llama/x", "2026-11-20T08:30:12Z",
-     "modelrisk-llama-3.2-11b-vision-2026-11-20.pdf"),
-    ("通义千问", "Qwen/Qwen2.5-7B-Instruct", "2026-01-02T00:00:00Z",
-     "modelrisk-qwen-qwen2.5-7b-instruct-2026-01-02.pdf"),
-    ("Ćevapi Modèl", None, "2026-03-04T00:00:00Z", "modelrisk-cevapi-model-2026-03-04.pdf"),
-    ("../../etc/passwd", None, "", "modelrisk-etc-passwd-undated.pdf"),
-    ("", None, "2026-03-04T00:00:00Z", "modelrisk-model-2026-03-04.pdf"),
-])
+@pytest.mark.parametrize(
+    ("name", "model_id", "created", "expected"),
+    [
+        (
+            "Llama 3.2 11B Vision",
+            "meta-llama/x",
+            "2026-11-20T08:30:12Z",
+            "modelrisk-llama-3.2-11b-vision-2026-11-20.pdf",
+        ),
+        (
+            "通义千问",
+            "Qwen/Qwen2.5-7B-Instruct",
+            "2026-01-02T00:00:00Z",
+            "modelrisk-qwen-qwen2.5-7b-instruct-2026-01-02.pdf",
+        ),
+        ("Ćevapi Modèl", None, "2026-03-04T00:00:00Z", "modelrisk-cevapi-model-2026-03-04.pdf"),
+        ("../../etc/passwd", None, "", "modelrisk-etc-passwd-undated.pdf"),
+        ("", None, "2026-03-04T00:00:00Z", "modelrisk-model-2026-03-04.pdf"),
+    ],
+)
 def test_filename_is_ascii_from_model_and_date(name, model_id, created, expected):
-    stored = {"created_at": created, "model_name": name, "model_id": model_id,
-              "result": {"model": {"name": name, "id": model_id}}}
+    stored = {
+        "created_at": created,
+        "model_name": name,
+        "model_id": model_id,
+        "result": {"model": {"name": name, "id": model_id}},
+    }
     assert filename_for(stored) == expected
 
 
@@ -138,8 +181,9 @@ def test_summary_without_blockers_names_what_would_change_a_rejection():
     result = _result(blockers=[])
     text = sentences(stored, result, stored["input"], result["policy"]["thresholds"])
     assert text[4] == "No blocker stops approval."
-    assert text[6].startswith("A different decision needs a rating below high (an overall "
-                              "score under 35)")
+    assert text[6].startswith(
+        "A different decision needs a rating below high (an overall score under 35)"
+    )
 
 
 def test_summary_lists_at_most_eight_blockers():
@@ -152,12 +196,18 @@ def test_summary_lists_at_most_eight_blockers():
     assert text[6].endswith("SEC-08 and 3 more, then re-assess.")
 
 
-@pytest.mark.parametrize(("decision", "conditions", "expected"), [
-    ("approve", [], "No condition attaches to the approval"),
-    ("approve_with_conditions", [], "The policy approves a high rating only with conditions"),
-    ("approve_with_conditions", [{"item": "SEC-01", "kind": "remediation", "text": "x"}],
-     "Approval holds only once the 1 condition listed below is met"),
-])
+@pytest.mark.parametrize(
+    ("decision", "conditions", "expected"),
+    [
+        ("approve", [], "No condition attaches to the approval"),
+        ("approve_with_conditions", [], "The policy approves a high rating only with conditions"),
+        (
+            "approve_with_conditions",
+            [{"item": "SEC-01", "kind": "remediation", "text": "x"}],
+            "Approval holds only once the 1 condition listed below is met",
+        ),
+    ],
+)
 def test_summary_says_what_keeps_an_approval(decision, conditions, expected):
     stored = small()
     result = _result(blockers=[], decision=decision, conditions=conditions)
@@ -172,16 +222,29 @@ def test_summary_when_nothing_adds_to_the_score():
 
 
 def _licence(**facts) -> dict:
-    base = {"id": "x-licence", "name": "X Licence", "known": True, "kind": "community",
-            "verified": True, "unverified_facts": [], "commercial": "yes", "mau_cap": None,
-            "output_training": "allowed", "pass_through": "none", "territorial": "none",
-            "patent": "none", "applies_via": ["X 7B"], "source": "the licence text"}
+    base = {
+        "id": "x-licence",
+        "name": "X Licence",
+        "known": True,
+        "kind": "community",
+        "verified": True,
+        "unverified_facts": [],
+        "commercial": "yes",
+        "mau_cap": None,
+        "output_training": "allowed",
+        "pass_through": "none",
+        "territorial": "none",
+        "patent": "none",
+        "applies_via": ["X 7B"],
+        "source": "the licence text",
+    }
     return {**base, **facts}
 
 
 def test_obligations_mark_only_the_unverified_facts():
-    rows = obligations({"licenses": [_licence(unverified_facts=["attribution",
-                                                                  "acceptable_use"])]}, {})
+    rows = obligations(
+        {"licenses": [_licence(unverified_facts=["attribution", "acceptable_use"])]}, {}
+    )
     flags = {r["label"]: r["unverified"] for r in rows[0]["rows"]}
     assert flags["Attribution"] and flags["Acceptable-use policy"]
     assert not flags["Commercial terms"] and not flags["User cap"]
@@ -192,13 +255,18 @@ def test_obligations_of_an_unverified_licence_are_all_marked():
     assert rows and all(r["unverified"] for r in rows)
 
 
-@pytest.mark.parametrize(("deployment", "expected"), [
-    ({}, "Expected users: not stated."),
-    ({"monthly_active_users": 10}, "Expected: 10 for this deployment (within the cap)."),
-    ({"monthly_active_users": 10, "organisation_monthly_active_users": 2000},
-     "Expected: 10 for this deployment (within the cap); 2,000 for the organisation "
-     "(ABOVE the cap)."),
-])
+@pytest.mark.parametrize(
+    ("deployment", "expected"),
+    [
+        ({}, "Expected users: not stated."),
+        ({"monthly_active_users": 10}, "Expected: 10 for this deployment (within the cap)."),
+        (
+            {"monthly_active_users": 10, "organisation_monthly_active_users": 2000},
+            "Expected: 10 for this deployment (within the cap); 2,000 for the organisation "
+            "(ABOVE the cap).",
+        ),
+    ],
+)
 def test_user_cap_is_compared_with_the_expected_users(deployment, expected):
     rows = obligations({"licenses": [_licence(mau_cap=1000)]}, {"deployment": deployment})
     cap = next(r for r in rows[0]["rows"] if r["label"] == "User cap")

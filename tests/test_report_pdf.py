@@ -26,12 +26,16 @@ from tests.support import ROOT, real_content
 from tests.test_report_model import DATA, stored_from
 
 SAMPLES = ("llama-vision-eu", "qwen-cjk", "sarvam-hindi", "hostile")
-HOSTILE = ('<b>Bold</b> & <para>x</para> <img src="file:/etc/passwd"/> a < b',
-           "Mallory <script>alert(1)</script> & Co", "<b>Qwen</b> & <img src=\"file:/etc/passwd\">",
-           "Eve <i>Labs</i>", "1.0 <br/> & more",
-           '<unclosed and 1 < 2 > 0 &amp; &lt; <a href="http://169.254.169.254/">link</a>',
-           'Note with <img src="file:/etc/passwd"> and <b>tags</b> & an unmatched < here',
-           '<para><font name="Helvetica">x</font></para> &#x26; &bogus;')
+HOSTILE = (
+    '<b>Bold</b> & <para>x</para> <img src="file:/etc/passwd"/> a < b',
+    "Mallory <script>alert(1)</script> & Co",
+    '<b>Qwen</b> & <img src="file:/etc/passwd">',
+    "Eve <i>Labs</i>",
+    "1.0 <br/> & more",
+    '<unclosed and 1 < 2 > 0 &amp; &lt; <a href="http://169.254.169.254/">link</a>',
+    'Note with <img src="file:/etc/passwd"> and <b>tags</b> & an unmatched < here',
+    '<para><font name="Helvetica">x</font></para> &#x26; &bogus;',
+)
 
 
 @cache
@@ -73,9 +77,17 @@ def test_report_names_model_verdict_domains_blockers_and_every_finding(name):
         assert blocker["item"] in text and blocker["reason"] in text
     for finding in result["findings"]:
         assert f"{finding['item']} {finding['title']}" in text
-    for section in ("1. Executive summary", "2. Domain scores", "3. Blockers",
-                    "4. Conditions of approval", "5. Licence obligations", "Review history",
-                    "Sign-off", "Appendix", "How the score is computed"):
+    for section in (
+        "1. Executive summary",
+        "2. Domain scores",
+        "3. Blockers",
+        "4. Conditions of approval",
+        "5. Licence obligations",
+        "Review history",
+        "Sign-off",
+        "Appendix",
+        "How the score is computed",
+    ):
         assert section in text
     assert stored["audit_head"] in text.replace(" ", "")
 
@@ -113,17 +125,20 @@ def test_cyrillic_survives_extraction_with_the_vendored_font():
     assert "Олена Коваленко" in text
 
 
-@pytest.mark.skipif(not has_font("WenQuanYiMicroHei"),
-                    reason="no CJK font: install fonts-wqy-microhei (wqy-microhei.ttc) or set "
-                           "MODELRISK_FONT_DIR")
+@pytest.mark.skipif(
+    not has_font("WenQuanYiMicroHei"),
+    reason="no CJK font: install fonts-wqy-microhei (wqy-microhei.ttc) or set MODELRISK_FONT_DIR",
+)
 def test_chinese_survives_extraction_with_the_cjk_fallback():
     text = flat(pdf("qwen-cjk"))
     assert "员工用中文或英文提问，模型根据内部知识库文档回答并给出来源。" in text
     assert "内部知识库问答 · Internal knowledge-base assistant" in text
 
 
-@pytest.mark.skipif(not has_font("LohitDevanagari"),
-                    reason="no Devanagari font: install fonts-lohit-deva (Lohit-Devanagari.ttf)")
+@pytest.mark.skipif(
+    not has_font("LohitDevanagari"),
+    reason="no Devanagari font: install fonts-lohit-deva (Lohit-Devanagari.ttf)",
+)
 def test_hindi_survives_extraction_with_the_devanagari_fallback():
     assert "अनन्या शर्मा" in flat(pdf("sarvam-hindi"))
 
@@ -154,11 +169,17 @@ def test_another_process_renders_the_same_bytes(tmp_path):
     stored = json.loads((DATA / "stored-small.json").read_text(encoding="utf-8"))
     path = tmp_path / "stored.json"
     path.write_text(json.dumps(stored))
-    code = ("import json, sys; from service.report import pdf_for; "
-            "sys.stdout.buffer.write(pdf_for(json.load(open(sys.argv[1]))))")
-    other = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, check=True,
-                           capture_output=True, env={"PYTHONHASHSEED": "12345",
-                                                     "PATH": "/usr/bin:/bin"}).stdout
+    code = (
+        "import json, sys; from service.report import pdf_for; "
+        "sys.stdout.buffer.write(pdf_for(json.load(open(sys.argv[1]))))"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"},
+    ).stdout
     assert other == pdf_for(stored)
 
 
@@ -171,7 +192,8 @@ def test_metadata_names_the_report():
 
 
 def test_font_directory_comes_from_argument_config_environment_or_default(
-        monkeypatch, tmp_path, make_app):
+    monkeypatch, tmp_path, make_app
+):
     monkeypatch.delenv(fonts.ENV_FONT_DIR, raising=False)
     assert fonts.resolve_font_dir() == Path("/usr/share/fonts")
     monkeypatch.setenv(fonts.ENV_FONT_DIR, str(tmp_path / "env"))
@@ -186,8 +208,9 @@ def test_a_broken_fallback_font_is_logged_and_skipped(tmp_path, caplog):
     caplog.set_level(logging.WARNING, logger="service.report.fonts")
     assert fonts.available(tmp_path) == []
     assert "could not be loaded" in caplog.text
-    assert "Internal knowledge-base assistant" in flat(render(build(sample("qwen-cjk")),
-                                                              font_dir=tmp_path))
+    assert "Internal knowledge-base assistant" in flat(
+        render(build(sample("qwen-cjk")), font_dir=tmp_path)
+    )
 
 
 def test_a_long_title_is_shortened_in_the_running_header_only():
@@ -209,8 +232,10 @@ def test_shaping_without_uharfbuzz_warns_and_renders_unshaped(caplog):
     assert data == pdf("sarvam-hindi")
 
 
-@pytest.mark.skipif(not HARFBUZZ or not has_font("LohitDevanagari"),
-                    reason="shaping needs uharfbuzz (reportlab[shaping]) and fonts-lohit-deva")
+@pytest.mark.skipif(
+    not HARFBUZZ or not has_font("LohitDevanagari"),
+    reason="shaping needs uharfbuzz (reportlab[shaping]) and fonts-lohit-deva",
+)
 def test_shaping_changes_only_the_devanagari_paragraphs():
     shaped = pdf_for(sample("sarvam-hindi"), shaping=True)
     assert shaped != pdf("sarvam-hindi")
@@ -240,20 +265,36 @@ def _synthetic_content(folder: Path):
         shutil.copy(ROOT / "checklists" / name, checklists / name)
     shutil.copytree(ROOT / "policies", policies)
     for domain, prefix in PREFIX.items():
-        items = [{
-            "id": f"{prefix}-{n:02d}", "title": f"Synthetic {domain} control {n}",
-            "question": f"Is synthetic control {n} of {domain} in place and tested? " * 3,
-            "why": "It keeps a long report long.", "answer_type": "choice",
-            "options": [{"value": "yes", "label": "In place", "risk": 0},
-                        {"value": "partly", "label": "Partly in place", "risk": 0.5},
-                        {"value": "no", "label": "Not in place", "risk": 1}],
-            "severity": ("low", "medium", "high", "critical")[n % 4],
-            "remediation": f"Put synthetic control {n} in place and test it every quarter.",
-            "references": [{"framework": "NIST-AI-RMF", "id": f"MANAGE {n}.1"}],
-        } for n in range(1, ITEMS_PER_DOMAIN + 1)]
-        (checklists / f"{domain}.yaml").write_text(yaml.safe_dump({
-            "domain": domain, "title": domain.title(), "version": "test", "prefix": prefix,
-            "items": items}), encoding="utf-8")
+        items = [
+            {
+                "id": f"{prefix}-{n:02d}",
+                "title": f"Synthetic {domain} control {n}",
+                "question": f"Is synthetic control {n} of {domain} in place and tested? " * 3,
+                "why": "It keeps a long report long.",
+                "answer_type": "choice",
+                "options": [
+                    {"value": "yes", "label": "In place", "risk": 0},
+                    {"value": "partly", "label": "Partly in place", "risk": 0.5},
+                    {"value": "no", "label": "Not in place", "risk": 1},
+                ],
+                "severity": ("low", "medium", "high", "critical")[n % 4],
+                "remediation": f"Put synthetic control {n} in place and test it every quarter.",
+                "references": [{"framework": "NIST-AI-RMF", "id": f"MANAGE {n}.1"}],
+            }
+            for n in range(1, ITEMS_PER_DOMAIN + 1)
+        ]
+        (checklists / f"{domain}.yaml").write_text(
+            yaml.safe_dump(
+                {
+                    "domain": domain,
+                    "title": domain.title(),
+                    "version": "test",
+                    "prefix": prefix,
+                    "items": items,
+                }
+            ),
+            encoding="utf-8",
+        )
     return load_content(checklists, policies)
 
 
@@ -267,10 +308,14 @@ def test_a_120_item_assessment_with_long_notes_has_page_numbers_on_every_page(tm
     content = _synthetic_content(tmp_path)
     b = json.loads((DATA / "llama-vision-eu.json").read_text(encoding="utf-8"))
     b["deployment"]["use_case"] = ("A long use case that wraps across lines. " * 95)[:3900]
-    b["answers"] = {item: {"value": ("yes", "partly", "no", "unknown")[i % 4],
-                           "note": _long_note(item),
-                           "evidence_url": f"https://evidence.example.com/{item}?a=1&b=<2>"}
-                    for i, item in enumerate(content.items)}
+    b["answers"] = {
+        item: {
+            "value": ("yes", "partly", "no", "unknown")[i % 4],
+            "note": _long_note(item),
+            "evidence_url": f"https://evidence.example.com/{item}?a=1&b=<2>",
+        }
+        for i, item in enumerate(content.items)
+    }
     stored = stored_from(content, b)
     stored["reviews"][0]["comment"] = ("A long review comment. " * 180)[:3990] + " END-REVIEW"
     assert len(stored["result"]["findings"]) == 120
@@ -289,4 +334,3 @@ def test_a_120_item_assessment_with_long_notes_has_page_numbers_on_every_page(tm
         assert f"{item} Synthetic" in re.sub(r"\s+", " ", whole)
     assert "x" * 300 + "END-OF-NOTE-" in squeezed
     assert "END-REVIEW" in squeezed
-

@@ -25,8 +25,12 @@ from tests.web_helpers import PASSWORD, add_user, form_data, login, make_app, to
 LOGIN = "login"  # a 302 to the sign-in page
 KEYS = ("none", "read", "write", "review", "admin")
 ROLES = ("anonymous", "submitter", "reviewer", "admin")
-SCOPES = {"read": ("assessments:read",), "write": ("assessments:write",),
-          "review": ("reviews:write",), "admin": ("admin",)}
+SCOPES = {
+    "read": ("assessments:read",),
+    "write": ("assessments:write",),
+    "review": ("reviews:write",),
+    "admin": ("admin",),
+}
 _unique = itertools.count()
 
 
@@ -45,28 +49,43 @@ API = {
     ("GET", "/api/v1/openapi.json"): (Call("/api/v1/openapi.json"), (200, 200, 200, 200, 200)),
     ("GET", "/api/v1/assessments"): (Call("/api/v1/assessments"), (401, 200, 403, 403, 200)),
     ("POST", "/api/v1/assessments"): (
-        Call("/api/v1/assessments", json=lambda ctx: sample_body()), (401, 403, 201, 403, 201)),
+        Call("/api/v1/assessments", json=lambda ctx: sample_body()),
+        (401, 403, 201, 403, 201),
+    ),
     ("GET", "/api/v1/assessments/<assessment_id>"): (
-        Call(lambda ctx: f"/api/v1/assessments/{ctx.shared}"), (401, 200, 403, 403, 200)),
+        Call(lambda ctx: f"/api/v1/assessments/{ctx.shared}"),
+        (401, 200, 403, 403, 200),
+    ),
     ("GET", "/api/v1/assessments/<assessment_id>/report.pdf"): (
         Call(lambda ctx: f"/api/v1/assessments/{ctx.shared}/report.pdf"),
-        (401, 200, 403, 403, 200)),
+        (401, 200, 403, 403, 200),
+    ),
     ("POST", "/api/v1/assessments/<assessment_id>/revisions"): (
-        Call(lambda ctx: f"/api/v1/assessments/{ctx.submit()}/revisions",
-             json=lambda ctx: sample_body(title="Revised")),
-        (401, 403, 201, 403, 201)),
+        Call(
+            lambda ctx: f"/api/v1/assessments/{ctx.submit()}/revisions",
+            json=lambda ctx: sample_body(title="Revised"),
+        ),
+        (401, 403, 201, 403, 201),
+    ),
     ("GET", "/api/v1/assessments/<assessment_id>/reviews"): (
         Call(lambda ctx: f"/api/v1/assessments/{ctx.shared}/reviews"),
-        (401, 200, 403, 403, 200)),
+        (401, 200, 403, 403, 200),
+    ),
     ("POST", "/api/v1/assessments/<assessment_id>/reviews"): (
-        Call(lambda ctx: f"/api/v1/assessments/{ctx.submit()}/reviews",
-             json={"decision": "approve"}),
-        (401, 403, 403, 200, 200)),
+        Call(
+            lambda ctx: f"/api/v1/assessments/{ctx.submit()}/reviews", json={"decision": "approve"}
+        ),
+        (401, 403, 403, 200, 200),
+    ),
     ("POST", "/api/v1/score"): (
-        Call("/api/v1/score", json=lambda ctx: sample_body()), (401, 200, 403, 403, 200)),
+        Call("/api/v1/score", json=lambda ctx: sample_body()),
+        (401, 200, 403, 403, 200),
+    ),
     ("GET", "/api/v1/checklists"): (Call("/api/v1/checklists"), (401, 200, 403, 403, 200)),
     ("GET", "/api/v1/checklists/<domain>"): (
-        Call("/api/v1/checklists/security"), (401, 200, 403, 403, 200)),
+        Call("/api/v1/checklists/security"),
+        (401, 200, 403, 403, 200),
+    ),
     ("GET", "/api/v1/policies"): (Call("/api/v1/policies"), (401, 200, 403, 403, 200)),
     ("GET", "/api/v1/licenses"): (Call("/api/v1/licenses"), (401, 200, 403, 403, 200)),
     ("GET", "/api/v1/models"): (Call("/api/v1/models"), (401, 200, 403, 403, 200)),
@@ -78,39 +97,66 @@ WEB = {
     ("GET", "/"): (Call("/"), (LOGIN, 302, 302, 302)),
     ("GET", "/login"): (Call("/login"), (200, 302, 302, 302)),
     ("POST", "/login"): (  # a wrong password is refused whoever is signed in
-        Call("/login", form=lambda ctx: {"email": f"nobody{next(_unique)}@example.com",
-                                         "password": "wrong password"}),
-        (401, 401, 401, 401)),
+        Call(
+            "/login",
+            form=lambda ctx: {
+                "email": f"nobody{next(_unique)}@example.com",
+                "password": "wrong password",
+            },
+        ),
+        (401, 401, 401, 401),
+    ),
     ("POST", "/logout"): (Call("/logout", form={}), (LOGIN, LOGIN, LOGIN, LOGIN)),
     ("GET", "/account/password"): (Call("/account/password"), (LOGIN, 200, 200, 200)),
     ("POST", "/account/password"): (
-        Call("/account/password", form={"current": "not it", "new": "x" * 20,
-                                        "confirm": "x" * 20}),
-        (LOGIN, 422, 422, 422)),
+        Call("/account/password", form={"current": "not it", "new": "x" * 20, "confirm": "x" * 20}),
+        (LOGIN, 422, 422, 422),
+    ),
     ("GET", "/admin/users"): (Call("/admin/users"), (LOGIN, 403, 403, 200)),
     ("POST", "/admin/users"): (
-        Call("/admin/users", form=lambda ctx: {"email": f"new{next(_unique)}@example.com",
-                                               "name": "New", "role": "submitter"}),
-        (LOGIN, 403, 403, 201)),
+        Call(
+            "/admin/users",
+            form=lambda ctx: {
+                "email": f"new{next(_unique)}@example.com",
+                "name": "New",
+                "role": "submitter",
+            },
+        ),
+        (LOGIN, 403, 403, 201),
+    ),
     ("GET", "/dashboard"): (Call("/dashboard"), (LOGIN, 200, 200, 200)),
     ("GET", "/assessments/new"): (Call("/assessments/new"), (LOGIN, 200, 200, 200)),
     ("POST", "/assessments/new"): (
-        Call("/assessments/new", form=lambda ctx: form_data()), (LOGIN, 302, 302, 302)),
+        Call("/assessments/new", form=lambda ctx: form_data()),
+        (LOGIN, 302, 302, 302),
+    ),
     ("GET", "/assessments/<assessment_id>"): (
-        Call(lambda ctx: f"/assessments/{ctx.shared}"), (LOGIN, 200, 200, 200)),
+        Call(lambda ctx: f"/assessments/{ctx.shared}"),
+        (LOGIN, 200, 200, 200),
+    ),
     ("GET", "/assessments/<assessment_id>/report.pdf"): (
-        Call(lambda ctx: f"/assessments/{ctx.shared}/report.pdf"), (LOGIN, 200, 200, 200)),
+        Call(lambda ctx: f"/assessments/{ctx.shared}/report.pdf"),
+        (LOGIN, 200, 200, 200),
+    ),
     ("POST", "/assessments/<assessment_id>/review"): (
-        Call(lambda ctx: f"/assessments/{ctx.submit()}/review",
-             form={"decision": "approve", "comment": ""}),
-        (LOGIN, 403, 302, 302)),
+        Call(
+            lambda ctx: f"/assessments/{ctx.submit()}/review",
+            form={"decision": "approve", "comment": ""},
+        ),
+        (LOGIN, 403, 302, 302),
+    ),
     ("GET", "/assessments/<assessment_id>/revise"): (
-        Call(lambda ctx: f"/assessments/{ctx.shared}/revise"), (LOGIN, 200, 200, 200)),
+        Call(lambda ctx: f"/assessments/{ctx.shared}/revise"),
+        (LOGIN, 200, 200, 200),
+    ),
     ("GET", "/drafts/<draft_id>"): (  # the submitter's draft: nobody else's to see
-        Call(lambda ctx: f"/drafts/{ctx.draft()}"), (LOGIN, 200, 404, 404)),
+        Call(lambda ctx: f"/drafts/{ctx.draft()}"),
+        (LOGIN, 200, 404, 404),
+    ),
     ("POST", "/drafts/<draft_id>/delete"): (
         Call(lambda ctx: f"/drafts/{ctx.draft()}/delete", form={}),
-        (LOGIN, 302, 404, 404)),
+        (LOGIN, 302, 404, 404),
+    ),
     ("GET", "/livez"): (Call("/livez"), (200, 200, 200, 200)),
     ("GET", "/readyz"): (Call("/readyz"), (200, 200, 200, 200)),
     ("GET", "/static/<path:filename>"): (Call("/static/app.css"), (200, 200, 200, 200)),
@@ -122,8 +168,9 @@ class Context:
 
     def __init__(self, tmp_path):
         self.app = make_app(tmp_path)
-        self.keys = {name: create_key(self.app, *scopes, name=name)
-                     for name, scopes in SCOPES.items()}
+        self.keys = {
+            name: create_key(self.app, *scopes, name=name) for name, scopes in SCOPES.items()
+        }
         self.owner = create_key(self.app, "assessments:read", "assessments:write", name="owner")
         self.users, self.cookies = {}, {}
         for role in ROLES[1:]:
@@ -135,16 +182,20 @@ class Context:
 
     def submit(self) -> str:
         """A new assessment submitted by a key nobody in the matrix holds (so all may review)."""
-        response = self.app.test_client().post("/api/v1/assessments", json=sample_body(),
-                                               headers={"Authorization": f"Bearer {self.owner}"})
+        response = self.app.test_client().post(
+            "/api/v1/assessments",
+            json=sample_body(),
+            headers={"Authorization": f"Bearer {self.owner}"},
+        )
         assert response.status_code == 201, response.get_json()
         return response.get_json()["id"]
 
     def draft(self) -> str:
         """A new draft of the submitter's."""
         with self.app.app_context():
-            return drafts.save_draft(get_db(), self.users["submitter"]["id"], "Draft",
-                                     {"title": ["Draft"]})
+            return drafts.save_draft(
+                get_db(), self.users["submitter"]["id"], "Draft", {"title": ["Draft"]}
+            )
 
     def client(self, role: str):
         """A test client signed in as `role` (a copy of its session), or anonymous."""
@@ -181,9 +232,12 @@ def _status(response) -> int | str:
 
 
 def _rules(app, api: bool) -> set[tuple[str, str]]:
-    return {(method, rule.rule) for rule in app.url_map.iter_rules()
-            if rule.rule.startswith("/api/") == api
-            for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/") == api
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
 
 
 def test_every_route_is_in_the_matrix(ctx):
@@ -243,8 +297,9 @@ def test_a_key_with_the_same_id_as_a_user_is_not_that_user(tmp_path):
     with app.app_context():
         key_id = get_db().execute("SELECT id FROM api_keys").fetchone()[0]
     assert key_id == user["id"]  # the clash this test is about
-    created = app.test_client().post("/api/v1/assessments", json=sample_body(),
-                                     headers={"Authorization": f"Bearer {key}"})
+    created = app.test_client().post(
+        "/api/v1/assessments", json=sample_body(), headers={"Authorization": f"Bearer {key}"}
+    )
     client = app.test_client()
     assert login(client, "first@example.com").status_code == 302
     html = client.get(f"/assessments/{created.get_json()['id']}").get_data(as_text=True)

@@ -24,8 +24,10 @@ THREADS, ROUNDS = 16, 3
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("races")
     path = folder / "races.db"
-    keys = {"writer": store_key(path, "assessments:read", "assessments:write", name="writer"),
-            "reviewer": store_key(path, "assessments:read", "reviews:write", name="reviewer")}
+    keys = {
+        "writer": store_key(path, "assessments:read", "assessments:write", name="writer"),
+        "reviewer": store_key(path, "assessments:read", "reviews:write", name="reviewer"),
+    }
     live = LiveServer(path, folder / "gunicorn.log", workers=3).start()
     try:
         yield live, path, keys
@@ -38,8 +40,9 @@ def _auth(key: str) -> dict:
 
 
 def _submit(base: str, key: str) -> str:
-    r = requests.post(base + "/api/v1/assessments", json=sample_body(), headers=_auth(key),
-                      timeout=30)
+    r = requests.post(
+        base + "/api/v1/assessments", json=sample_body(), headers=_auth(key), timeout=30
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
@@ -63,11 +66,21 @@ def test_sixteen_reviews_at_once_record_one(server):
     for _ in range(ROUNDS):
         aid = _submit(live.base, keys["writer"])
         url = f"{live.base}/api/v1/assessments/{aid}/reviews"
-        _one_winner(_all_at_once(lambda url=url: requests.post(
-            url, json={"decision": "approve"}, headers=_auth(keys["reviewer"]), timeout=60)), 200)
+        _one_winner(
+            _all_at_once(
+                lambda url=url: requests.post(
+                    url, json={"decision": "approve"}, headers=_auth(keys["reviewer"]), timeout=60
+                )
+            ),
+            200,
+        )
         with sqlite3.connect(path) as conn:
-            assert conn.execute("SELECT COUNT(*) FROM reviews WHERE assessment_id = ?",
-                                [aid]).fetchone()[0] == 1
+            assert (
+                conn.execute(
+                    "SELECT COUNT(*) FROM reviews WHERE assessment_id = ?", [aid]
+                ).fetchone()[0]
+                == 1
+            )
         conn.close()
     assert "database is locked" not in live.log_text() and "Traceback" not in live.log_text()
 
@@ -77,12 +90,17 @@ def test_sixteen_revisions_at_once_make_one(server):
     for _ in range(ROUNDS):
         aid = _submit(live.base, keys["writer"])
         url = f"{live.base}/api/v1/assessments/{aid}/revisions"
-        responses = _all_at_once(lambda url=url: requests.post(
-            url, json=sample_body(title="Revised"), headers=_auth(keys["writer"]), timeout=60))
+        responses = _all_at_once(
+            lambda url=url: requests.post(
+                url, json=sample_body(title="Revised"), headers=_auth(keys["writer"]), timeout=60
+            )
+        )
         _one_winner(responses, 201)
         with sqlite3.connect(path) as conn:
-            chain = conn.execute("SELECT revision, status FROM assessments WHERE root_id = ? "
-                                 "ORDER BY revision", [aid]).fetchall()
+            chain = conn.execute(
+                "SELECT revision, status FROM assessments WHERE root_id = ? ORDER BY revision",
+                [aid],
+            ).fetchall()
         conn.close()
         assert chain == [(1, "superseded"), (2, "submitted")]
     assert "database is locked" not in live.log_text() and "Traceback" not in live.log_text()
@@ -94,9 +112,13 @@ def test_a_chunked_body_over_the_limit_gets_413_through_gunicorn(server):
 
     def chunks():
         for start in range(0, len(payload), 65536):
-            yield payload[start:start + 65536]
+            yield payload[start : start + 65536]
 
-    r = requests.post(live.base + "/api/v1/assessments", data=chunks(), timeout=60,
-                      headers={**_auth(keys["writer"]), "Content-Type": "application/json"})
+    r = requests.post(
+        live.base + "/api/v1/assessments",
+        data=chunks(),
+        timeout=60,
+        headers={**_auth(keys["writer"]), "Content-Type": "application/json"},
+    )
     assert r.status_code == 413, r.text[:300]
     assert r.headers["Content-Type"].startswith("application/problem+json")

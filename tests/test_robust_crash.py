@@ -57,12 +57,17 @@ class Stream:
         session, i = requests.Session(), 0
         while not self.stopping.is_set():
             idem, i = str(uuid.uuid4()), i + 1
-            body = sample_body(title=f"Crash {self.label} thread {n} #{i}",
-                               answers={"SEC-01": {"value": "official", "note": f"{idem}"}})
+            body = sample_body(
+                title=f"Crash {self.label} thread {n} #{i}",
+                answers={"SEC-01": {"value": "official", "note": f"{idem}"}},
+            )
             try:
-                r = session.post(self.base + "/api/v1/assessments", json=body, timeout=30,
-                                 headers={"Authorization": f"Bearer {self.key}",
-                                          "Idempotency-Key": idem})
+                r = session.post(
+                    self.base + "/api/v1/assessments",
+                    json=body,
+                    timeout=30,
+                    headers={"Authorization": f"Bearer {self.key}", "Idempotency-Key": idem},
+                )
             except requests.RequestException:
                 with self.lock:
                     self.cut_off[idem] = body
@@ -94,8 +99,12 @@ def _retry_until_answered(base: str, key: str, idem: str, body: dict) -> request
     """Send a cut-off request again with its Idempotency-Key until it is answered 201."""
     deadline = time.monotonic() + 30
     while True:
-        r = requests.post(base + "/api/v1/assessments", json=body, timeout=30,
-                          headers={"Authorization": f"Bearer {key}", "Idempotency-Key": idem})
+        r = requests.post(
+            base + "/api/v1/assessments",
+            json=body,
+            timeout=30,
+            headers={"Authorization": f"Bearer {key}", "Idempotency-Key": idem},
+        )
         if r.status_code != 409 or time.monotonic() > deadline:  # 409: the claim is not stale
             return r
         time.sleep(float(r.headers.get("Retry-After", "1")))
@@ -144,22 +153,33 @@ def test_kill_minus_nine_mid_stream_loses_nothing_that_was_acknowledged(tmp_path
     conn = sqlite3.connect(path)
     try:
         stored = conn.execute("SELECT COUNT(*) FROM assessments").fetchone()[0]
-        submits = conn.execute("SELECT COUNT(*) FROM audit_events "
-                               "WHERE action = 'assessment.submit'").fetchone()[0]
-        notes = {row[0] for row in conn.execute(
-            "SELECT json_extract(input_json, '$.answers.\"SEC-01\".note') FROM assessments")}
+        submits = conn.execute(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'assessment.submit'"
+        ).fetchone()[0]
+        notes = {
+            row[0]
+            for row in conn.execute(
+                "SELECT json_extract(input_json, '$.answers.\"SEC-01\".note') FROM assessments"
+            )
+        }
     finally:
         conn.close()
     assert stored == submits == len(created) + len(cut_off)
     assert notes == set(created) | set(cut_off)  # one assessment per Idempotency-Key
 
     verify = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "audit", "verify"], cwd=ROOT,
-        env={**os.environ, "MODELRISK_DATABASE": str(path)}, capture_output=True, text=True,
-        timeout=120)
+        [sys.executable, "-m", "flask", "--app", "wsgi", "audit", "verify"],
+        cwd=ROOT,
+        env={**os.environ, "MODELRISK_DATABASE": str(path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "audit chain intact" in verify.stdout
     log = server.log_text()
     assert "Traceback" not in log and "database is locked" not in log
-    print(f"\n{len(KILL_DELAYS)} kill -9 crashes: {len(created)} acknowledged and intact, "
-          f"{len(cut_off)} cut off and retried ({replayed} had committed and were replayed)")
+    print(
+        f"\n{len(KILL_DELAYS)} kill -9 crashes: {len(created)} acknowledged and intact, "
+        f"{len(cut_off)} cut off and retried ({replayed} had committed and were replayed)"
+    )

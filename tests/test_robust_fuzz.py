@@ -29,8 +29,10 @@ MINIMUM_REQUESTS = 2000
 # Examples per operation and generation mode. Operations without parameters can vary only in
 # what negative mode breaks, and rendering a PDF is the slowest call, so those get fewer.
 EXAMPLES = 100
-FEWER = {"GET /api/v1/assessments/{assessment_id}/report.pdf": 20,
-         **{f"GET /api/v1/{name}": 30 for name in ("checklists", "policies", "licenses", "models")}}
+FEWER = {
+    "GET /api/v1/assessments/{assessment_id}/report.pdf": 20,
+    **{f"GET /api/v1/{name}": 30 for name in ("checklists", "policies", "licenses", "models")},
+}
 SEEDED = 6  # assessments submitted by another key, so the admin key may review them
 
 
@@ -46,9 +48,14 @@ def problem_json(ctx, response, case):
     return True
 
 
-CHECKS = [checks.not_a_server_error, checks.status_code_conformance,
-          checks.content_type_conformance, checks.response_headers_conformance,
-          checks.response_schema_conformance, problem_json]
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_headers_conformance,
+    checks.response_schema_conformance,
+    problem_json,
+]
 
 
 def test_two_thousand_generated_requests_keep_the_contract(app, tmp_path, live_server):
@@ -58,8 +65,12 @@ def test_two_thousand_generated_requests_keep_the_contract(app, tmp_path, live_s
     server = live_server(path).start()
     ids = []
     for n in range(SEEDED):
-        r = requests.post(server.base + "/api/v1/assessments", json=sample_body(title=f"Seed {n}"),
-                          headers={"Authorization": f"Bearer {owner}"}, timeout=30)
+        r = requests.post(
+            server.base + "/api/v1/assessments",
+            json=sample_body(title=f"Seed {n}"),
+            headers={"Authorization": f"Bearer {owner}"},
+            timeout=30,
+        )
         assert r.status_code == 201, r.text
         ids.append(r.json()["id"])
     schema = schemathesis.openapi.from_url(server.base + "/api/v1/openapi.json")
@@ -72,10 +83,12 @@ def test_two_thousand_generated_requests_keep_the_contract(app, tmp_path, live_s
         statuses[response.status_code] += 1
 
     operations = [result.ok() for result in schema.get_all_operations()]
-    routes = {f"{method} {rule.rule.replace('<', '{').replace('>', '}')}"
-              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")
-              and not rule.rule.endswith("openapi.json")
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    routes = {
+        f"{method} {rule.rule.replace('<', '{').replace('>', '}')}"
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/") and not rule.rule.endswith("openapi.json")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     assert {f"{op.method.upper()} {op.path}" for op in operations} == routes
     for operation in operations:
         label = f"{operation.method.upper()} {operation.path}"
@@ -84,8 +97,10 @@ def test_two_thousand_generated_requests_keep_the_contract(app, tmp_path, live_s
 
     total = sum(sent.values())
     table = "\n".join(f"  {n:5d}  {op}" for op, n in sorted(sent.items()))
-    print(f"\nschemathesis sent {total} requests over {len(sent)} operations:\n{table}\n"
-          f"  statuses: {dict(sorted(statuses.items()))}")
+    print(
+        f"\nschemathesis sent {total} requests over {len(sent)} operations:\n{table}\n"
+        f"  statuses: {dict(sorted(statuses.items()))}"
+    )
     assert set(sent) == routes
     assert total >= MINIMUM_REQUESTS
     assert "Traceback" not in server.log_text()
@@ -95,8 +110,13 @@ def _fuzz(operation, mode: GenerationMode, examples: int, key: str, ids: list[st
     """Run `examples` generated requests of one operation in one generation mode."""
 
     @given(case=operation.as_strategy(generation_mode=mode), real=st.sampled_from([None, *ids]))
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     def check(case, real):
         if real and "assessment_id" in (case.path_parameters or {}):
             case.path_parameters["assessment_id"] = real

@@ -47,8 +47,10 @@ def _html(tag: str, kind: str) -> str:
 def _markup(tag: str, kind: str) -> str:
     if kind == "url":
         return f'https://example.com/{tag}#"><img/src="file:/etc/passwd"><para>'
-    return (f'{tag} <img src="file:/etc/passwd"/> <para>p</para> <font name="Courier">f</font>'
-            " &amp; &bogus; a < b")
+    return (
+        f'{tag} <img src="file:/etc/passwd"/> <para>p</para> <font name="Courier">f</font>'
+        " &amp; &bogus; a < b"
+    )
 
 
 HOSTILE = {
@@ -103,9 +105,15 @@ def _pointer(path: tuple) -> str:
 
 
 def _base_body() -> dict:
-    return copy.deepcopy(sample_body(answers={
-        "SEC-01": "official", ANSWERED: {"value": "unknown"},
-        OVERRIDDEN: {"value": OVERRIDE, "justification": "Legal read the licence."}}))
+    return copy.deepcopy(
+        sample_body(
+            answers={
+                "SEC-01": "official",
+                ANSWERED: {"value": "unknown"},
+                OVERRIDDEN: {"value": OVERRIDE, "justification": "Legal read the licence."},
+            }
+        )
+    )
 
 
 def _put(body: dict, path: tuple, value) -> dict:
@@ -138,8 +146,11 @@ def _parent(body: dict, path: tuple) -> dict:
 
 def _post(client, key: str, body: dict):
     raw = json.dumps(body, ensure_ascii=True)  # \ud800 travels as an escape, as JSON allows
-    return client.post("/api/v1/assessments", data=raw, headers={
-        "Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    return client.post(
+        "/api/v1/assessments",
+        data=raw,
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
 
 
 def _assert_refused_naming(response, pointer: str) -> None:
@@ -201,20 +212,28 @@ def test_every_api_text_field_is_stored_literally_or_refused_naming_it(web, key,
         if assessment_id is None:
             continue
         assert kind not in NOT_ACCEPTED, (kind, path)
-        got = client.get(f"/api/v1/assessments/{assessment_id}",
-                         headers={"Authorization": f"Bearer {key}"}).get_json()
+        got = client.get(
+            f"/api/v1/assessments/{assessment_id}", headers={"Authorization": f"Bearer {key}"}
+        ).get_json()
         value = HOSTILE[kind](_name(path), dict(API_FIELDS)[path])
         assert _get(got["input"], path) == value, (kind, path)
     accepted = {path for (kind, path), aid in api_outcomes.items() if aid}
     # Free text is accepted, not refused for what it says.
-    for path in (("title",), ("requester", "name"), ("requester", "organisation"),
-                 ("model", "version"), ("deployment", "use_case"),
-                 ("answers", ANSWERED, "note"), ("answers", OVERRIDDEN, "justification")):
+    for path in (
+        ("title",),
+        ("requester", "name"),
+        ("requester", "organisation"),
+        ("model", "version"),
+        ("deployment", "use_case"),
+        ("answers", ANSWERED, "note"),
+        ("answers", OVERRIDDEN, "justification"),
+    ):
         assert path in accepted, path
     # Codes, enums, ids and links are refused unless they are what they say.
     assert ("policy",) not in accepted and ("model", "weights_format") not in accepted
     assert ("html", ("answers", ANSWERED, "evidence_url")) in {
-        k for k, aid in api_outcomes.items() if aid}  # an https URL with markup in its query
+        k for k, aid in api_outcomes.items() if aid
+    }  # an https URL with markup in its query
 
 
 @pytest.mark.parametrize("kind", sorted(set(HOSTILE) - NOT_ACCEPTED))
@@ -231,8 +250,11 @@ def test_the_page_escapes_and_the_pdf_shows_every_accepted_field(web, key, api_o
     values = {path: HOSTILE[kind](_name(path), shapes[path]) for path in paths}
 
     reader = web.client("reader@example.com", "reviewer")
-    for page in (f"/assessments/{created['id']}", f"/assessments/{created['id']}/revise",
-                 "/dashboard"):
+    for page in (
+        f"/assessments/{created['id']}",
+        f"/assessments/{created['id']}/revise",
+        "/dashboard",
+    ):
         html = reader.get(page).get_data(as_text=True)
         for raw in RAW:
             assert raw not in html, (page, raw)
@@ -240,8 +262,11 @@ def test_the_page_escapes_and_the_pdf_shows_every_accepted_field(web, key, api_o
             hidden = {p for p, v in values.items() if not _page_shows(html, v)}
             assert hidden <= NOT_IN_FORM, (page, sorted(hidden))
     result = reader.get(f"/assessments/{created['id']}").get_data(as_text=True)
-    for path in (("title",), ("answers", ANSWERED, "note"),
-                 ("answers", OVERRIDDEN, "justification")):
+    for path in (
+        ("title",),
+        ("answers", ANSWERED, "note"),
+        ("answers", OVERRIDDEN, "justification"),
+    ):
         assert _page_shows(result, values[path]), path
 
     pdf = reader.get(f"/assessments/{created['id']}/report.pdf")
@@ -257,8 +282,13 @@ NOT_IN_FORM = {("answers", ANSWERED, "justification")}
 # Input the report does not print: the catalogue's facts stand for a catalogue model (its name,
 # publisher and lineage), where the weights come from, and a justification that overrides
 # nothing.
-NOT_IN_REPORT = {("model", "name"), ("model", "publisher"), ("model", "base_models", 0),
-                 ("model", "source_url"), ("answers", ANSWERED, "justification")}
+NOT_IN_REPORT = {
+    ("model", "name"),
+    ("model", "publisher"),
+    ("model", "base_models", 0),
+    ("model", "source_url"),
+    ("answers", ANSWERED, "justification"),
+}
 
 
 def test_a_megabyte_in_any_api_text_field_is_refused_naming_it(web, key):
@@ -268,14 +298,22 @@ def test_a_megabyte_in_any_api_text_field_is_refused_naming_it(web, key):
         _assert_refused_naming(_post(client, key, body), _pointer(path))
 
 
-@pytest.mark.parametrize("path", ["/api/v1/assessments", "/api/v1/score",
-                                  "/api/v1/assessments/x/revisions",
-                                  "/api/v1/assessments/x/reviews"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/assessments",
+        "/api/v1/score",
+        "/api/v1/assessments/x/revisions",
+        "/api/v1/assessments/x/reviews",
+    ],
+)
 def test_a_body_over_the_limit_is_413_problem_json(web, path):
     key = create_key(web.app)
-    response = web.app.test_client().post(path, json=_put(_base_body(), ("title",),
-                                                           "x" * 3 * MEGABYTE),
-                                          headers={"Authorization": f"Bearer {key}"})
+    response = web.app.test_client().post(
+        path,
+        json=_put(_base_body(), ("title",), "x" * 3 * MEGABYTE),
+        headers={"Authorization": f"Bearer {key}"},
+    )
     assert response.status_code == 413
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["type"].endswith("body-too-large")
@@ -288,16 +326,19 @@ def test_surrogates_paired_are_text_and_unpaired_are_refused_anywhere(web, key):
     body = _base_body()
     body["answers"]["\udfff"] = "unknown"  # in a key, too
     _assert_refused_naming(_post(client, key, body), "/answers/\ufffd")
-    score = client.post("/api/v1/score", data=json.dumps(_put(_base_body(), ("title",), "\ud800")),
-                        headers={"Authorization": f"Bearer {key}",
-                                 "Content-Type": "application/json"})
+    score = client.post(
+        "/api/v1/score",
+        data=json.dumps(_put(_base_body(), ("title",), "\ud800")),
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
     _assert_refused_naming(score, "/title")
 
 
 # --- The web form -------------------------------------------------------------------------------
 
 FORM_ANSWER_FIELDS = {f"answers.{ANSWERED}.{part}" for part in formview.PARTS} | {
-    f"answers.{OVERRIDDEN}.justification"}
+    f"answers.{OVERRIDDEN}.justification"
+}
 
 
 def _form_fields() -> list[str]:
@@ -308,8 +349,11 @@ def _form_fields() -> list[str]:
 
 FORM_FIELDS = _form_fields()
 LISTS = {"model.base_models", "deployment.user_regions"}
-FORM_BASE = {f"answers.{ANSWERED}.value": "unknown", f"answers.{OVERRIDDEN}.value": OVERRIDE,
-             f"answers.{OVERRIDDEN}.justification": "Legal read the licence."}
+FORM_BASE = {
+    f"answers.{ANSWERED}.value": "unknown",
+    f"answers.{OVERRIDDEN}.value": OVERRIDE,
+    f"answers.{OVERRIDDEN}.justification": "Legal read the licence.",
+}
 
 
 def _form_value(kind: str, name: str) -> str:
@@ -342,8 +386,9 @@ def test_every_form_field_takes_hostile_text_literally_or_names_it(web, key):
                 continue
             assessment_id = response.headers["Location"].rsplit("/", 1)[-1]
             stored[kind, name] = assessment_id
-            got = reader.get(f"/api/v1/assessments/{assessment_id}",
-                             headers={"Authorization": f"Bearer {key}"}).get_json()
+            got = reader.get(
+                f"/api/v1/assessments/{assessment_id}", headers={"Authorization": f"Bearer {key}"}
+            ).get_json()
             sent = json.dumps(got["input"], ensure_ascii=False)
             # Lists are typed separated by commas or spaces: each part is stored as typed.
             parts = re.split(r"[,\s]+", value) if name in LISTS else [value.strip()]
@@ -352,8 +397,14 @@ def test_every_form_field_takes_hostile_text_literally_or_names_it(web, key):
             html = client.get(f"/assessments/{assessment_id}").get_data(as_text=True)
             assert not any(raw in html for raw in RAW), (kind, name)
     accepted = {name for _, name in stored}
-    for name in ("title", "requester.name", "requester.organisation", "deployment.use_case",
-                 f"answers.{ANSWERED}.note", f"answers.{OVERRIDDEN}.justification"):
+    for name in (
+        "title",
+        "requester.name",
+        "requester.organisation",
+        "deployment.use_case",
+        f"answers.{ANSWERED}.note",
+        f"answers.{OVERRIDDEN}.justification",
+    ):
         assert name in accepted, name
 
 
@@ -386,9 +437,11 @@ def test_review_comments_are_literal_in_the_api_the_page_and_the_pdf(web, key, k
     reader = web.client("reader@example.com", "reviewer")
     before = reader.get(f"/assessments/{assessment_id}/report.pdf").data  # a report before
     raw = json.dumps({"decision": "request_changes", "comment": comment})
-    response = client.post(f"/api/v1/assessments/{assessment_id}/reviews", data=raw,
-                           headers={"Authorization": f"Bearer {reviewer}",
-                                    "Content-Type": "application/json"})
+    response = client.post(
+        f"/api/v1/assessments/{assessment_id}/reviews",
+        data=raw,
+        headers={"Authorization": f"Bearer {reviewer}", "Content-Type": "application/json"},
+    )
     if kind in NOT_ACCEPTED:
         _assert_refused_naming(response, "/comment")
         return
@@ -396,9 +449,13 @@ def test_review_comments_are_literal_in_the_api_the_page_and_the_pdf(web, key, k
     assert response.get_json()["reviews"][0]["comment"] == comment
     html = reader.get(f"/assessments/{assessment_id}").get_data(as_text=True)
     assert _page_shows(html, comment) and not any(raw in html for raw in RAW)
-    for pdf in (reader.get(f"/assessments/{assessment_id}/report.pdf").data,
-                client.get(f"/api/v1/assessments/{assessment_id}/report.pdf",
-                           headers={"Authorization": f"Bearer {key}"}).data):
+    for pdf in (
+        reader.get(f"/assessments/{assessment_id}/report.pdf").data,
+        client.get(
+            f"/api/v1/assessments/{assessment_id}/report.pdf",
+            headers={"Authorization": f"Bearer {key}"},
+        ).data,
+    ):
         assert pdf != before  # the review is in the report, not the report from before it
         assert _as_in_pdf(comment) in _pdf_text(pdf)
 
@@ -407,14 +464,21 @@ def test_a_megabyte_review_comment_is_refused_naming_it(web, key):
     client = web.app.test_client()
     reviewer = create_key(web.app, "reviews:write", name="reviewer mb")
     assessment_id = _post(client, key, _base_body()).get_json()["id"]
-    response = client.post(f"/api/v1/assessments/{assessment_id}/reviews",
-                           json={"decision": "reject", "comment": "x" * MEGABYTE},
-                           headers={"Authorization": f"Bearer {reviewer}"})
+    response = client.post(
+        f"/api/v1/assessments/{assessment_id}/reviews",
+        json={"decision": "reject", "comment": "x" * MEGABYTE},
+        headers={"Authorization": f"Bearer {reviewer}"},
+    )
     _assert_refused_naming(response, "/comment")
     page = web.client("reviewer@example.com", "reviewer")
-    response = page.post(f"/assessments/{assessment_id}/review", data={
-        "decision": "reject", "comment": "x" * MEGABYTE,
-        "csrf_token": token(page, f"/assessments/{assessment_id}")})
+    response = page.post(
+        f"/assessments/{assessment_id}/review",
+        data={
+            "decision": "reject",
+            "comment": "x" * MEGABYTE,
+            "csrf_token": token(page, f"/assessments/{assessment_id}"),
+        },
+    )
     assert response.status_code == 422
     assert 'id="review-comment-error"' in response.get_data(as_text=True)
 
@@ -425,9 +489,14 @@ def test_the_review_form_stores_comments_literally_and_escapes_them(web, key, ki
     assessment_id = _post(client, key, _base_body()).get_json()["id"]
     page = web.client("reviewer@example.com", "reviewer")
     comment = HOSTILE[kind]("comment", "text")
-    response = page.post(f"/assessments/{assessment_id}/review", data={
-        "decision": "request_changes", "comment": comment,
-        "csrf_token": token(page, f"/assessments/{assessment_id}")})
+    response = page.post(
+        f"/assessments/{assessment_id}/review",
+        data={
+            "decision": "request_changes",
+            "comment": comment,
+            "csrf_token": token(page, f"/assessments/{assessment_id}"),
+        },
+    )
     assert response.status_code == 302
     html = page.get(f"/assessments/{assessment_id}").get_data(as_text=True)
     assert _page_shows(html, comment) and not any(raw in html for raw in RAW)
@@ -437,9 +506,15 @@ def test_the_review_form_stores_comments_literally_and_escapes_them(web, key, ki
 def test_account_names_sign_in_and_search_escape_hostile_text(web, kind):
     admin = web.client("admin@example.com", "admin")
     name, email = HOSTILE[kind]("name", "text"), HOSTILE[kind](f"u{kind}", "email")
-    response = admin.post("/admin/users", data={"email": email, "name": name,
-                                                "role": "submitter",
-                                                "csrf_token": token(admin, "/admin/users")})
+    response = admin.post(
+        "/admin/users",
+        data={
+            "email": email,
+            "name": name,
+            "role": "submitter",
+            "csrf_token": token(admin, "/admin/users"),
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code in (201, 422) and not any(raw in page for raw in RAW)
     if response.status_code == 201:
@@ -448,8 +523,9 @@ def test_account_names_sign_in_and_search_escape_hostile_text(web, kind):
         assert 'id="email-error"' in page
 
     visitor = web.app.test_client()
-    response = visitor.post("/login", data={"email": email, "password": "wrong password",
-                                            "csrf_token": token(visitor)})
+    response = visitor.post(
+        "/login", data={"email": email, "password": "wrong password", "csrf_token": token(visitor)}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 401 and not any(raw in page for raw in RAW)
 
@@ -459,31 +535,53 @@ def test_account_names_sign_in_and_search_escape_hostile_text(web, kind):
 
 def test_a_megabyte_account_name_or_sign_in_address_is_refused(web):
     admin = web.client("admin@example.com", "admin")
-    response = admin.post("/admin/users", data={"email": "long@example.com",
-                                                "name": "x" * MEGABYTE, "role": "submitter",
-                                                "csrf_token": token(admin, "/admin/users")})
+    response = admin.post(
+        "/admin/users",
+        data={
+            "email": "long@example.com",
+            "name": "x" * MEGABYTE,
+            "role": "submitter",
+            "csrf_token": token(admin, "/admin/users"),
+        },
+    )
     assert response.status_code == 422 and 'id="name-error"' in response.get_data(as_text=True)
     visitor, address = web.app.test_client(), "x" * MEGABYTE + "@example.com"
     for _ in range(6):  # the sixth is throttled: attempts count against the long address too
-        response = visitor.post("/login", data={"email": address, "password": "wrong password",
-                                                "csrf_token": token(visitor)})
+        response = visitor.post(
+            "/login",
+            data={"email": address, "password": "wrong password", "csrf_token": token(visitor)},
+        )
     assert response.status_code == 429
     with web.app.app_context():
         longest = get_db().execute("SELECT MAX(LENGTH(subject)) FROM login_attempts").fetchone()
     assert longest[0] <= 320  # not a megabyte per attempt
 
 
-@pytest.mark.parametrize("target", [
-    "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "/\\/evil.example",
-    "\\\\evil.example", " //evil.example", "//evil.example", "https:evil.example",
-    "https://evil.example/", "/dashboard\r\nSet-Cookie: session=x", "/\x00/evil"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "/\\/evil.example",
+        "\\\\evil.example",
+        " //evil.example",
+        "//evil.example",
+        "https:evil.example",
+        "https://evil.example/",
+        "/dashboard\r\nSet-Cookie: session=x",
+        "/\x00/evil",
+    ],
+)
 def test_the_sign_in_redirect_never_leaves_the_site(web, target):
     add = f"next{abs(hash(target))}@example.com"
     add_user(web.app, add, "submitter")
     visitor = web.app.test_client()
-    response = visitor.post("/login", query_string={"next": target},
-                            data={"email": add, "password": PASSWORD,
-                                  "csrf_token": token(visitor)})
+    response = visitor.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": add, "password": PASSWORD, "csrf_token": token(visitor)},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/dashboard"
     assert "Set-Cookie: session=x" not in str(response.headers)

@@ -17,8 +17,12 @@ from tests.web_helpers import Web, make_app
 
 # What gunicorn hands over for Transfer-Encoding: chunked: no length, a stream it terminates.
 CHUNKED = {"CONTENT_LENGTH": "", "HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True}
-BODY_ROUTES = ("/api/v1/assessments", "/api/v1/score", "/api/v1/assessments/x/revisions",
-               "/api/v1/assessments/x/reviews")
+BODY_ROUTES = (
+    "/api/v1/assessments",
+    "/api/v1/score",
+    "/api/v1/assessments/x/revisions",
+    "/api/v1/assessments/x/reviews",
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,20 +48,25 @@ def test_json_nested_too_deeply_is_invalid_json(web, headers, route, idempotency
 
 @pytest.mark.parametrize("route", BODY_ROUTES[:3])
 def test_an_unpaired_surrogate_is_refused_naming_the_field(web, headers, route):
-    raw = ('{"title": "a \\ud800 b", "requester": {"name": "\\udc00"}, '
-           '"model": {"id": "x"}, "ok": "\\ud83d\\ude00"}')
+    raw = (
+        '{"title": "a \\ud800 b", "requester": {"name": "\\udc00"}, '
+        '"model": {"id": "x"}, "ok": "\\ud83d\\ude00"}'
+    )
     response = web.app.test_client().post(route, data=raw, headers=headers)
     assert response.status_code == 422
     errors = response.get_json()["errors"]
     assert [(e["field"], e["pointer"]) for e in errors] == [
-        ("requester.name", "/requester/name"), ("title", "/title")]
+        ("requester.name", "/requester/name"),
+        ("title", "/title"),
+    ]
     assert all("surrogate" in e["message"] for e in errors)
 
 
 @pytest.mark.parametrize("since", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"])
 def test_a_since_outside_utc_is_422(web, headers, since):
-    response = web.app.test_client().get("/api/v1/assessments", query_string={"since": since},
-                                         headers=headers)
+    response = web.app.test_client().get(
+        "/api/v1/assessments", query_string={"since": since}, headers=headers
+    )
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["field"] == "since"
 
@@ -83,11 +92,19 @@ def test_a_chunked_body_over_the_limit_is_413_not_cut_short(web, headers, route)
     limit; what it read must not be taken for the whole body."""
     body = b'{"title": "' + b"x" * (3 * 1024 * 1024) + b'"}'
     response = web.app.test_client().open(
-        route, method="POST", input_stream=io.BytesIO(body), headers=headers,
-        environ_overrides=CHUNKED)
+        route,
+        method="POST",
+        input_stream=io.BytesIO(body),
+        headers=headers,
+        environ_overrides=CHUNKED,
+    )
     assert response.status_code == 413
     assert response.get_json()["type"].endswith("body-too-large")
     small = web.app.test_client().open(
-        route, method="POST", input_stream=io.BytesIO(b'{"decision": "approve"}'),
-        headers=headers, environ_overrides=CHUNKED)
+        route,
+        method="POST",
+        input_stream=io.BytesIO(b'{"decision": "approve"}'),
+        headers=headers,
+        environ_overrides=CHUNKED,
+    )
     assert small.status_code in (200, 201, 404, 422)  # read in full, judged on its content

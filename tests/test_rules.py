@@ -8,9 +8,17 @@ from service import rules
 from service.content.model import Condition
 
 SETS = {"EU": frozenset({"FR", "DE"}), "EEA": frozenset({"FR", "DE", "NO"})}
-CTX = {"deployment": {"exposure": "public", "users": 800, "regions": ["US", "FR"],
-                      "country": "fr", "flag": False, "eea": ["EEA"]},
-       "license": {"cap": 700, "uses": ["medical_advice"]}}
+CTX = {
+    "deployment": {
+        "exposure": "public",
+        "users": 800,
+        "regions": ["US", "FR"],
+        "country": "fr",
+        "flag": False,
+        "eea": ["EEA"],
+    },
+    "license": {"cap": 700, "uses": ["medical_advice"]},
+}
 
 CASES = [
     ("deployment.exposure", "eq", "public", None, True),
@@ -39,8 +47,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("field, op, value, ref, expected", CASES,
-                         ids=[f"{c[0]}-{c[1]}-{c[4]}" for c in CASES])
+@pytest.mark.parametrize(
+    "field, op, value, ref, expected", CASES, ids=[f"{c[0]}-{c[1]}-{c[4]}" for c in CASES]
+)
 def test_operator(field, op, value, ref, expected):
     conds = [Condition(field=field, op=op, value=value, ref=ref)]
     assert rules.holds(conds, CTX, SETS) is expected

@@ -28,25 +28,34 @@ def _deployment_strategy():
         elif spec.type == "country":
             fields[name] = st.sampled_from(["US", "FR", "DE", "GB", "IN", "CN", "JP"])
         elif spec.type == "region_list":
-            fields[name] = st.lists(st.sampled_from(["EU", "EEA", "US", "UK", "FR", "IN"]),
-                                    max_size=3)
+            fields[name] = st.lists(
+                st.sampled_from(["EU", "EEA", "US", "UK", "FR", "IN"]), max_size=3
+            )
     return st.fixed_dictionaries(fields).map(lambda d: {**BASE_DEPLOYMENT, **d})
 
 
 def _answers_strategy():
-    return st.fixed_dictionaries({}, optional={
-        i.id: st.sampled_from([o.value for o in i.options] + [UNKNOWN]) for i in ITEMS})
+    return st.fixed_dictionaries(
+        {},
+        optional={i.id: st.sampled_from([o.value for o in i.options] + [UNKNOWN]) for i in ITEMS},
+    )
 
 
 BODIES = st.builds(
     lambda model, deployment, answers, policy: {
-        "title": "generated", "model": {"id": model}, "deployment": deployment,
-        "answers": answers, "policy": policy},
-    st.sampled_from(MODELS), _deployment_strategy(), _answers_strategy(),
-    st.sampled_from(sorted(CONTENT.policies)))
+        "title": "generated",
+        "model": {"id": model},
+        "deployment": deployment,
+        "answers": answers,
+        "policy": policy,
+    },
+    st.sampled_from(MODELS),
+    _deployment_strategy(),
+    _answers_strategy(),
+    st.sampled_from(sorted(CONTENT.policies)),
+)
 
-SETTINGS = settings(max_examples=120, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _score(body):
@@ -60,8 +69,7 @@ def test_scores_stay_within_bounds_and_findings_add_up_exactly(body):
     assert 0 <= result["overall"]["score"] <= 100
     for domain, summary in result["domains"].items():
         assert 0 <= summary["score"] <= 100
-        cents = sum(round(f["points"] * 100) for f in result["findings"]
-                    if f["domain"] == domain)
+        cents = sum(round(f["points"] * 100) for f in result["findings"] if f["domain"] == domain)
         assert cents == round(summary["score"] * 100), domain
     overall = sum(round(f["overall_points"] * 100) for f in result["findings"])
     assert overall == round(result["overall"]["score"] * 100)
@@ -79,8 +87,10 @@ def test_a_riskier_answer_never_lowers_its_domain_score(body, data):
     after["answers"][item.id] = {"value": high.value, "justification": "property test"}
     first, second = _score(before), _score(after)
     assert second["domains"][item.domain]["score"] >= first["domains"][item.domain]["score"]
-    assert RATINGS.index(second["overall"]["rating"]) >= RATINGS.index(
-        first["overall"]["rating"]) or second["overall"]["score"] >= first["overall"]["score"]
+    assert (
+        RATINGS.index(second["overall"]["rating"]) >= RATINGS.index(first["overall"]["rating"])
+        or second["overall"]["score"] >= first["overall"]["score"]
+    )
 
 
 @SETTINGS

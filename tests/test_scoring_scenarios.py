@@ -8,8 +8,11 @@ import yaml
 from service import assessments
 from tests.support import DATA, real_content, scenario_body
 
-ROWS = [row for path in sorted((DATA / "scenarios").glob("*.yaml"))
-        for row in yaml.safe_load(path.read_text(encoding="utf-8"))["scenarios"]]
+ROWS = [
+    row
+    for path in sorted((DATA / "scenarios").glob("*.yaml"))
+    for row in yaml.safe_load(path.read_text(encoding="utf-8"))["scenarios"]
+]
 
 
 def test_scenario_ids_are_unique():
@@ -24,7 +27,8 @@ def test_scenario(row):
     expect = row["expect"]
     blockers = sorted(b["item"] for b in result["blockers"])
     why = f"{row['id']}: {row.get('why', '')}\nblockers={blockers}\n" + "\n".join(
-        f["reason"] for f in result["findings"] if f["points"] > 0)
+        f["reason"] for f in result["findings"] if f["points"] > 0
+    )
     if "rating" in expect:
         assert result["overall"]["rating"] == expect["rating"], why
     if "decision" in expect:

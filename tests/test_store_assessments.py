@@ -14,10 +14,28 @@ from tests.support import real_content
 ALICE = {"kind": "user", "id": 7, "name": "alice@example.com"}
 BOB = {"kind": "user", "id": 8, "name": "bob@example.com"}
 KEY_7 = {"kind": "key", "id": "7", "name": "servicenow"}
-STORED_KEYS = {"id", "revision", "previous_id", "title", "status", "created_at", "updated_at",
-               "expires_at", "submitted_by", "model_id", "model_name", "rating", "decision",
-               "score", "policy_id", "policy_version", "input", "result", "reviews",
-               "audit_head"}
+STORED_KEYS = {
+    "id",
+    "revision",
+    "previous_id",
+    "title",
+    "status",
+    "created_at",
+    "updated_at",
+    "expires_at",
+    "submitted_by",
+    "model_id",
+    "model_name",
+    "rating",
+    "decision",
+    "score",
+    "policy_id",
+    "policy_version",
+    "input",
+    "result",
+    "reviews",
+    "audit_head",
+}
 
 
 @pytest.fixture
@@ -27,8 +45,9 @@ def db(app):
 
 
 def submit(db, actor=ALICE, previous_id=None, **changes):
-    return assessments.submit(real_content(), db, sample_body(**changes), actor,
-                              previous_id=previous_id)
+    return assessments.submit(
+        real_content(), db, sample_body(**changes), actor, previous_id=previous_id
+    )
 
 
 def test_submit_stores_the_documented_shape(db):
@@ -76,14 +95,19 @@ def test_get_unknown_raises_not_found(db):
         assessments.get(db, "0" * 32)
 
 
-@pytest.mark.parametrize("decision, status", [("approve", "approved"), ("reject", "rejected"),
-                                              ("request_changes", "changes_requested")])
+@pytest.mark.parametrize(
+    "decision, status",
+    [("approve", "approved"), ("reject", "rejected"), ("request_changes", "changes_requested")],
+)
 def test_review_moves_a_submitted_assessment(db, decision, status):
     stored = submit(db)
     reviewed = assessments.review(real_content(), db, stored["id"], BOB, decision, "Looked at it")
     assert reviewed["status"] == status
-    assert reviewed["reviews"][0]["reviewer"] == {"kind": "user", "id": "8",
-                                                  "name": "bob@example.com"}
+    assert reviewed["reviews"][0]["reviewer"] == {
+        "kind": "user",
+        "id": "8",
+        "name": "bob@example.com",
+    }
     assert (reviewed["expires_at"] is not None) == (status == "approved")
     assert reviewed["audit_head"] != stored["audit_head"]
 
@@ -112,8 +136,10 @@ def test_four_eyes_holds_for_keys_too(db):
     with pytest.raises(assessments.FourEyesError):
         assessments.review(real_content(), db, stored["id"], KEY_7, "approve", "")
     # A user whose id happens to equal the key's is another actor.
-    assert assessments.review(real_content(), db, stored["id"], ALICE, "approve", "")["status"] \
+    assert (
+        assessments.review(real_content(), db, stored["id"], ALICE, "approve", "")["status"]
         == "approved"
+    )
 
 
 def test_only_a_submitted_assessment_can_be_reviewed(db):
@@ -125,9 +151,15 @@ def test_only_a_submitted_assessment_can_be_reviewed(db):
         assessments.review(real_content(), db, "nope", BOB, "approve", "")
 
 
-@pytest.mark.parametrize("decision, comment, field", [
-    ("maybe", "", "decision"), ("reject", "", "comment"), ("request_changes", " ", "comment"),
-    ("approve", "x" * 4001, "comment")])
+@pytest.mark.parametrize(
+    "decision, comment, field",
+    [
+        ("maybe", "", "decision"),
+        ("reject", "", "comment"),
+        ("request_changes", " ", "comment"),
+        ("approve", "x" * 4001, "comment"),
+    ],
+)
 def test_review_input_is_checked(db, decision, comment, field):
     stored = submit(db)
     with pytest.raises(assessments.InputError) as caught:

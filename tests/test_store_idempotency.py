@@ -24,8 +24,11 @@ def test_claim_complete_replay(db):
     idempotency.complete(db, "key:1", "k", 201, {"Location": "/x"}, b"{}")
     state, record = idempotency.claim(db, "key:1", "k", "h1", OLD)
     assert state == "replay"
-    assert (record["status_code"], record["headers"], record["body"]) == (201, {"Location": "/x"},
-                                                                          b"{}")
+    assert (record["status_code"], record["headers"], record["body"]) == (
+        201,
+        {"Location": "/x"},
+        b"{}",
+    )
     assert idempotency.claim(db, "key:1", "k", "h2", OLD)[0] == "mismatch"
     assert idempotency.claim(db, "key:2", "k", "h2", OLD)[0] == "new"
 

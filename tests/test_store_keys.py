@@ -66,5 +66,4 @@ def test_rate_counter_counts_per_subject_and_window(db):
     assert ratelimits.hit(db, "key:2", 60) == 1
     assert ratelimits.hit(db, "key:1", 120) == 1
     # Older windows of the subject are dropped as new ones start.
-    assert db.execute("SELECT COUNT(*) FROM rate_limits WHERE subject = 'key:1'").fetchone()[0] \
-        == 1
+    assert db.execute("SELECT COUNT(*) FROM rate_limits WHERE subject = 'key:1'").fetchone()[0] == 1

@@ -63,12 +63,16 @@ def test_first_login_must_change_password(web):
     assert login(client, "new@example.com").headers["Location"].endswith("/account/password")
     assert client.get("/dashboard").headers["Location"].endswith("/account/password")
     csrf = token(client, "/account/password")
-    short = client.post("/account/password", data={"current": PASSWORD, "new": "short",
-                                                   "confirm": "short", "csrf_token": csrf})
+    short = client.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": "short", "confirm": "short", "csrf_token": csrf},
+    )
     assert short.status_code == 422 and "at least 12 characters" in html(short)
     new = "a much longer pass phrase"
-    done = client.post("/account/password", data={"current": PASSWORD, "new": new,
-                                                  "confirm": new, "csrf_token": csrf})
+    done = client.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": new, "confirm": new, "csrf_token": csrf},
+    )
     assert done.status_code == 302
     assert client.get("/dashboard").status_code == 200
     fresh = web.app.test_client()
@@ -79,8 +83,15 @@ def test_password_change_ends_other_sessions(web):
     old = web.client("a@example.com")
     other = web.client("a@example.com")
     new = "another long pass phrase"
-    other.post("/account/password", data={"current": PASSWORD, "new": new, "confirm": new,
-                                          "csrf_token": token(other, "/account/password")})
+    other.post(
+        "/account/password",
+        data={
+            "current": PASSWORD,
+            "new": new,
+            "confirm": new,
+            "csrf_token": token(other, "/account/password"),
+        },
+    )
     assert old.get("/dashboard").status_code == 302
 
 
@@ -118,8 +129,13 @@ def test_context_and_checklists_are_generated_from_content(web):
 
 def test_prefill_action_keeps_what_was_typed(web):
     client = web.client("a@example.com")
-    data = {"csrf_token": token(client, "/dashboard"), "action": "prefill", "model.id": LLAMA,
-            "title": "Kept title", "deployment.use_case": "Kept use case"}
+    data = {
+        "csrf_token": token(client, "/dashboard"),
+        "action": "prefill",
+        "model.id": LLAMA,
+        "title": "Kept title",
+        "deployment.use_case": "Kept use case",
+    }
     page = html(client.post("/assessments/new", data=data))
     assert 'value="Kept title"' in page and "Kept use case" in page
     assert '<option value="llama-3.1-community" selected>' in page
@@ -127,11 +143,12 @@ def test_prefill_action_keeps_what_was_typed(web):
 
 def test_missing_fields_give_an_error_summary_linking_to_each_field(web):
     client = web.client("a@example.com")
-    response = web.post_form(client, **{"deployment.sector": None, "title": None,
-                                        "answers.SEC-03.note": "typed note"})
+    response = web.post_form(
+        client, **{"deployment.sector": None, "title": None, "answers.SEC-03.note": "typed note"}
+    )
     page = html(response)
     assert response.status_code == 422
-    summary = page[page.index('class="error-summary"'):page.index("</ul>")]
+    summary = page[page.index('class="error-summary"') : page.index("</ul>")]
     assert 'href="#f-title"' in summary and 'href="#f-deployment-sector"' in summary
     assert 'href="#f-answers-SEC-03-value"' in summary
     assert 'id="f-deployment-sector"' in page and 'id="f-answers-SEC-03-value"' in page
@@ -143,8 +160,10 @@ def test_missing_fields_give_an_error_summary_linking_to_each_field(web):
 
 def test_bad_values_are_reported_next_to_the_field(web):
     client = web.client("a@example.com")
-    response = web.post_form(client, **{"deployment.monthly_active_users": "lots",
-                                        "answers.SEC-01.evidence_url": "not a url"})
+    response = web.post_form(
+        client,
+        **{"deployment.monthly_active_users": "lots", "answers.SEC-01.evidence_url": "not a url"},
+    )
     page = html(response)
     assert response.status_code == 422
     assert 'id="f-deployment-monthly_active_users-error"' in page
@@ -157,17 +176,27 @@ def test_overriding_a_derived_answer_needs_a_justification(web):
     response = web.post_form(client, **{"answers.LIC-01.value": "unidentified"})
     assert response.status_code == 422
     assert 'href="#f-answers-LIC-01-justification"' in html(response)
-    assessment_id = web.submit(client, **{"answers.LIC-01.value": "unidentified",
-                                          "answers.LIC-01.justification": "We found a newer text"})
+    assessment_id = web.submit(
+        client,
+        **{
+            "answers.LIC-01.value": "unidentified",
+            "answers.LIC-01.justification": "We found a newer text",
+        },
+    )
     page = html(client.get(f"/assessments/{assessment_id}"))
     assert "We found a newer text" in page and "Overrides the derived answer" in page
 
 
 def test_draft_save_and_continue(web):
     client = web.client("a@example.com")
-    data = {"csrf_token": token(client, "/dashboard"), "action": "draft",
-            "title": "Half done", "model.id": LLAMA, "answers.SEC-01.value": "official",
-            "answers.SEC-01.note": "checked the org"}
+    data = {
+        "csrf_token": token(client, "/dashboard"),
+        "action": "draft",
+        "title": "Half done",
+        "model.id": LLAMA,
+        "answers.SEC-01.value": "official",
+        "answers.SEC-01.note": "checked the org",
+    }
     saved = client.post("/assessments/new", data=data)
     assert saved.status_code == 302
     draft_url = saved.headers["Location"]
@@ -197,9 +226,20 @@ def test_result_page_shows_verdict_findings_and_audit_head(web):
     client = web.client("a@example.com")
     assessment_id = web.submit(client)
     page = html(client.get(f"/assessments/{assessment_id}"))
-    for text in ("Overall risk", "Engine decision", "Risk by domain", "<svg", "Blockers",
-                 "Conditions", "Findings", "Licence obligations", "Review history",
-                 "Audit trail", "Download PDF report", "Llama 3.1 Community License"):
+    for text in (
+        "Overall risk",
+        "Engine decision",
+        "Risk by domain",
+        "<svg",
+        "Blockers",
+        "Conditions",
+        "Findings",
+        "Licence obligations",
+        "Review history",
+        "Audit trail",
+        "Download PDF report",
+        "Llama 3.1 Community License",
+    ):
         assert text in page, text
     with web.app.app_context():
         head = audit.audit_head(get_db(), assessment_id)
@@ -213,8 +253,7 @@ def test_pdf_download(web):
     assert response.status_code == 200
     assert response.data.startswith(b"%PDF")
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    assert web.app.test_client().get(f"/assessments/{assessment_id}/report.pdf").status_code \
-        == 302
+    assert web.app.test_client().get(f"/assessments/{assessment_id}/report.pdf").status_code == 302
 
 
 def test_four_eyes_the_submitter_cannot_review_their_own(web):
@@ -239,12 +278,15 @@ def test_reviewer_approves_and_history_shows_it(web):
     assessment_id = web.submit(web.client("a@example.com"))
     reviewer = web.client("r@example.com", "reviewer")
     csrf = token(reviewer, f"/assessments/{assessment_id}")
-    missing = reviewer.post(f"/assessments/{assessment_id}/review",
-                            data={"decision": "reject", "comment": "", "csrf_token": csrf})
+    missing = reviewer.post(
+        f"/assessments/{assessment_id}/review",
+        data={"decision": "reject", "comment": "", "csrf_token": csrf},
+    )
     assert missing.status_code == 422 and 'id="review-comment-error"' in html(missing)
-    done = reviewer.post(f"/assessments/{assessment_id}/review",
-                         data={"decision": "approve", "comment": "Fine <b>by me</b>",
-                               "csrf_token": csrf})
+    done = reviewer.post(
+        f"/assessments/{assessment_id}/review",
+        data={"decision": "approve", "comment": "Fine <b>by me</b>", "csrf_token": csrf},
+    )
     assert done.status_code == 302
     page = html(reviewer.get(f"/assessments/{assessment_id}"))
     assert "Approved" in page and "Fine &lt;b&gt;by me&lt;/b&gt;" in page
@@ -255,9 +297,14 @@ def test_request_changes_then_revision_shows_what_changed(web):
     submitter = web.client("a@example.com")
     first = web.submit(submitter)
     reviewer = web.client("r@example.com", "reviewer")
-    reviewer.post(f"/assessments/{first}/review",
-                  data={"decision": "request_changes", "comment": "Answer SEC-02",
-                        "csrf_token": token(reviewer, "/dashboard")})
+    reviewer.post(
+        f"/assessments/{first}/review",
+        data={
+            "decision": "request_changes",
+            "comment": "Answer SEC-02",
+            "csrf_token": token(reviewer, "/dashboard"),
+        },
+    )
     page = html(submitter.get(f"/assessments/{first}/revise"))
     assert f'name="previous_id" value="{first}"' in page and 'value="Helpdesk assistant"' in page
     second = web.submit(submitter, previous_id=first, **{"answers.SEC-02.value": "unknown"})
@@ -284,8 +331,10 @@ def test_dashboard_lists_and_filters(web):
 def test_dashboard_lists_approvals_falling_due(web):
     assessment_id = web.submit(web.client("a@example.com"))
     reviewer = web.client("r@example.com", "reviewer")
-    reviewer.post(f"/assessments/{assessment_id}/review",
-                  data={"decision": "approve", "csrf_token": token(reviewer, "/dashboard")})
+    reviewer.post(
+        f"/assessments/{assessment_id}/review",
+        data={"decision": "approve", "csrf_token": token(reviewer, "/dashboard")},
+    )
     with web.app.app_context():
         get_db().execute("UPDATE assessments SET expires_at = '2020-01-01T00:00:00.000000Z'")
     page = html(reviewer.get("/dashboard"))
@@ -295,15 +344,18 @@ def test_dashboard_lists_approvals_falling_due(web):
 def test_admin_creates_accounts_with_a_one_time_password(web):
     admin = web.client("admin@example.com", "admin")
     csrf = token(admin, "/admin/users")
-    response = admin.post("/admin/users", data={"email": "new@example.com", "role": "reviewer",
-                                                "csrf_token": csrf})
+    response = admin.post(
+        "/admin/users", data={"email": "new@example.com", "role": "reviewer", "csrf_token": csrf}
+    )
     assert response.status_code == 201
     password = re.search(r'class="otp mono">([^<]+)<', html(response)).group(1)
     client = web.app.test_client()
-    assert login(client, "new@example.com", password).headers["Location"].endswith(
-        "/account/password")
-    dup = admin.post("/admin/users", data={"email": "new@example.com", "role": "reviewer",
-                                           "csrf_token": csrf})
+    assert (
+        login(client, "new@example.com", password).headers["Location"].endswith("/account/password")
+    )
+    dup = admin.post(
+        "/admin/users", data={"email": "new@example.com", "role": "reviewer", "csrf_token": csrf}
+    )
     assert dup.status_code == 422 and "already exists" in html(dup)
     assert web.client("s@example.com").get("/admin/users").status_code == 403
 

@@ -87,9 +87,13 @@ def test_secure_cookie_is_configurable(tmp_path, monkeypatch):
 
 def test_hostile_text_is_escaped_on_form_result_and_dashboard(web):
     client = web.client("a@example.com")
-    hostile = {"title": f"T {HOSTILE}", "requester.organisation": HOSTILE,
-               "answers.SEC-02.value": "unknown", "answers.SEC-02.note": HOSTILE,
-               "deployment.use_case": HOSTILE}
+    hostile = {
+        "title": f"T {HOSTILE}",
+        "requester.organisation": HOSTILE,
+        "answers.SEC-02.value": "unknown",
+        "answers.SEC-02.note": HOSTILE,
+        "deployment.use_case": HOSTILE,
+    }
     failed = web.post_form(client, **hostile, **{"deployment.sector": None})
     assert failed.status_code == 422
     assessment_id = web.submit(client, **hostile)

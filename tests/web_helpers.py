@@ -29,15 +29,27 @@ def make_app(tmp_path, **config):
     cost of building an app.
     """
     with mock.patch("service.load_content", _load_content):
-        return create_app({"TESTING": True, "DATABASE": str(tmp_path / "web.db"),
-                           "SECRET_KEY": "test-secret", **config})
+        return create_app(
+            {
+                "TESTING": True,
+                "DATABASE": str(tmp_path / "web.db"),
+                "SECRET_KEY": "test-secret",
+                **config,
+            }
+        )
 
 
 def add_user(app, email: str, role: str, password: str = PASSWORD, must_change: bool = False):
     """Create an account directly in the store; returns it."""
     with app.app_context():
-        return users.create_user(get_db(), email, email, role, auth.hash_password(password),
-                                 must_change_password=must_change)
+        return users.create_user(
+            get_db(),
+            email,
+            email,
+            role,
+            auth.hash_password(password),
+            must_change_password=must_change,
+        )
 
 
 def token(client, path: str = "/login") -> str:
@@ -49,15 +61,22 @@ def token(client, path: str = "/login") -> str:
 
 def login(client, email: str, password: str = PASSWORD):
     """Sign in through the form; returns the response."""
-    return client.post("/login", data={"email": email, "password": password,
-                                       "csrf_token": token(client)})
+    return client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token(client)}
+    )
 
 
 def form_data(**overrides) -> dict:
     """A complete, valid assessment form for Llama 3.1 8B Instruct."""
-    data = {"title": "Helpdesk assistant", "requester.name": "Ada Lovelace",
-            "requester.email": "ada@example.com", "policy": "default", "model.id": LLAMA,
-            "model.license": "llama-3.1-community", "answers.SEC-01.value": "official"}
+    data = {
+        "title": "Helpdesk assistant",
+        "requester.name": "Ada Lovelace",
+        "requester.email": "ada@example.com",
+        "policy": "default",
+        "model.id": LLAMA,
+        "model.license": "llama-3.1-community",
+        "answers.SEC-01.value": "official",
+    }
     for name, value in BASE_DEPLOYMENT.items():
         if isinstance(value, bool):
             value = "yes" if value else "no"
@@ -95,4 +114,3 @@ class Web:
         response = self.post_form(client, **overrides)
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         return response.headers["Location"].rsplit("/", 1)[-1]
-

@@ -55,8 +55,12 @@ total_pages, links}`, with an RFC 8288 `Link` header (next, prev, first, last).
 
 ERROR_HEADERS = {
     401: {"WWW-Authenticate": {"description": "Bearer challenge", "schema": {"type": "string"}}},
-    429: {"Retry-After": {"description": "Seconds until the key's window resets",
-                          "schema": {"type": "integer"}}},
+    429: {
+        "Retry-After": {
+            "description": "Seconds until the key's window resets",
+            "schema": {"type": "integer"},
+        }
+    },
 }
 
 
@@ -98,9 +102,11 @@ def init_app(app: Flask, content) -> ModelriskApi:
     app.config.setdefault("IDEMPOTENCY_TTL_HOURS", 24)
     api = ModelriskApi(app)
     api.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "mr_live_... API key"})
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "mr_live_... API key"}
+    )
     api.spec.components.security_scheme(
-        "apiKeyHeader", {"type": "apiKey", "in": "header", "name": "X-API-Key"})
+        "apiKeyHeader", {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+    )
     api.register_field(AnswersField, "object", None)
     _register_input_schema(api, content)
     for module in BLUEPRINTS:
@@ -113,8 +119,11 @@ def _register_input_schema(api: ModelriskApi, content) -> None:
     props = api.spec.components.schemas["AssessmentInput"]["properties"]
     props["answers"].update(
         description="Item id (see /api/v1/checklists) to an option value, or to {value, note, "
-                    "evidence_url, justification}. `unknown` is accepted for every item; "
-                    "unanswered applicable items count as fully risky.",
-        example={"SEC-01": "official", "SEC-02": {"value": "safetensors_only",
-                                                  "note": "Checked the repository files."}})
+        "evidence_url, justification}. `unknown` is accepted for every item; "
+        "unanswered applicable items count as fully risky.",
+        example={
+            "SEC-01": "official",
+            "SEC-02": {"value": "safetensors_only", "note": "Checked the repository files."},
+        },
+    )
     props["policy"]["description"] = "Policy id (see /api/v1/policies); default `default`."

@@ -17,8 +17,12 @@ from .inputs import ListArgsSchema
 from .schemas import AssessmentPageSchema, AssessmentSchema
 
 PATH = "/assessments"
-blp = ApiBlueprint("assessments", __name__, tag="assessments",
-                   description="Submit assessments and read their verdicts.")
+blp = ApiBlueprint(
+    "assessments",
+    __name__,
+    tag="assessments",
+    description="Submit assessments and read their verdicts.",
+)
 INPUT_REF = {"$ref": "#/components/schemas/AssessmentInput"}
 INPUT = {"required": True, "content": {"application/json": {"schema": INPUT_REF}}}
 LOCATION = {"Location": {"description": "URL of the new assessment", "schema": {"type": "string"}}}
@@ -32,19 +36,26 @@ def content():
 def links(stored: dict) -> dict:
     """Where a client finds the assessment, its report, reviews and revisions."""
     aid = stored["id"]
-    return {"self": url_for("api_assessments.get_assessment", assessment_id=aid),
-            "report": url_for("api_assessments.report", assessment_id=aid),
-            "reviews": url_for("api_reviews.list_reviews", assessment_id=aid),
-            "revisions": url_for("api_assessments.revise", assessment_id=aid),
-            "previous": (url_for("api_assessments.get_assessment",
-                                 assessment_id=stored["previous_id"])
-                         if stored.get("previous_id") else None)}
+    return {
+        "self": url_for("api_assessments.get_assessment", assessment_id=aid),
+        "report": url_for("api_assessments.report", assessment_id=aid),
+        "reviews": url_for("api_reviews.list_reviews", assessment_id=aid),
+        "revisions": url_for("api_assessments.revise", assessment_id=aid),
+        "previous": (
+            url_for("api_assessments.get_assessment", assessment_id=stored["previous_id"])
+            if stored.get("previous_id")
+            else None
+        ),
+    }
 
 
 def represent(stored: dict) -> dict:
     """A stored assessment (or summary) as the API shows it: plus `policy` and `links`."""
-    return {**stored, "policy": {"id": stored["policy_id"], "version": stored["policy_version"]},
-            "links": links(stored)}
+    return {
+        **stored,
+        "policy": {"id": stored["policy_id"], "version": stored["policy_version"]},
+        "links": links(stored),
+    }
 
 
 def _created(stored: dict) -> Response:
@@ -82,8 +93,9 @@ def revise(assessment_id: str):
     The new assessment links to this one (`previous_id`), which becomes `superseded`. Only the
     latest revision can be revised (409 otherwise).
     """
-    stored = assessments.submit(content(), get_db(), json_body(), apikeys.actor(g.api_key),
-                                previous_id=assessment_id)
+    stored = assessments.submit(
+        content(), get_db(), json_body(), apikeys.actor(g.api_key), previous_id=assessment_id
+    )
     return _created(stored)
 
 
@@ -101,17 +113,29 @@ def list_assessments(page: int, per_page: int, since=None, **filters):
         try:
             since = (since if since.tzinfo else since.replace(tzinfo=UTC)).astimezone(UTC)
         except OverflowError:  # 9999-12-31T23:00:00-05:00 is past the last representable UTC
-            raise validation_problem([{"field": "since", "pointer": "", "in": "query",
-                                       "message": "is outside the range of dates in UTC"}]
-                                     ) from None
+            raise validation_problem(
+                [
+                    {
+                        "field": "since",
+                        "pointer": "",
+                        "in": "query",
+                        "message": "is outside the range of dates in UTC",
+                    }
+                ]
+            ) from None
         filters["since"] = since.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     items, total = assessments.list_assessments(get_db(), filters, page, per_page)
     pages = max(1, math.ceil(total / per_page))
     nav = _page_links(page, pages)
-    body = {"items": [represent(s) for s in items], "page": page, "per_page": per_page,
-            "total": total, "total_pages": pages, "links": nav}
-    link = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in nav.items()
-                     if url and rel != "self")
+    body = {
+        "items": [represent(s) for s in items],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "total_pages": pages,
+        "links": nav,
+    }
+    link = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in nav.items() if url and rel != "self")
     return json_response(body, headers={"Link": link})
 
 
@@ -121,9 +145,13 @@ def _page_links(page: int, pages: int) -> dict:
     def at(n):
         return url_for("api_assessments.list_assessments", **{**args, "page": n})
 
-    return {"self": at(page), "first": at(1), "last": at(pages),
-            "next": at(page + 1) if page < pages else None,
-            "prev": at(page - 1) if page > 1 else None}
+    return {
+        "self": at(page),
+        "first": at(1),
+        "last": at(pages),
+        "next": at(page + 1) if page < pages else None,
+        "prev": at(page - 1) if page > 1 else None,
+    }
 
 
 @blp.route("/<assessment_id>", methods=["GET"])
@@ -137,8 +165,12 @@ def get_assessment(assessment_id: str):
 
 @blp.route("/<assessment_id>/report.pdf", methods=["GET"])
 @require("assessments:read")
-@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf",
-              description="The PDF report, as an attachment; ETag is the SHA-256 of the bytes.")
+@blp.response(
+    200,
+    {"type": "string", "format": "binary"},
+    content_type="application/pdf",
+    description="The PDF report, as an attachment; ETag is the SHA-256 of the bytes.",
+)
 @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag).")
 @documents_not_found
 def report(assessment_id: str):

@@ -50,19 +50,31 @@ def authenticate(scope: str) -> dict:
     """The key record for this request; 401, 429 or 403 problems otherwise."""
     presented = presented_key()
     if not presented:
-        raise Problem(401, "Send an API key as Authorization: Bearer <key>.", "unauthorized",
-                      headers={"WWW-Authenticate": CHALLENGE})
+        raise Problem(
+            401,
+            "Send an API key as Authorization: Bearer <key>.",
+            "unauthorized",
+            headers={"WWW-Authenticate": CHALLENGE},
+        )
     db = get_db()
     record = apikeys.authenticate(db, presented)
     if record is None:
-        raise Problem(401, "The API key is not valid or has been revoked.", "unauthorized",
-                      headers={"WWW-Authenticate": CHALLENGE + ', error="invalid_token"'})
+        raise Problem(
+            401,
+            "The API key is not valid or has been revoked.",
+            "unauthorized",
+            headers={"WWW-Authenticate": CHALLENGE + ', error="invalid_token"'},
+        )
     _count(db, record)
     if not apikeys.has_scope(record, scope):
-        raise Problem(403, f"This operation needs the scope {scope}; this key has "
-                           f"{', '.join(record['scopes'])}.", "insufficient-scope",
-                      headers={"WWW-Authenticate": CHALLENGE + f', error="insufficient_scope", '
-                                                               f'scope="{scope}"'})
+        raise Problem(
+            403,
+            f"This operation needs the scope {scope}; this key has {', '.join(record['scopes'])}.",
+            "insufficient-scope",
+            headers={
+                "WWW-Authenticate": CHALLENGE + f', error="insufficient_scope", scope="{scope}"'
+            },
+        )
     return record
 
 
@@ -83,12 +95,19 @@ def _count(db, record: dict) -> None:
         start = int(now // window * window)
         count = ratelimits.hit(db, f"key:{record['id']}", start)
     reset = max(1, math.ceil(start + window - now))
-    headers = {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(max(0, limit - count)),
-               "X-RateLimit-Reset": str(reset)}
+    headers = {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(max(0, limit - count)),
+        "X-RateLimit-Reset": str(reset),
+    }
     if count > limit:
-        raise Problem(429, f"This key may make {limit} requests per {window} seconds; try again "
-                           f"in {reset} seconds.", "rate-limited",
-                      headers={**headers, "Retry-After": str(reset)})
+        raise Problem(
+            429,
+            f"This key may make {limit} requests per {window} seconds; try again "
+            f"in {reset} seconds.",
+            "rate-limited",
+            headers={**headers, "Retry-After": str(reset)},
+        )
 
     @after_this_request
     def add_headers(response):

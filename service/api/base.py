@@ -15,17 +15,23 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..errors import Problem, validation_problem
 from ..schemas import flatten_errors, unpaired_surrogates
 
-JSON_BODY_RESPONSES = {400: "BAD_REQUEST", 413: "REQUEST_ENTITY_TOO_LARGE",
-                       415: "UNSUPPORTED_MEDIA_TYPE", 422: "UNPROCESSABLE_ENTITY"}
+JSON_BODY_RESPONSES = {
+    400: "BAD_REQUEST",
+    413: "REQUEST_ENTITY_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "UNPROCESSABLE_ENTITY",
+}
 AUTH_RESPONSES = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 429: "TOO_MANY_REQUESTS"}
-IDEMPOTENT_RESPONSES = {409: "CONFLICT", 422: "UNPROCESSABLE_ENTITY",
-                        428: "PRECONDITION_REQUIRED"}
+IDEMPOTENT_RESPONSES = {409: "CONFLICT", 422: "UNPROCESSABLE_ENTITY", 428: "PRECONDITION_REQUIRED"}
 SECURITY = [{"bearerAuth": []}, {"apiKeyHeader": []}]
 IDEMPOTENCY_PARAMETER = {
-    "in": "header", "name": "Idempotency-Key", "required": False,
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
     "description": "A unique value (a UUID) per operation: a retry with the same key and body "
-                   "replays the first response instead of acting twice."}
+    "replays the first response instead of acting twice.",
+}
 
 
 def json_body():
@@ -35,8 +41,12 @@ def json_body():
     cannot be stored, hashed or shown: 422 naming the field.
     """
     if not core.is_json(request.mimetype):
-        raise Problem(415, "Send the body as JSON with the header Content-Type: application/json"
-                      f" (got {request.mimetype or 'no Content-Type'}).", "unsupported-media-type")
+        raise Problem(
+            415,
+            "Send the body as JSON with the header Content-Type: application/json"
+            f" (got {request.mimetype or 'no Content-Type'}).",
+            "unsupported-media-type",
+        )
     raw = request.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH
     limit = request.max_content_length
     if request.content_length is None and limit is not None and len(raw) >= limit:
@@ -47,12 +57,19 @@ def json_body():
     except (ValueError, UnicodeDecodeError) as exc:
         raise Problem(400, f"The body is not valid JSON: {exc}.", "invalid-json") from None
     except RecursionError:
-        raise Problem(400, "The body is not valid JSON: it is nested too deeply.",
-                      "invalid-json") from None
+        raise Problem(
+            400, "The body is not valid JSON: it is nested too deeply.", "invalid-json"
+        ) from None
     if not raw.isascii() or b"\\u" in raw:  # only then can a surrogate be in a string
-        errors = [{"field": ".".join(path) or "(body)", "pointer": _pointer(path), "in": "json",
-                   "message": "contains an unpaired UTF-16 surrogate; send valid Unicode text"}
-                  for path in unpaired_surrogates(data)]
+        errors = [
+            {
+                "field": ".".join(path) or "(body)",
+                "pointer": _pointer(path),
+                "in": "json",
+                "message": "contains an unpaired UTF-16 surrogate; send valid Unicode text",
+            }
+            for path in unpaired_surrogates(data)
+        ]
         if errors:
             raise validation_problem(errors)
     return data

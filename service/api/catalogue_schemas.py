@@ -39,10 +39,13 @@ class ItemSchema(Schema):
     severity = Str(validate=validate.OneOf(SEVERITIES))
     remediation = Str()
     references = fields.List(fields.Nested(ReferenceSchema))
-    applies_when = fields.List(fields.Nested(ConditionDocSchema),
-                               metadata={"description": "All must hold, else not applicable."})
+    applies_when = fields.List(
+        fields.Nested(ConditionDocSchema),
+        metadata={"description": "All must hold, else not applicable."},
+    )
     derived_from_license = fields.Boolean(
-        metadata={"description": "Answered from the licence facts unless overridden."})
+        metadata={"description": "Answered from the licence facts unless overridden."}
+    )
 
 
 class ChecklistSummarySchema(Schema):
@@ -70,8 +73,9 @@ class DeploymentFieldSchema(Schema):
     name = Str()
     label = Str()
     help = Str()
-    type = Str(validate=validate.OneOf(("enum", "bool", "integer", "country", "region_list",
-                                        "text")))
+    type = Str(
+        validate=validate.OneOf(("enum", "bool", "integer", "country", "region_list", "text"))
+    )
     required = fields.Boolean()
     options = fields.List(fields.Nested(FieldOptionSchema))
     minimum = fields.Integer()

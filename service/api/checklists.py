@@ -10,8 +10,12 @@ from .base import ApiBlueprint, documents_not_found, json_response
 from .catalogue_schemas import ChecklistIndexSchema, ChecklistSchema
 
 PATH = "/checklists"
-blp = ApiBlueprint("checklists", __name__, tag="checklists",
-                   description="The questions, their options and risk fractions.")
+blp = ApiBlueprint(
+    "checklists",
+    __name__,
+    tag="checklists",
+    description="The questions, their options and risk fractions.",
+)
 
 
 @blp.route("", methods=["GET"])
@@ -25,9 +29,13 @@ def list_checklists():
     """
     c = content()
     versions = dict(sorted(c.versions.items()))
-    return json_response({"checklists": catalogue.checklists(c),
-                          "deployment": catalogue.deployment_fields(c),
-                          "content": {"hash": c.hash, "versions": versions}})
+    return json_response(
+        {
+            "checklists": catalogue.checklists(c),
+            "deployment": catalogue.deployment_fields(c),
+            "content": {"hash": c.hash, "versions": versions},
+        }
+    )
 
 
 @blp.route("/<domain>", methods=["GET"])

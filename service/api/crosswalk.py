@@ -11,8 +11,12 @@ from .catalogue_schemas import CrosswalkSchema
 from .inputs import CrosswalkArgsSchema
 
 PATH = "/crosswalk"
-blp = ApiBlueprint("crosswalk", __name__, tag="crosswalk",
-                   description="Framework identifiers mapped to checklist items.")
+blp = ApiBlueprint(
+    "crosswalk",
+    __name__,
+    tag="crosswalk",
+    description="Framework identifiers mapped to checklist items.",
+)
 
 
 @blp.route("", methods=["GET"])
@@ -28,5 +32,6 @@ def get_crosswalk(framework: str | None = None):
     try:
         return json_response(catalogue.crosswalk(content(), framework))
     except catalogue.UnknownEntry as exc:
-        raise validation_problem([{"field": "framework", "pointer": "", "in": "query",
-                                   "message": str(exc)}]) from None
+        raise validation_problem(
+            [{"field": "framework", "pointer": "", "in": "query", "message": str(exc)}]
+        ) from None

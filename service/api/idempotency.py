@@ -37,8 +37,12 @@ def idempotent(view):
         key = _key()
         if key is None:
             if current_app.config["IDEMPOTENCY_KEY_REQUIRED"]:
-                raise Problem(428, f"Send an {HEADER} header (a UUID per operation) so that a "
-                                   "retry cannot act twice.", "idempotency-key-required")
+                raise Problem(
+                    428,
+                    f"Send an {HEADER} header (a UUID per operation) so that a "
+                    "retry cannot act twice.",
+                    "idempotency-key-required",
+                )
             return view(*args, **kwargs)
         return _run_once(key, view, args, kwargs)
 
@@ -54,9 +58,19 @@ def _key() -> str | None:
     if len(key) >= 2 and key[0] == key[-1] == '"':
         key = key[1:-1]
     if not VALID_KEY.match(key):
-        raise Problem(400, f"{HEADER} must be 1 to 255 visible ASCII characters.",
-                      "validation-error", [{"field": HEADER, "pointer": "", "in": "header",
-                                            "message": "1 to 255 visible ASCII characters"}])
+        raise Problem(
+            400,
+            f"{HEADER} must be 1 to 255 visible ASCII characters.",
+            "validation-error",
+            [
+                {
+                    "field": HEADER,
+                    "pointer": "",
+                    "in": "header",
+                    "message": "1 to 255 visible ASCII characters",
+                }
+            ],
+        )
     return key
 
 
@@ -77,12 +91,19 @@ def _run_once(key: str, view, args, kwargs) -> Response:
     expired = now - timedelta(hours=config["IDEMPOTENCY_TTL_HOURS"])
     state, record = records.claim(db, owner, key, fingerprint(), _iso(stale), _iso(expired))
     if state == "mismatch":
-        raise Problem(422, f"This {HEADER} was used for a different request; use a new key for "
-                           "a new operation.", "idempotency-key-reused")
+        raise Problem(
+            422,
+            f"This {HEADER} was used for a different request; use a new key for a new operation.",
+            "idempotency-key-reused",
+        )
     if state == "in_progress":
-        raise Problem(409, f"A request with this {HEADER} is still being processed; retry "
-                           "shortly to receive its response.", "idempotency-request-in-progress",
-                      headers={"Retry-After": "1"})
+        raise Problem(
+            409,
+            f"A request with this {HEADER} is still being processed; retry "
+            "shortly to receive its response.",
+            "idempotency-request-in-progress",
+            headers={"Retry-After": "1"},
+        )
     if state == "replay":
         return _replay(record)
     try:
@@ -91,8 +112,7 @@ def _run_once(key: str, view, args, kwargs) -> Response:
             response = make_response(view(*args, **kwargs))
             if 200 <= response.status_code < 300:
                 headers = {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers}
-                records.complete(db, owner, key, response.status_code, headers,
-                                 response.get_data())
+                records.complete(db, owner, key, response.status_code, headers, response.get_data())
             else:
                 records.release(db, owner, key)
     except BaseException:

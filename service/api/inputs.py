@@ -27,10 +27,14 @@ class ListArgsSchema(Schema):
 
 class ReviewInputSchema(Schema):
     decision = Str(required=True, validate=validate.OneOf(tuple(REVIEW_DECISIONS)))
-    comment = Str(validate=validate.Length(max=MAX_COMMENT), load_default="",
-                  **_d("Required to reject or request changes."))
+    comment = Str(
+        validate=validate.Length(max=MAX_COMMENT),
+        load_default="",
+        **_d("Required to reject or request changes."),
+    )
 
 
 class CrosswalkArgsSchema(Schema):
-    framework = Str(validate=validate.Length(1, 100),
-                    **_d("Only this framework key, e.g. OWASP-LLM-2025."))
+    framework = Str(
+        validate=validate.Length(1, 100), **_d("Only this framework key, e.g. OWASP-LLM-2025.")
+    )

@@ -9,8 +9,7 @@ from .base import ApiBlueprint, json_response
 from .schemas import LicenseFactsSchema
 
 PATH = "/licenses"
-blp = ApiBlueprint("licenses", __name__, tag="licenses",
-                   description="The licence knowledge base.")
+blp = ApiBlueprint("licenses", __name__, tag="licenses", description="The licence knowledge base.")
 
 
 @blp.route("", methods=["GET"])

@@ -9,8 +9,7 @@ from .base import ApiBlueprint, json_response
 from .catalogue_schemas import CatalogueModelSchema
 
 PATH = "/models"
-blp = ApiBlueprint("models", __name__, tag="models",
-                   description="The model catalogue.")
+blp = ApiBlueprint("models", __name__, tag="models", description="The model catalogue.")
 
 
 @blp.route("", methods=["GET"])

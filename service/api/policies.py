@@ -9,8 +9,12 @@ from .base import ApiBlueprint, json_response
 from .catalogue_schemas import PolicySchema
 
 PATH = "/policies"
-blp = ApiBlueprint("policies", __name__, tag="policies",
-                   description="Risk appetites: weights, thresholds, decisions, licence stance.")
+blp = ApiBlueprint(
+    "policies",
+    __name__,
+    tag="policies",
+    description="Risk appetites: weights, thresholds, decisions, licence stance.",
+)
 
 
 @blp.route("", methods=["GET"])

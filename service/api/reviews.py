@@ -14,8 +14,12 @@ from .inputs import ReviewInputSchema
 from .schemas import AssessmentSchema, ReviewOutSchema
 
 PATH = "/assessments/<assessment_id>/reviews"
-blp = ApiBlueprint("reviews", __name__, tag="reviews",
-                   description="Review submitted assessments; never by their submitter.")
+blp = ApiBlueprint(
+    "reviews",
+    __name__,
+    tag="reviews",
+    description="Review submitted assessments; never by their submitter.",
+)
 
 
 @blp.route("", methods=["POST"])
@@ -33,8 +37,9 @@ def create_review(assessment_id: str, decision: str, comment: str = ""):
     last two. The key that submitted the assessment cannot review it (403, four-eyes); an
     assessment that is not `submitted` cannot be reviewed (409). Returns the assessment.
     """
-    stored = assessments.review(content(), get_db(), assessment_id, apikeys.actor(g.api_key),
-                                decision, comment)
+    stored = assessments.review(
+        content(), get_db(), assessment_id, apikeys.actor(g.api_key), decision, comment
+    )
     return json_response(represent(stored))
 
 

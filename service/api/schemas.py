@@ -117,8 +117,11 @@ class FindingSchema(Schema):
 
 class ConditionSchema(Schema):
     item = Str()
-    kind = Str(validate=validate.OneOf(("remediation", "verify_fact", "license_review",
-                                        "publisher_review", "unknowns")))
+    kind = Str(
+        validate=validate.OneOf(
+            ("remediation", "verify_fact", "license_review", "publisher_review", "unknowns")
+        )
+    )
     text = Str()
 
 
@@ -155,8 +158,10 @@ class LineageEntrySchema(Schema):
     license_known = fields.Boolean()
     multimodal = fields.Boolean()
     modality = fields.List(Str())
-    verified = fields.Boolean(**Nullable, **_d("Whether the catalogue entry was checked at its "
-                                                "source; null outside the catalogue."))
+    verified = fields.Boolean(
+        **Nullable,
+        **_d("Whether the catalogue entry was checked at its source; null outside the catalogue."),
+    )
 
 
 class LicenseFactsSchema(Schema):
@@ -211,8 +216,11 @@ class ResultSchema(Schema):
 
     overall = fields.Nested(OverallSchema)
     decision = Str(validate=validate.OneOf(DECISIONS))
-    domains = fields.Dict(keys=Str(), values=fields.Nested(DomainResultSchema),
-                          **_d("Keyed by domain: security, maintenance, licensing, misuse."))
+    domains = fields.Dict(
+        keys=Str(),
+        values=fields.Nested(DomainResultSchema),
+        **_d("Keyed by domain: security, maintenance, licensing, misuse."),
+    )
     blockers = fields.List(fields.Nested(BlockerSchema))
     findings = fields.List(fields.Nested(FindingSchema), **_d("Largest points first."))
     conditions = fields.List(fields.Nested(ConditionSchema))

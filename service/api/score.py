@@ -9,8 +9,9 @@ from .base import ApiBlueprint, documents_json_body, json_body, json_response
 from .schemas import ScoreSchema
 
 PATH = "/score"
-blp = ApiBlueprint("score", __name__, tag="score",
-                   description="Score a body without storing it (what-if).")
+blp = ApiBlueprint(
+    "score", __name__, tag="score", description="Score a body without storing it (what-if)."
+)
 
 
 @blp.route("", methods=["POST"])
@@ -25,6 +26,9 @@ def score():
     stored, so no Idempotency-Key is needed.
     """
     _, result = assessments.evaluate(content(), json_body())
-    return json_response({"policy": {"id": result["policy"]["id"],
-                                     "version": result["policy"]["version"]},
-                          "result": result})
+    return json_response(
+        {
+            "policy": {"id": result["policy"]["id"], "version": result["policy"]["version"]},
+            "result": result,
+        }
+    )

@@ -34,8 +34,9 @@ def load_content(checklist_dir: Path | str, policy_dir: Path | str) -> Content:
     checklist_dir, policy_dir = Path(checklist_dir), Path(policy_dir)
     raw: dict[str, object] = {}
     context = _context(_load(checklist_dir / "context.yaml", schemas.ContextSchema, raw))
-    frameworks = _frameworks(_load(checklist_dir / "frameworks.yaml", schemas.FrameworksSchema,
-                                   raw))
+    frameworks = _frameworks(
+        _load(checklist_dir / "frameworks.yaml", schemas.FrameworksSchema, raw)
+    )
     domain_files = sorted(p for p in checklist_dir.glob("*.yaml") if p.name not in SPECIAL_FILES)
     if not domain_files:
         raise ContentError(f"{_name(checklist_dir)}: no checklist files found")
@@ -61,11 +62,23 @@ def load_content(checklist_dir: Path | str, policy_dir: Path | str) -> Content:
     if not policies:
         raise ContentError(f"{_name(policy_dir)}: no policy files found")
     versions = {f"checklist:{d}": c.version for d, c in checklists.items()}
-    versions.update(context=context.version, licenses=raw["licenses.yaml"]["version"],
-                    models=raw["models.yaml"]["version"])
-    return Content(context=context, frameworks=frameworks, checklists=checklists,
-                   licenses=licenses, license_aliases=aliases, models=models, policies=policies,
-                   versions=versions, hash=_hash(raw), items=items)
+    versions.update(
+        context=context.version,
+        licenses=raw["licenses.yaml"]["version"],
+        models=raw["models.yaml"]["version"],
+    )
+    return Content(
+        context=context,
+        frameworks=frameworks,
+        checklists=checklists,
+        licenses=licenses,
+        license_aliases=aliases,
+        models=models,
+        policies=policies,
+        versions=versions,
+        hash=_hash(raw),
+        items=items,
+    )
 
 
 def _load(path: Path, schema_cls, raw: dict, list_key: str | None = None) -> dict:
@@ -79,8 +92,7 @@ def _load(path: Path, schema_cls, raw: dict, list_key: str | None = None) -> dic
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentError(f"{_name(path)}: not valid YAML{where}: {_printable(problem)}") \
-            from None
+        raise ContentError(f"{_name(path)}: not valid YAML{where}: {_printable(problem)}") from None
     if not isinstance(data, dict):
         raise ContentError(f"{_name(path)}: expected a mapping at the top of the file")
     try:
@@ -97,8 +109,11 @@ def _describe(path: Path, messages, data: dict, list_key: str | None) -> str:
     entry = ""
     if list_key and len(keys) >= 2 and keys[0] == list_key and isinstance(keys[1], int):
         entries = data.get(list_key) or []
-        ident = entries[keys[1]].get("id") if keys[1] < len(entries) and isinstance(
-            entries[keys[1]], dict) else None
+        ident = (
+            entries[keys[1]].get("id")
+            if keys[1] < len(entries) and isinstance(entries[keys[1]], dict)
+            else None
+        )
         entry = f" {list_key[:-1]} {ident or f'#{keys[1] + 1}'}:"
         keys = keys[2:]
     return f"{_name(path)}:{entry} field {_path(keys) or '(top level)'}: {message}"
@@ -139,12 +154,21 @@ def _hash(data) -> str:
 def _context(data: dict) -> Context:
     fields = {}
     for name, spec in data["field_specs"].items():
-        options = tuple(Option(value=o.get("value", ""), label=o.get("label", ""), risk=0.0)
-                        for o in spec.get("options", []))
-        fields[name] = ContextField(name=name, label=spec["label"], help=spec["help"],
-                                    type=spec["type"], required=spec["required"], options=options,
-                                    minimum=spec.get("minimum"), maximum=spec.get("maximum"),
-                                    max_length=spec.get("max_length"))
+        options = tuple(
+            Option(value=o.get("value", ""), label=o.get("label", ""), risk=0.0)
+            for o in spec.get("options", [])
+        )
+        fields[name] = ContextField(
+            name=name,
+            label=spec["label"],
+            help=spec["help"],
+            type=spec["type"],
+            required=spec["required"],
+            options=options,
+            minimum=spec.get("minimum"),
+            maximum=spec.get("maximum"),
+            max_length=spec.get("max_length"),
+        )
     sets = {k: frozenset(v) for k, v in data["country_sets"].items()}
     context = Context(version=data["version"], fields=fields, country_sets=sets)
     checks.context("checklists/context.yaml", context)
@@ -152,54 +176,84 @@ def _context(data: dict) -> Context:
 
 
 def _frameworks(data: dict) -> dict[str, Framework]:
-    return {k: Framework(key=k, name=v["name"], url=v["url"])
-            for k, v in data["frameworks"].items()}
+    return {
+        k: Framework(key=k, name=v["name"], url=v["url"]) for k, v in data["frameworks"].items()
+    }
 
 
 def _checklist(data: dict) -> Checklist:
-    items = tuple(Item(domain=data["domain"], **{
-        k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()})
-        for entry in data["items"])
-    return Checklist(domain=data["domain"], title=data["title"], version=data["version"],
-                     prefix=data["prefix"], items=items)
+    items = tuple(
+        Item(
+            domain=data["domain"],
+            **{k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()},
+        )
+        for entry in data["items"]
+    )
+    return Checklist(
+        domain=data["domain"],
+        title=data["title"],
+        version=data["version"],
+        prefix=data["prefix"],
+        items=items,
+    )
 
 
 def _licenses(data: dict) -> dict[str, License]:
     out = {}
     for entry in data["licenses"]:
         out[entry["id"]] = License(
-            id=entry["id"], name=entry["name"], kind=entry["kind"],
-            aliases=tuple(entry["aliases"]), verified=entry["verified"],
-            unverified_facts=tuple(entry["unverified_facts"]), source=entry["source"],
-            facts=entry)
+            id=entry["id"],
+            name=entry["name"],
+            kind=entry["kind"],
+            aliases=tuple(entry["aliases"]),
+            verified=entry["verified"],
+            unverified_facts=tuple(entry["unverified_facts"]),
+            source=entry["source"],
+            facts=entry,
+        )
     return out
 
 
 def _models(data: dict) -> dict[str, CatalogueModel]:
     out = {}
     for entry in data["models"]:
-        facts = dict(entry, multimodal=any(m in ("image", "audio", "video")
-                                          for m in entry["modality"]))
+        facts = dict(
+            entry, multimodal=any(m in ("image", "audio", "video") for m in entry["modality"])
+        )
         out[entry["id"]] = CatalogueModel(
-            id=entry["id"], name=entry["name"], publisher=entry["publisher"],
-            license=entry["license"], base_models=tuple(entry["base_models"]), facts=facts)
+            id=entry["id"],
+            name=entry["name"],
+            publisher=entry["publisher"],
+            license=entry["license"],
+            base_models=tuple(entry["base_models"]),
+            facts=facts,
+        )
     return out
 
 
 def _policy(data: dict, digest: str) -> Policy:
     stance = data["license_stance"]
     return Policy(
-        id=data["id"], name=data["name"], version=data["version"],
-        description=data["description"], domain_weights=data["domain_weights"],
-        severity_weights=data["severity_weights"], ratings=data["ratings"],
-        risky_at=data["risky_at"], unknown_risk=data["unknown_risk"],
-        unanswered_risk=data["unanswered_risk"], floors=data["floors"],
-        worst_domain_margin=data["worst_domain_margin"], decisions=data["decisions"],
+        id=data["id"],
+        name=data["name"],
+        version=data["version"],
+        description=data["description"],
+        domain_weights=data["domain_weights"],
+        severity_weights=data["severity_weights"],
+        ratings=data["ratings"],
+        risky_at=data["risky_at"],
+        unknown_risk=data["unknown_risk"],
+        unanswered_risk=data["unanswered_risk"],
+        floors=data["floors"],
+        worst_domain_margin=data["worst_domain_margin"],
+        decisions=data["decisions"],
         max_unknown_share=data["max_unknown_share"],
         review_interval_days=data["review_interval_days"],
         license_stance={"kinds": stance["kinds"], "licenses": stance["licenses"]},
         unknown_license_stance=stance["unknown"],
-        publisher_countries_review=tuple(data["publisher_countries_review"]), hash=digest)
+        publisher_countries_review=tuple(data["publisher_countries_review"]),
+        hash=digest,
+    )
 
 
 __all__ = ["ContentError", "load_content", "Content"]

@@ -43,21 +43,28 @@ def checklist(fname, stem, cl: Checklist, ctx: Context, frameworks) -> None:
             _fail(f"{where} field options: '{UNKNOWN}' is implicit; do not list it")
         for i, option in enumerate(item.options):
             if set(option.resolves) - set(values):
-                _fail(f"{where} field options[{i}].resolves: names a value that is not an "
-                      f"option of {item.id}")
+                _fail(
+                    f"{where} field options[{i}].resolves: names a value that is not an "
+                    f"option of {item.id}"
+                )
         if max(o.risk for o in item.options) == 0:
             _fail(f"{where} field options: at least one option must carry risk")
         for i, ref in enumerate(item.references):
             if ref.framework not in frameworks:
-                _fail(f"{where} field references[{i}].framework: unknown framework "
-                      f"'{ref.framework}' (see checklists/frameworks.yaml)")
+                _fail(
+                    f"{where} field references[{i}].framework: unknown framework "
+                    f"'{ref.framework}' (see checklists/frameworks.yaml)"
+                )
         _item_rules(where, item, ctx)
 
 
 def _item_rules(where, item: Item, ctx: Context) -> None:
-    scopes = {"applies_when": ("deployment", "model"), "severity_rules": ("deployment", "model"),
-              "blocker_when": ("deployment", "model", "answers"),
-              "derive": ("deployment", "model", "license", "origin")}
+    scopes = {
+        "applies_when": ("deployment", "model"),
+        "severity_rules": ("deployment", "model"),
+        "blocker_when": ("deployment", "model", "answers"),
+        "derive": ("deployment", "model", "license", "origin"),
+    }
     _conditions(where, "applies_when", item.applies_when, scopes["applies_when"], ctx)
     for i, rule in enumerate(item.severity_rules):
         _conditions(where, f"severity_rules[{i}].when", rule.when, scopes["severity_rules"], ctx)
@@ -84,11 +91,12 @@ def _conditions(where, path, conds, scopes, ctx: Context) -> None:
             name = getattr(cond, attr)
             if name:
                 _field_known(f"{where} field {here}.{attr}", name, scopes, ctx)
-        if cond.op in ("in_set", "not_in_set", "intersects_set") and \
-                cond.value not in ctx.country_sets:
+        if (
+            cond.op in ("in_set", "not_in_set", "intersects_set")
+            and cond.value not in ctx.country_sets
+        ):
             _fail(f"{where} field {here}.value: unknown country set '{cond.value}'")
-        if cond.op in NUMERIC_OPS and cond.ref is None and not isinstance(
-                cond.value, int | float):
+        if cond.op in NUMERIC_OPS and cond.ref is None and not isinstance(cond.value, int | float):
             _fail(f"{where} field {here}.value: operator '{cond.op}' needs a number")
 
 
@@ -96,8 +104,12 @@ def _field_known(where, name, scopes, ctx: Context) -> None:
     scope, key = name.split(".", 1)
     if scope not in scopes:
         _fail(f"{where}: '{scope}.' fields are not allowed here (allowed: {', '.join(scopes)})")
-    known = {"deployment": ctx.fields, "model": MODEL_FACTS, "origin": MODEL_FACTS,
-             "license": LICENSE_FACTS}.get(scope)
+    known = {
+        "deployment": ctx.fields,
+        "model": MODEL_FACTS,
+        "origin": MODEL_FACTS,
+        "license": LICENSE_FACTS,
+    }.get(scope)
     if known is not None and key not in known:
         _fail(f"{where}: unknown field '{name}'")
 
@@ -107,8 +119,10 @@ def unique_items(checklists: dict[str, Checklist]) -> dict[str, Item]:
     for cl in checklists.values():
         for item in cl.items:
             if item.id in items:
-                _fail(f"checklists/{cl.domain}.yaml: item {item.id}: field id: duplicate id "
-                      f"(also in {items[item.id].domain})")
+                _fail(
+                    f"checklists/{cl.domain}.yaml: item {item.id}: field id: duplicate id "
+                    f"(also in {items[item.id].domain})"
+                )
             items[item.id] = item
     return items
 
@@ -122,8 +136,9 @@ def rule_values(checklists, ctx: Context, items: dict[str, Item]) -> None:
                 for cond in _flat(rule.when):
                     _answer_ref(f"{where} field blocker_when[{i}]", cond, items)
             groups = [("applies_when", item.applies_when)]
-            groups += [(f"severity_rules[{i}].when", r.when)
-                       for i, r in enumerate(item.severity_rules)]
+            groups += [
+                (f"severity_rules[{i}].when", r.when) for i, r in enumerate(item.severity_rules)
+            ]
             groups += [(f"blocker_when[{i}].when", r.when) for i, r in enumerate(item.blocker_when)]
             groups += [(f"derive[{i}].when", r.when) for i, r in enumerate(item.derive)]
             for path, conds in groups:
@@ -171,8 +186,9 @@ def licenses(fname, licenses) -> dict[str, str]:
     for lic in licenses.values():
         for i, fact in enumerate(lic.unverified_facts):
             if fact not in LICENSE_FACTS:
-                _fail(f"{fname}: license {lic.id}: field unverified_facts[{i}]: unknown fact "
-                      f"'{fact}'")
+                _fail(
+                    f"{fname}: license {lic.id}: field unverified_facts[{i}]: unknown fact '{fact}'"
+                )
         for key in (lic.id, *lic.aliases):
             owner = aliases.setdefault(key.lower(), lic.id)
             if owner != lic.id:
@@ -204,8 +220,10 @@ def policy(fname, stem, pol: Policy, checklists, licenses) -> None:
     if pol.id != stem:
         _fail(f"{fname}: field id: '{pol.id}' must match the file name '{stem}'")
     if set(pol.domain_weights) != set(checklists):
-        _fail(f"{fname}: field domain_weights: must name exactly the domains "
-              f"{', '.join(sorted(checklists))}")
+        _fail(
+            f"{fname}: field domain_weights: must name exactly the domains "
+            f"{', '.join(sorted(checklists))}"
+        )
     if abs(sum(pol.domain_weights.values()) - 1) > 1e-6:
         _fail(f"{fname}: field domain_weights: weights must add up to 1")
     if set(pol.severity_weights) != set(SEVERITIES):
@@ -221,8 +239,10 @@ def policy(fname, stem, pol: Policy, checklists, licenses) -> None:
             _fail(f"{fname}: field license_stance.licenses.{lid}: unknown licence")
     rating = pol.rating_for(100 * min(pol.unknown_risk, pol.unanswered_risk))
     if rating == "low" or pol.decisions[rating] == "approve":
-        _fail(f"{fname}: field unknown_risk: an assessment answered 'unknown' throughout would "
-              f"be approved; raise unknown_risk/unanswered_risk or lower the thresholds")
+        _fail(
+            f"{fname}: field unknown_risk: an assessment answered 'unknown' throughout would "
+            f"be approved; raise unknown_risk/unanswered_risk or lower the thresholds"
+        )
 
 
 def _thresholds(fname, pol: Policy) -> None:
@@ -230,6 +250,4 @@ def _thresholds(fname, pol: Policy) -> None:
         _fail(f"{fname}: field ratings: give thresholds for medium, high and critical")
     values = [pol.ratings[s] for s in SEVERITIES[1:]]
     if values != sorted(values) or len(set(values)) != 3 or values[-1] > 100:
-        _fail(f"{fname}: field ratings: thresholds must increase (medium < high < critical "
-              f"<= 100)")
-
+        _fail(f"{fname}: field ratings: thresholds must increase (medium < high < critical <= 100)")

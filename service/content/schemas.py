@@ -18,8 +18,20 @@ from .model import (
 )
 
 OPERATORS = (
-    "eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "contains_any",
-    "in_set", "not_in_set", "intersects_set", "exists",
+    "eq",
+    "ne",
+    "in",
+    "not_in",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "contains",
+    "contains_any",
+    "in_set",
+    "not_in_set",
+    "intersects_set",
+    "exists",
 )
 LIST_OPERATORS = ("in", "not_in", "contains_any")
 SET_OPERATORS = ("in_set", "not_in_set", "intersects_set")
@@ -35,8 +47,9 @@ def text(**kw):
 
 
 class ConditionSchema(Schema):
-    field = fields.String(validate=validate.Regexp(FIELD_PATH, error="must be a path like "
-                                                   "deployment.exposure"))
+    field = fields.String(
+        validate=validate.Regexp(FIELD_PATH, error="must be a path like deployment.exposure")
+    )
     op = fields.String(validate=validate.OneOf(OPERATORS))
     value = fields.Raw(allow_none=True)
     ref = fields.String(validate=validate.Regexp(FIELD_PATH))
@@ -65,8 +78,12 @@ class ConditionSchema(Schema):
     def make(self, data, **kwargs):
         if "any" in data:
             return Condition(any=tuple(tuple(group) for group in data["any"]))
-        return Condition(field=data["field"], op=data["op"], value=_freeze(data.get("value")),
-                         ref=data.get("ref"))
+        return Condition(
+            field=data["field"],
+            op=data["op"],
+            value=_freeze(data.get("value")),
+            ref=data.get("ref"),
+        )
 
 
 def _freeze(value):
@@ -80,16 +97,21 @@ def conditions(**kw):
 
 
 class OptionSchema(Schema):
-    value = fields.String(required=True, validate=validate.Regexp(SNAKE, error="must be "
-                                                                  "snake_case"))
+    value = fields.String(
+        required=True, validate=validate.Regexp(SNAKE, error="must be snake_case")
+    )
     label = text()
     risk = fields.Float(required=True, validate=validate.Range(0, 1))
     resolves = fields.List(fields.String(), load_default=list)
 
     @post_load
     def make(self, data, **kwargs):
-        return Option(value=data["value"], label=data["label"], risk=data["risk"],
-                      resolves=tuple(data["resolves"]))
+        return Option(
+            value=data["value"],
+            label=data["label"],
+            risk=data["risk"],
+            resolves=tuple(data["resolves"]),
+        )
 
 
 class ReferenceSchema(Schema):
@@ -118,8 +140,9 @@ class BlockerRuleSchema(Schema):
 
     @post_load
     def make(self, data, **kwargs):
-        return BlockerRule(when=tuple(data["when"]), min_risk=data["min_risk"],
-                           reason=data["reason"])
+        return BlockerRule(
+            when=tuple(data["when"]), min_risk=data["min_risk"], reason=data["reason"]
+        )
 
 
 class DeriveRuleSchema(Schema):
@@ -130,19 +153,25 @@ class DeriveRuleSchema(Schema):
 
     @post_load
     def make(self, data, **kwargs):
-        return DeriveRule(answer=data["answer"], when=tuple(data["when"]), fact=data["fact"],
-                          uses=tuple(data["uses"]))
+        return DeriveRule(
+            answer=data["answer"],
+            when=tuple(data["when"]),
+            fact=data["fact"],
+            uses=tuple(data["uses"]),
+        )
 
 
 class ItemSchema(Schema):
-    id = fields.String(required=True, validate=validate.Regexp(ITEM_ID, error="must look like "
-                                                               "SEC-01"))
+    id = fields.String(
+        required=True, validate=validate.Regexp(ITEM_ID, error="must look like SEC-01")
+    )
     title = text(validate=validate.Length(1, 120))
     question = text()
     why = text()
     answer_type = fields.String(required=True, validate=validate.OneOf(("choice", "yes_no")))
-    options = fields.List(fields.Nested(OptionSchema), required=True,
-                          validate=validate.Length(2, 8))
+    options = fields.List(
+        fields.Nested(OptionSchema), required=True, validate=validate.Length(2, 8)
+    )
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     remediation = text()
     references = fields.List(fields.Nested(ReferenceSchema), required=True, validate=NON_EMPTY)
@@ -164,8 +193,10 @@ class ChecklistSchema(Schema):
 class ContextFieldSchema(Schema):
     label = text()
     help = text()
-    type = fields.String(required=True, validate=validate.OneOf(
-        ("enum", "bool", "integer", "country", "region_list", "text")))
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(("enum", "bool", "integer", "country", "region_list", "text")),
+    )
     required = fields.Boolean(load_default=False)
     options = fields.List(fields.Dict(keys=fields.String(), values=fields.String()))
     minimum = fields.Integer()
@@ -175,14 +206,19 @@ class ContextFieldSchema(Schema):
 
 class ContextSchema(Schema):
     version = text()
-    field_specs = fields.Dict(keys=fields.String(validate=validate.Regexp(SNAKE)),
-                              values=fields.Nested(ContextFieldSchema), required=True,
-                              data_key="fields")
+    field_specs = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(SNAKE)),
+        values=fields.Nested(ContextFieldSchema),
+        required=True,
+        data_key="fields",
+    )
     country_sets = fields.Dict(
         keys=fields.String(),
-        values=fields.List(fields.String(validate=validate.Regexp(r"^[A-Z]{2}$")),
-                           validate=NON_EMPTY),
-        required=True)
+        values=fields.List(
+            fields.String(validate=validate.Regexp(r"^[A-Z]{2}$")), validate=NON_EMPTY
+        ),
+        required=True,
+    )
 
 
 class FrameworkSchema(Schema):
@@ -192,8 +228,9 @@ class FrameworkSchema(Schema):
 
 class FrameworksSchema(Schema):
     version = text()
-    frameworks = fields.Dict(keys=fields.String(), values=fields.Nested(FrameworkSchema),
-                             required=True)
+    frameworks = fields.Dict(
+        keys=fields.String(), values=fields.Nested(FrameworkSchema), required=True
+    )
 
 
 class AcceptableUseSchema(Schema):
@@ -201,8 +238,16 @@ class AcceptableUseSchema(Schema):
     prohibited = fields.List(fields.String(), load_default=list)
 
 
-LICENSE_KINDS = ("permissive", "copyleft", "community", "rail", "non_commercial", "research",
-                 "non_production", "proprietary_open")
+LICENSE_KINDS = (
+    "permissive",
+    "copyleft",
+    "community",
+    "rail",
+    "non_commercial",
+    "research",
+    "non_production",
+    "proprietary_open",
+)
 
 
 class LicenseSchema(Schema):
@@ -211,27 +256,38 @@ class LicenseSchema(Schema):
     aliases = fields.List(fields.String(), load_default=list)
     kind = fields.String(required=True, validate=validate.OneOf(LICENSE_KINDS))
     version_date = fields.String(allow_none=True, load_default=None)
-    commercial = fields.String(required=True, validate=validate.OneOf(("yes", "no",
-                                                                       "conditional")))
+    commercial = fields.String(required=True, validate=validate.OneOf(("yes", "no", "conditional")))
     mau_cap = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(1))
     mau_measured = fields.String(allow_none=True, load_default=None)
-    revenue_cap_usd = fields.Integer(allow_none=True, load_default=None,
-                                     validate=validate.Range(1))
+    revenue_cap_usd = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(1))
     attribution = fields.String(allow_none=True, load_default=None)
     naming = fields.String(allow_none=True, load_default=None)
     acceptable_use = fields.Nested(AcceptableUseSchema, allow_none=True, load_default=None)
-    output_training = fields.String(required=True, validate=validate.OneOf((
-        "allowed", "allowed_with_naming", "family_only", "derivative_passthrough",
-        "research_only", "forbidden")))
-    pass_through = fields.String(required=True, validate=validate.OneOf(
-        ("none", "share_alike", "use_restrictions")))
-    territorial = fields.String(required=True, validate=validate.OneOf(
-        ("none", "eu_multimodal_excluded")))
-    field_of_use = fields.List(fields.String(validate=validate.Regexp(SNAKE)),
-                               load_default=list)
+    output_training = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            (
+                "allowed",
+                "allowed_with_naming",
+                "family_only",
+                "derivative_passthrough",
+                "research_only",
+                "forbidden",
+            )
+        ),
+    )
+    pass_through = fields.String(
+        required=True, validate=validate.OneOf(("none", "share_alike", "use_restrictions"))
+    )
+    territorial = fields.String(
+        required=True, validate=validate.OneOf(("none", "eu_multimodal_excluded"))
+    )
+    field_of_use = fields.List(fields.String(validate=validate.Regexp(SNAKE)), load_default=list)
     hosting_is_distribution = fields.Boolean(load_default=False)
-    patent = fields.String(required=True, validate=validate.OneOf(
-        ("express_grant", "ip_suit_termination", "none", "not_licensed")))
+    patent = fields.String(
+        required=True,
+        validate=validate.OneOf(("express_grant", "ip_suit_termination", "none", "not_licensed")),
+    )
     governing_law = fields.String(allow_none=True, load_default=None)
     url = fields.String(allow_none=True, load_default=None)
     notes = fields.String(allow_none=True, load_default=None)
@@ -258,14 +314,19 @@ class ModelSchema(Schema):
     release_date = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-\d{2}$"))
     parameters_b = fields.Float(required=True, validate=validate.Range(0, min_inclusive=False))
     active_parameters_b = fields.Float(allow_none=True, load_default=None)
-    modality = fields.List(fields.String(validate=validate.OneOf(MODALITIES)), required=True,
-                           validate=NON_EMPTY)
+    modality = fields.List(
+        fields.String(validate=validate.OneOf(MODALITIES)), required=True, validate=NON_EMPTY
+    )
     license = text()
     base_models = fields.List(fields.String(), load_default=list)
-    relation = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(
-        ("finetune", "adapter", "distill", "merge", "quantized")))
-    weight_formats = fields.List(fields.String(validate=validate.OneOf(FORMATS)),
-                                 required=True, validate=NON_EMPTY)
+    relation = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.OneOf(("finetune", "adapter", "distill", "merge", "quantized")),
+    )
+    weight_formats = fields.List(
+        fields.String(validate=validate.OneOf(FORMATS)), required=True, validate=NON_EMPTY
+    )
     gated = fields.Boolean(required=True)
     distributed_via = fields.List(fields.String(), load_default=list)
     notes = fields.String(allow_none=True, load_default=None)
@@ -281,18 +342,26 @@ STANCES = ("allow", "review", "deny")
 
 
 class LicenseStanceSchema(Schema):
-    kinds = fields.Dict(keys=fields.String(validate=validate.OneOf(LICENSE_KINDS)),
-                        values=fields.String(validate=validate.OneOf(STANCES)),
-                        load_default=dict)
-    licenses = fields.Dict(keys=fields.String(), values=fields.String(
-        validate=validate.OneOf(STANCES)), load_default=dict)
+    kinds = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(LICENSE_KINDS)),
+        values=fields.String(validate=validate.OneOf(STANCES)),
+        load_default=dict,
+    )
+    licenses = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(validate=validate.OneOf(STANCES)),
+        load_default=dict,
+    )
     unknown = fields.String(load_default="review", validate=validate.OneOf(STANCES))
 
 
 def weight_map(keys, **kw):
-    return fields.Dict(keys=fields.String(validate=validate.OneOf(keys)),
-                       values=fields.Float(validate=validate.Range(0, min_inclusive=False)),
-                       required=True, **kw)
+    return fields.Dict(
+        keys=fields.String(validate=validate.OneOf(keys)),
+        values=fields.Float(validate=validate.Range(0, min_inclusive=False)),
+        required=True,
+        **kw,
+    )
 
 
 class PolicySchema(Schema):
@@ -300,23 +369,28 @@ class PolicySchema(Schema):
     name = text()
     version = text()
     description = fields.String(load_default="")
-    domain_weights = fields.Dict(keys=fields.String(),
-                                 values=fields.Float(validate=validate.Range(0, 1)),
-                                 required=True)
+    domain_weights = fields.Dict(
+        keys=fields.String(), values=fields.Float(validate=validate.Range(0, 1)), required=True
+    )
     severity_weights = weight_map(SEVERITIES)
     ratings = weight_map(SEVERITIES[1:])
     risky_at = fields.Float(required=True, validate=validate.Range(0, 1, min_inclusive=False))
     unknown_risk = fields.Float(required=True, validate=validate.Range(0, 1))
     unanswered_risk = fields.Float(required=True, validate=validate.Range(0, 1))
-    floors = fields.Dict(keys=fields.String(validate=validate.OneOf(SEVERITIES)),
-                         values=fields.String(validate=validate.OneOf(SEVERITIES)),
-                         load_default=dict)
+    floors = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(SEVERITIES)),
+        values=fields.String(validate=validate.OneOf(SEVERITIES)),
+        load_default=dict,
+    )
     worst_domain_margin = fields.Integer(load_default=1, validate=validate.Range(0, 3))
-    decisions = fields.Dict(keys=fields.String(validate=validate.OneOf(SEVERITIES)),
-                            values=fields.String(validate=validate.OneOf(DECISIONS)),
-                            required=True)
+    decisions = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(SEVERITIES)),
+        values=fields.String(validate=validate.OneOf(DECISIONS)),
+        required=True,
+    )
     max_unknown_share = fields.Float(required=True, validate=validate.Range(0, 1))
     review_interval_days = fields.Integer(required=True, validate=validate.Range(1, 3650))
     license_stance = fields.Nested(LicenseStanceSchema, required=True)
     publisher_countries_review = fields.List(
-        fields.String(validate=validate.Regexp(r"^[A-Z]{2}$")), load_default=list)
+        fields.String(validate=validate.Regexp(r"^[A-Z]{2}$")), load_default=list
+    )

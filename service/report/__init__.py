@@ -11,8 +11,16 @@ from .fonts import resolve_font_dir, resolve_shaping
 from .model import build, filename_for
 from .render import render, story
 
-__all__ = ["build", "cached_pdf_for", "filename_for", "pdf_for", "render", "story",
-           "thresholds_for", "unstored"]
+__all__ = [
+    "build",
+    "cached_pdf_for",
+    "filename_for",
+    "pdf_for",
+    "render",
+    "story",
+    "thresholds_for",
+    "unstored",
+]
 
 CACHE_SIZE = 32  # reports kept per process: ~120 KiB each for 80 items
 _cache: OrderedDict[str, bytes] = OrderedDict()
@@ -35,8 +43,7 @@ def pdf_for(stored: dict, content=None, font_dir=None, shaping: bool | None = No
     return render(build(stored, thresholds_for(stored, content)), font_dir, shaping)
 
 
-def cached_pdf_for(stored: dict, content=None, font_dir=None, shaping: bool | None = None
-                   ) -> bytes:
+def cached_pdf_for(stored: dict, content=None, font_dir=None, shaping: bool | None = None) -> bytes:
     """pdf_for, keeping the last CACHE_SIZE reports of this process.
 
     The report is a function of its report model, the fallback fonts and shaping alone, so the
@@ -46,8 +53,9 @@ def cached_pdf_for(stored: dict, content=None, font_dir=None, shaping: bool | No
     """
     report = build(stored, thresholds_for(stored, content))
     font_dir, shaping = resolve_font_dir(font_dir).resolve(), resolve_shaping(shaping)
-    key = hashlib.sha256(json.dumps([report, str(font_dir), shaping], sort_keys=True,
-                                    ensure_ascii=False).encode()).hexdigest()
+    key = hashlib.sha256(
+        json.dumps([report, str(font_dir), shaping], sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
     with _cache_lock:
         data = _cache.get(key)
         if data is not None:
@@ -65,12 +73,24 @@ def unstored(clean: dict, result: dict, created_at: str) -> dict:
     """The stored-assessment shape for a result that was never stored (offline preview)."""
     model = result.get("model") or {}
     return {
-        "id": "not stored", "revision": 1, "previous_id": None, "title": clean["title"],
-        "status": "not submitted", "created_at": created_at, "updated_at": created_at,
-        "expires_at": None, "submitted_by": {"kind": "cli", "id": None, "name": None},
-        "model_id": model.get("id"), "model_name": model.get("name"),
-        "rating": result["overall"]["rating"], "decision": result["decision"],
-        "score": result["overall"]["score"], "policy_id": result["policy"]["id"],
-        "policy_version": result["policy"]["version"], "input": clean, "result": result,
-        "reviews": [], "audit_head": None,
+        "id": "not stored",
+        "revision": 1,
+        "previous_id": None,
+        "title": clean["title"],
+        "status": "not submitted",
+        "created_at": created_at,
+        "updated_at": created_at,
+        "expires_at": None,
+        "submitted_by": {"kind": "cli", "id": None, "name": None},
+        "model_id": model.get("id"),
+        "model_name": model.get("name"),
+        "rating": result["overall"]["rating"],
+        "decision": result["decision"],
+        "score": result["overall"]["score"],
+        "policy_id": result["policy"]["id"],
+        "policy_version": result["policy"]["version"],
+        "input": clean,
+        "result": result,
+        "reviews": [],
+        "audit_head": None,
     }

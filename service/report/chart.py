@@ -23,13 +23,18 @@ def domain_chart(chart: dict, width: float) -> Drawing:
     domains = list(reversed(chart["domains"]))
     bars = _bars(domains, width)
     drawing.add(bars)
-    for n, (level, value) in enumerate(sorted((chart.get("thresholds") or {}).items(),
-                                              key=lambda kv: kv[1])):
+    for n, (level, value) in enumerate(
+        sorted((chart.get("thresholds") or {}).items(), key=lambda kv: kv[1])
+    ):
         _threshold(drawing, bars, level, value, raised=n % 2 == 1)
     slot = bars.height / max(1, len(domains))
     for i, domain in enumerate(domains):
-        _value_label(drawing, bars.x + bars.width * min(domain["score"], 100) / 100 + 2,
-                     bars.y + slot * (i + 0.5) - 3, f"{domain['score']:.2f}  {domain['rating']}")
+        _value_label(
+            drawing,
+            bars.x + bars.width * min(domain["score"], 100) / 100 + 2,
+            bars.y + slot * (i + 0.5) - 3,
+            f"{domain['score']:.2f}  {domain['rating']}",
+        )
     return drawing
 
 
@@ -64,12 +69,25 @@ def _bars(domains: list[dict], width: float) -> HorizontalBarChart:
     return bars
 
 
-def _threshold(drawing: Drawing, bars: HorizontalBarChart, level: str, value: float,
-               raised: bool) -> None:
+def _threshold(
+    drawing: Drawing, bars: HorizontalBarChart, level: str, value: float, raised: bool
+) -> None:
     x = bars.x + bars.width * min(max(value, 0), 100) / 100
     colour = THRESHOLD_COLOURS.get(level, MUTED)
     top = bars.y + bars.height
-    drawing.add(Line(x, bars.y, x, top + 1.5 * mm, strokeColor=colour, strokeWidth=1,
-                     strokeDashArray=[3, 2]))
-    drawing.add(String(x, top + (4.8 if raised else 2) * mm, f"{level} \u2265 {value:g}",
-                       fontName=MAIN, fontSize=6.5, fillColor=colour, textAnchor="middle"))
+    drawing.add(
+        Line(
+            x, bars.y, x, top + 1.5 * mm, strokeColor=colour, strokeWidth=1, strokeDashArray=[3, 2]
+        )
+    )
+    drawing.add(
+        String(
+            x,
+            top + (4.8 if raised else 2) * mm,
+            f"{level} \u2265 {value:g}",
+            fontName=MAIN,
+            fontSize=6.5,
+            fillColor=colour,
+            textAnchor="middle",
+        )
+    )

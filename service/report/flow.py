@@ -77,21 +77,38 @@ class Writer:
         """A Paragraph of markup the caller built from our tags and markup() of every string."""
         return Para(built_markup, self.styles[style])
 
-    def table(self, head: list[str] | None, rows: list[list], widths: list[float],
-              extra: list | None = None, label_column: bool = False,
-              heights: list | None = None, repeat_first: bool = False) -> Table:
+    def table(
+        self,
+        head: list[str] | None,
+        rows: list[list],
+        widths: list[float],
+        extra: list | None = None,
+        label_column: bool = False,
+        heights: list | None = None,
+        repeat_first: bool = False,
+    ) -> Table:
         """A table of Paragraph cells that splits across pages, repeating its head row."""
         cells = [[self._cell(c, "cell_head") for c in head]] if head else []
         for row in rows:
-            cells.append([self._cell(c, "cell_label" if label_column and i == 0 else "cell")
-                          for i, c in enumerate(row)])
+            cells.append(
+                [
+                    self._cell(c, "cell_label" if label_column and i == 0 else "cell")
+                    for i, c in enumerate(row)
+                ]
+            )
         style = list(GRID)
         if head:
             style.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
         if label_column:
             style.append(("BACKGROUND", (0, 1 if head else 0), (0, -1), SHADE))
-        table = Table(cells, colWidths=widths, repeatRows=1 if head or repeat_first else 0,
-                      splitInRow=1, rowHeights=heights, hAlign="LEFT")
+        table = Table(
+            cells,
+            colWidths=widths,
+            repeatRows=1 if head or repeat_first else 0,
+            splitInRow=1,
+            rowHeights=heights,
+            hAlign="LEFT",
+        )
         table.setStyle(TableStyle(style + (extra or [])))
         return table
 

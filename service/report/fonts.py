@@ -87,8 +87,10 @@ def resolve_shaping(shaping: bool | None = None) -> bool:
     if shaping is None:
         shaping = os.environ.get(ENV_SHAPING, "").lower() in ("1", "true", "yes")
     if shaping and importlib.util.find_spec("uharfbuzz") is None:
-        log.warning("PDF shaping asked for, but uharfbuzz is not installed "
-                    "(pip install 'reportlab[shaping]'): Devanagari is rendered unshaped")
+        log.warning(
+            "PDF shaping asked for, but uharfbuzz is not installed "
+            "(pip install 'reportlab[shaping]'): Devanagari is rendered unshaped"
+        )
         return False
     return bool(shaping)
 
@@ -137,15 +139,19 @@ class FontSet:
         """Log, once per render, the characters that will show as empty boxes."""
         if self.missing:
             names = ", ".join(f"U+{ord(c):04X} {c!r}" for c in sorted(self.missing))
-            log.warning("%s: no font has a glyph for %d character(s): %s", where,
-                        len(self.missing), names)
+            log.warning(
+                "%s: no font has a glyph for %d character(s): %s", where, len(self.missing), names
+            )
 
 
 def fontset(font_dir: str | os.PathLike | None = None, shaping: bool | None = None) -> FontSet:
     """Register the fonts (once per process and directory) and return a fresh FontSet."""
     main = _register_main()
-    return FontSet(main=main, fallbacks=_fallbacks(resolve_font_dir(font_dir).resolve()),
-                   shaping=resolve_shaping(shaping))
+    return FontSet(
+        main=main,
+        fallbacks=_fallbacks(resolve_font_dir(font_dir).resolve()),
+        shaping=resolve_shaping(shaping),
+    )
 
 
 def available(font_dir: str | os.PathLike | None = None) -> list[str]:

@@ -12,9 +12,13 @@ PRODUCT = "modelrisk"
 REPORT_VERSION = "1"
 DOMAIN_ORDER = ("security", "maintenance", "licensing", "misuse")
 SIGNOFF_ROLES = ("Requester", "Procurement", "Legal", "Security")
-CONDITION_KINDS = {"remediation": "Remediation", "verify_fact": "Verify a licence fact",
-                   "license_review": "Legal review", "publisher_review": "Publisher review",
-                   "unknowns": "Answer open items"}
+CONDITION_KINDS = {
+    "remediation": "Remediation",
+    "verify_fact": "Verify a licence fact",
+    "license_review": "Legal review",
+    "publisher_review": "Publisher review",
+    "unknowns": "Answer open items",
+}
 METHOD = (
     "Each applicable checklist item contributes the risk of its answer (0 for no risk to 1 for "
     "full risk; an unknown or missing answer counts as the policy says) times the weight of its "
@@ -46,15 +50,23 @@ def build(stored: dict, thresholds: dict | None = None) -> dict:
         "summary": summary.sentences(stored, result, body, thresholds),
         "chart": _chart(result, thresholds),
         "blockers": [_blocker(b, result) for b in result["blockers"]],
-        "conditions": [{"item": c["item"], "kind": c["kind"],
-                        "kind_label": CONDITION_KINDS.get(c["kind"], human(c["kind"])),
-                        "text": c["text"]} for c in result["conditions"]],
+        "conditions": [
+            {
+                "item": c["item"],
+                "kind": c["kind"],
+                "kind_label": CONDITION_KINDS.get(c["kind"], human(c["kind"])),
+                "text": c["text"],
+            }
+            for c in result["conditions"]
+        ],
         "licenses": obligations.licenses(result, body),
         "domains": [_domain(name, result) for name in domain_order(result)],
         "reviews": [_review(r) for r in stored.get("reviews") or []],
         "audit_head": stored.get("audit_head"),
-        "signoff": [{"role": role, "name": _requester(body) if role == "Requester" else None}
-                    for role in SIGNOFF_ROLES],
+        "signoff": [
+            {"role": role, "name": _requester(body) if role == "Requester" else None}
+            for role in SIGNOFF_ROLES
+        ],
         "appendix": _appendix(stored, result, thresholds),
     }
 
@@ -62,8 +74,12 @@ def build(stored: dict, thresholds: dict | None = None) -> dict:
 def filename_for(stored: dict) -> str:
     """An ASCII download name from the model and the assessment date."""
     model = stored["result"].get("model") or {}
-    for candidate in (model.get("name"), stored.get("model_name"), model.get("id"),
-                      stored.get("model_id")):
+    for candidate in (
+        model.get("name"),
+        stored.get("model_name"),
+        model.get("id"),
+        stored.get("model_id"),
+    ):
         slug = _slug(candidate or "")
         if slug:
             break
@@ -95,9 +111,15 @@ def _meta(stored: dict, result: dict) -> dict:
         "title": f"Risk report: {stored['title']}",
         "author": PRODUCT,
         "subject": f"Risk assessment of {model}: {rating} risk, {label(DECISIONS, decision)}, "
-                   f"policy {policy['id']} {policy['version']}",
-        "keywords": [PRODUCT, "risk assessment", model, f"rating {rating}",
-                     f"decision {decision}", f"assessment {stored['id']}"],
+        f"policy {policy['id']} {policy['version']}",
+        "keywords": [
+            PRODUCT,
+            "risk assessment",
+            model,
+            f"rating {rating}",
+            f"decision {decision}",
+            f"assessment {stored['id']}",
+        ],
         "creator": f"{PRODUCT} report {REPORT_VERSION}",
     }
 
@@ -108,48 +130,82 @@ def _cover(stored: dict, result: dict, body: dict) -> dict:
     policy = result["policy"]
     return {
         "title": stored["title"],
-        "model": {"name": model.get("name") or stored.get("model_name"),
-                  "id": model.get("id") or stored.get("model_id"),
-                  "publisher": model.get("publisher"), "version": model.get("version"),
-                  "license": model.get("license")},
-        "requester": {"name": requester.get("name"), "email": requester.get("email"),
-                      "organisation": requester.get("organisation")},
+        "model": {
+            "name": model.get("name") or stored.get("model_name"),
+            "id": model.get("id") or stored.get("model_id"),
+            "publisher": model.get("publisher"),
+            "version": model.get("version"),
+            "license": model.get("license"),
+        },
+        "requester": {
+            "name": requester.get("name"),
+            "email": requester.get("email"),
+            "organisation": requester.get("organisation"),
+        },
         "submitted_by": (stored.get("submitted_by") or {}).get("name"),
         "date": (stored.get("created_at") or "")[:10],
         "created_at": timestamp(stored.get("created_at")),
         "expires_at": timestamp(stored.get("expires_at")),
-        "assessment_id": stored["id"], "revision": stored.get("revision"),
-        "previous_id": stored.get("previous_id"), "status": human(stored.get("status")) or None,
-        "rating": result["overall"]["rating"], "score": result["overall"]["score"],
-        "decision": result["decision"], "decision_label": label(DECISIONS, result["decision"]),
+        "assessment_id": stored["id"],
+        "revision": stored.get("revision"),
+        "previous_id": stored.get("previous_id"),
+        "status": human(stored.get("status")) or None,
+        "rating": result["overall"]["rating"],
+        "score": result["overall"]["score"],
+        "decision": result["decision"],
+        "decision_label": label(DECISIONS, result["decision"]),
         "policy": {"id": policy["id"], "name": policy.get("name"), "version": policy["version"]},
     }
 
 
 def _chart(result: dict, thresholds: dict | None) -> dict:
     return {
-        "domains": [{"domain": d, "title": result["domains"][d]["title"],
-                     "score": result["domains"][d]["score"],
-                     "rating": result["domains"][d]["rating"]} for d in domain_order(result)],
+        "domains": [
+            {
+                "domain": d,
+                "title": result["domains"][d]["title"],
+                "score": result["domains"][d]["score"],
+                "rating": result["domains"][d]["rating"],
+            }
+            for d in domain_order(result)
+        ],
         "thresholds": dict(thresholds) if thresholds else None,
         "overall": result["overall"]["score"],
     }
 
 
 def _blocker(b: dict, result: dict) -> dict:
-    keys = ("item", "kind", "title", "reason", "answer", "source", "fact", "license",
-            "license_source", "origin", "verified")
+    keys = (
+        "item",
+        "kind",
+        "title",
+        "reason",
+        "answer",
+        "source",
+        "fact",
+        "license",
+        "license_source",
+        "origin",
+        "verified",
+    )
     finding = next((f for f in result["findings"] if f["item"] == b["item"]), None)
-    return {**{k: b.get(k) for k in keys},
-            "answer_label": finding["answer_label"] if finding else None,
-            "source_label": label(SOURCES, b.get("source"))}
+    return {
+        **{k: b.get(k) for k in keys},
+        "answer_label": finding["answer_label"] if finding else None,
+        "source_label": label(SOURCES, b.get("source")),
+    }
 
 
 def _domain(name: str, result: dict) -> dict:
     d = result["domains"][name]
     return {
-        "domain": name, "title": d["title"], "score": d["score"], "rating": d["rating"],
-        "answered": d["answered"], "applicable": d["applicable"], "unknown": d["unknown"],
+        "domain": name,
+        "title": d["title"],
+        "score": d["score"],
+        "rating": d["rating"],
+        "answered": d["answered"],
+        "applicable": d["applicable"],
+        "unknown": d["unknown"],
         "weight": d["weight"],
         "findings": [_finding(f) for f in result["findings"] if f["domain"] == name],
     }
@@ -158,39 +214,69 @@ def _domain(name: str, result: dict) -> dict:
 def _finding(f: dict) -> dict:
     derived = f.get("derived")
     return {
-        "item": f["item"], "title": f["title"], "question": f["question"],
-        "answer": f["answer_label"], "answer_value": f["answer"], "source": f["source"],
+        "item": f["item"],
+        "title": f["title"],
+        "question": f["question"],
+        "answer": f["answer_label"],
+        "answer_value": f["answer"],
+        "source": f["source"],
         "source_label": label(SOURCES, f["source"]),
-        "derived": None if not derived else {
-            k: derived.get(k) for k in ("fact", "license", "license_name", "origin", "source",
-                                        "verified", "unverified_facts")},
+        "derived": None
+        if not derived
+        else {
+            k: derived.get(k)
+            for k in (
+                "fact",
+                "license",
+                "license_name",
+                "origin",
+                "source",
+                "verified",
+                "unverified_facts",
+            )
+        },
         "override": f.get("override"),
-        "note": f.get("note"), "evidence_url": f.get("evidence_url"),
-        "points": f["points"], "overall_points": f["overall_points"], "risky": f["risky"],
-        "severity": f["severity"], "base_severity": f["base_severity"],
+        "note": f.get("note"),
+        "evidence_url": f.get("evidence_url"),
+        "points": f["points"],
+        "overall_points": f["overall_points"],
+        "risky": f["risky"],
+        "severity": f["severity"],
+        "base_severity": f["base_severity"],
         "severity_reasons": list(f.get("severity_reasons") or []),
-        "reason": f["reason"], "remediation": f["remediation"],
+        "reason": f["reason"],
+        "remediation": f["remediation"],
         "references": [f"{r['framework']} {r['id']}" for r in f.get("references") or []],
     }
 
 
 def _review(r: dict) -> dict:
     reviewer = r.get("reviewer") or {}
-    return {"reviewer": reviewer.get("name") or reviewer.get("id"),
-            "reviewer_kind": reviewer.get("kind"), "time": timestamp(r.get("created_at")),
-            "decision": r.get("decision"), "decision_label": label(DECISIONS, r.get("decision")),
-            "comment": r.get("comment")}
+    return {
+        "reviewer": reviewer.get("name") or reviewer.get("id"),
+        "reviewer_kind": reviewer.get("kind"),
+        "time": timestamp(r.get("created_at")),
+        "decision": r.get("decision"),
+        "decision_label": label(DECISIONS, r.get("decision")),
+        "comment": r.get("comment"),
+    }
 
 
 def _appendix(stored: dict, result: dict, thresholds: dict | None) -> dict:
     policy = result["policy"]
     return {
-        "policy": {"id": policy["id"], "name": policy.get("name"), "version": policy["version"],
-                   "hash": policy.get("hash")},
+        "policy": {
+            "id": policy["id"],
+            "name": policy.get("name"),
+            "version": policy["version"],
+            "hash": policy.get("hash"),
+        },
         "thresholds": dict(thresholds) if thresholds else None,
         "content_hash": (result.get("content") or {}).get("hash"),
-        "versions": [{"name": k, "version": v}
-                     for k, v in ((result.get("content") or {}).get("versions") or {}).items()],
+        "versions": [
+            {"name": k, "version": v}
+            for k, v in ((result.get("content") or {}).get("versions") or {}).items()
+        ],
         "engine_version": result.get("engine_version"),
         "input_hash": result.get("input_hash"),
         "not_applicable": list(result.get("not_applicable") or []),

@@ -52,17 +52,44 @@ def render(report: dict, font_dir=None, shaping: bool | None = None) -> bytes:
 def _document(buffer, report: dict, deco: Decorations) -> BaseDocTemplate:
     meta = report["meta"]
     doc = BaseDocTemplate(
-        buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, lang="en",
-        title=meta["title"], author=meta["author"], subject=meta["subject"],
-        keywords=meta["keywords"], creator=meta["creator"])
-    body = Frame(MARGIN_LEFT, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, id="body",
-                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    cover = Frame(MARGIN_LEFT, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT - COVER_TOP_GAP,
-                  id="cover", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([
-        PageTemplate("cover", [cover], onPage=deco.header, onPageEnd=deco.footer_later),
-        PageTemplate("body", [body], onPage=deco.header, onPageEnd=deco.footer_later),
-    ])
+        buffer,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        invariant=1,
+        lang="en",
+        title=meta["title"],
+        author=meta["author"],
+        subject=meta["subject"],
+        keywords=meta["keywords"],
+        creator=meta["creator"],
+    )
+    body = Frame(
+        MARGIN_LEFT,
+        MARGIN_BOTTOM,
+        FRAME_WIDTH,
+        FRAME_HEIGHT,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    cover = Frame(
+        MARGIN_LEFT,
+        MARGIN_BOTTOM,
+        FRAME_WIDTH,
+        FRAME_HEIGHT - COVER_TOP_GAP,
+        id="cover",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    doc.addPageTemplates(
+        [
+            PageTemplate("cover", [cover], onPage=deco.header, onPageEnd=deco.footer_later),
+            PageTemplate("body", [body], onPage=deco.header, onPageEnd=deco.footer_later),
+        ]
+    )
     return doc
 
 

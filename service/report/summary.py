@@ -57,9 +57,11 @@ def _deployment(body: dict) -> str:
 
 def _verdict(result: dict) -> str:
     overall, policy = result["overall"], result["policy"]
-    return (f"The overall risk score is {overall['score']:.2f} of 100, rated {overall['rating']} "
-            f"under policy {policy['id']} {policy['version']}; the decision is: "
-            f"{label(DECISIONS, result['decision'])}.")
+    return (
+        f"The overall risk score is {overall['score']:.2f} of 100, rated {overall['rating']} "
+        f"under policy {policy['id']} {policy['version']}; the decision is: "
+        f"{label(DECISIONS, result['decision'])}."
+    )
 
 
 def _coverage(result: dict) -> str:
@@ -67,8 +69,10 @@ def _coverage(result: dict) -> str:
     applicable = sum(d["applicable"] for d in domains)
     answered = sum(d["answered"] for d in domains)
     unknown = sum(d["unknown"] for d in domains)
-    return (f"{answered} of {applicable} applicable items are answered; {unknown} are unknown or "
-            f"unanswered and count as the policy says.")
+    return (
+        f"{answered} of {applicable} applicable items are answered; {unknown} are unknown or "
+        f"unanswered and count as the policy says."
+    )
 
 
 def _blockers(result: dict) -> str:
@@ -76,8 +80,11 @@ def _blockers(result: dict) -> str:
     if not blockers:
         return "No blocker stops approval."
     names = "; ".join(f"{b['item']} ({b['title']})" for b in blockers[:LISTED])
-    more = f"; and {len(blockers) - LISTED} more, listed in section 3" \
-        if len(blockers) > LISTED else ""
+    more = (
+        f"; and {len(blockers) - LISTED} more, listed in section 3"
+        if len(blockers) > LISTED
+        else ""
+    )
     verb = "blocker stops" if len(blockers) == 1 else "blockers stop"
     return f"{len(blockers)} {verb} approval: {names}{more}."
 
@@ -88,14 +95,18 @@ def _contributions(result: dict) -> str:
         return "No item adds to the overall score."
     parts = "; ".join(f"{f['item']} {f['title']} ({f['overall_points']:.2f} points)" for f in top)
     total = sum(f["overall_points"] for f in top)
-    return (f"The largest contributions to the overall score are {parts}: together "
-            f"{total:.2f} of {result['overall']['score']:.2f} points.")
+    return (
+        f"The largest contributions to the overall score are {parts}: together "
+        f"{total:.2f} of {result['overall']['score']:.2f} points."
+    )
 
 
 def largest(result: dict) -> list[dict]:
     """The findings with the most overall points (at most three), largest first."""
-    ranked = sorted((f for f in result["findings"] if f["overall_points"] > 0),
-                    key=lambda f: (-f["overall_points"], f["item"]))
+    ranked = sorted(
+        (f for f in result["findings"] if f["overall_points"] > 0),
+        key=lambda f: (-f["overall_points"], f["item"]),
+    )
     return ranked[:TOP]
 
 
@@ -103,23 +114,36 @@ def _change(result: dict, thresholds: dict | None) -> str:
     decision, rating = result["decision"], result["overall"]["rating"]
     if result["blockers"]:
         ids = list(dict.fromkeys(b["item"] for b in result["blockers"]))
-        named = ", ".join(ids[:LISTED]) + (f" and {len(ids) - LISTED} more" if len(ids) > LISTED
-                                           else "")
-        return (f"The decision cannot change while a blocker stands: resolve {named}, then "
-                f"re-assess.")
+        named = ", ".join(ids[:LISTED]) + (
+            f" and {len(ids) - LISTED} more" if len(ids) > LISTED else ""
+        )
+        return (
+            f"The decision cannot change while a blocker stands: resolve {named}, then re-assess."
+        )
     if decision == "reject":
-        bound = f" (an overall score under {thresholds[rating]:g})" if thresholds and \
-            rating in thresholds else ""
-        return (f"A different decision needs a rating below {rating}{bound}, with no risky item "
-                f"of a floored severity and no domain holding the rating up; remediating the "
-                f"largest contributions above is the shortest way there.")
+        bound = (
+            f" (an overall score under {thresholds[rating]:g})"
+            if thresholds and rating in thresholds
+            else ""
+        )
+        return (
+            f"A different decision needs a rating below {rating}{bound}, with no risky item "
+            f"of a floored severity and no domain holding the rating up; remediating the "
+            f"largest contributions above is the shortest way there."
+        )
     if decision == "approve_with_conditions" and not result["conditions"]:
-        return (f"The policy approves a {rating} rating only with conditions: agree them with the "
-                f"reviewers; a lower rating would allow plain approval.")
+        return (
+            f"The policy approves a {rating} rating only with conditions: agree them with the "
+            f"reviewers; a lower rating would allow plain approval."
+        )
     if decision == "approve_with_conditions":
         n = len(result["conditions"])
-        return (f"Approval holds only once the {n} condition{'s' if n != 1 else ''} listed "
-                f"below {'are' if n != 1 else 'is'} met and signed off; a new answer that is "
-                f"riskier, or a change of model, licence or deployment, needs a new assessment.")
-    return ("No condition attaches to the approval; a change of model, licence or deployment "
-            "needs a new assessment.")
+        return (
+            f"Approval holds only once the {n} condition{'s' if n != 1 else ''} listed "
+            f"below {'are' if n != 1 else 'is'} met and signed off; a new answer that is "
+            f"riskier, or a change of model, licence or deployment, needs a new assessment."
+        )
+    return (
+        "No condition attaches to the approval; a change of model, licence or deployment "
+        "needs a new assessment."
+    )

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import re
 
-DECISIONS = {"approve": "Approve", "approve_with_conditions": "Approve with conditions",
-             "reject": "Reject", "request_changes": "Request changes",
-             "changes_requested": "Changes requested"}
-SOURCES = {"assessor": "Given by the assessor", "derived": "Derived from the licence facts",
-           "unknown": "Answered unknown by the assessor", "unanswered": "Not answered"}
+DECISIONS = {
+    "approve": "Approve",
+    "approve_with_conditions": "Approve with conditions",
+    "reject": "Reject",
+    "request_changes": "Request changes",
+    "changes_requested": "Changes requested",
+}
+SOURCES = {
+    "assessor": "Given by the assessor",
+    "derived": "Derived from the licence facts",
+    "unknown": "Answered unknown by the assessor",
+    "unanswered": "Not answered",
+}
 ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$")
 
 

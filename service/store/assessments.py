@@ -15,7 +15,8 @@ STATUSES = ("submitted", "approved", "rejected", "changes_requested", "supersede
 SUMMARY_COLUMNS = (
     "id, revision, previous_id, root_id, title, status, created_at, updated_at, expires_at, "
     "submitted_by_kind, submitted_by_id, submitted_by_name, model_id, model_name, rating, "
-    "decision, score, policy_id, policy_version")
+    "decision, score, policy_id, policy_version"
+)
 FILTERS = {
     "status": "status = ?",
     "decision": "decision = ?",
@@ -34,8 +35,9 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def save_assessment(db: Database, clean: dict, result: dict, actor: dict,
-                    previous: dict | None = None) -> str:
+def save_assessment(
+    db: Database, clean: dict, result: dict, actor: dict, previous: dict | None = None
+) -> str:
     """Insert a submitted assessment (a new revision of `previous`, if given); returns its id."""
     assessment_id, stamp = new_id(), now()
     model = result.get("model") or {}
@@ -46,15 +48,34 @@ def save_assessment(db: Database, clean: dict, result: dict, actor: dict,
             "submitted_by_name, model_id, model_name, rating, decision, score, policy_id, "
             "policy_version, policy_hash, content_hash, engine_version, input_hash, input_json, "
             "result_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [assessment_id, previous["revision"] + 1 if previous else 1,
-             previous["id"] if previous else None,
-             previous["root_id"] if previous else assessment_id,
-             clean["title"], "submitted", stamp, stamp, None, actor["kind"], str(actor["id"]),
-             actor["name"], model.get("id"), model.get("name") or model.get("id") or "",
-             result["overall"]["rating"], result["decision"], result["overall"]["score"],
-             result["policy"]["id"], result["policy"]["version"], result["policy"]["hash"],
-             result["content"]["hash"], result["engine_version"], result["input_hash"],
-             json.dumps(clean, sort_keys=True), json.dumps(result)])
+            [
+                assessment_id,
+                previous["revision"] + 1 if previous else 1,
+                previous["id"] if previous else None,
+                previous["root_id"] if previous else assessment_id,
+                clean["title"],
+                "submitted",
+                stamp,
+                stamp,
+                None,
+                actor["kind"],
+                str(actor["id"]),
+                actor["name"],
+                model.get("id"),
+                model.get("name") or model.get("id") or "",
+                result["overall"]["rating"],
+                result["decision"],
+                result["overall"]["score"],
+                result["policy"]["id"],
+                result["policy"]["version"],
+                result["policy"]["hash"],
+                result["content"]["hash"],
+                result["engine_version"],
+                result["input_hash"],
+                json.dumps(clean, sort_keys=True),
+                json.dumps(result),
+            ],
+        )
     return assessment_id
 
 
@@ -77,21 +98,28 @@ def get_summary(db: Database, assessment_id: str) -> dict | None:
     return _summary(row) if row else None
 
 
-def list_assessments(db: Database, filters: dict | None = None, page: int = 1,
-                     per_page: int = 20) -> tuple[list[dict], int]:
+def list_assessments(
+    db: Database, filters: dict | None = None, page: int = 1, per_page: int = 20
+) -> tuple[list[dict], int]:
     """One page of assessment summaries, newest first, and the total that match the filters."""
     where, args = _where(filters or {})
     total = db.execute(f"SELECT COUNT(*) FROM assessments{where}", args).fetchone()[0]
-    rows = _all(db, f"SELECT {SUMMARY_COLUMNS} FROM assessments{where} "
-                    "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-                [*args, per_page, (page - 1) * per_page])
+    rows = _all(
+        db,
+        f"SELECT {SUMMARY_COLUMNS} FROM assessments{where} "
+        "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+        [*args, per_page, (page - 1) * per_page],
+    )
     return [_summary(r) for r in rows], total
 
 
 def list_revisions(db: Database, root_id: str) -> list[dict]:
     """Every revision of one assessment, oldest first."""
-    rows = _all(db, f"SELECT {SUMMARY_COLUMNS} FROM assessments WHERE root_id = ? "
-                    "ORDER BY revision", [root_id])
+    rows = _all(
+        db,
+        f"SELECT {SUMMARY_COLUMNS} FROM assessments WHERE root_id = ? ORDER BY revision",
+        [root_id],
+    )
     return [_summary(r) for r in rows]
 
 
@@ -99,41 +127,66 @@ def list_due_approvals(db: Database, within_days: int) -> list[dict]:
     """Approved assessments whose approval has expired or expires within `within_days` days."""
     cutoff = (datetime.now(UTC) + timedelta(days=within_days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     stamp = now()
-    rows = _all(db, f"SELECT {SUMMARY_COLUMNS} FROM assessments WHERE status = 'approved' "
-                    "AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id",
-                [cutoff])
+    rows = _all(
+        db,
+        f"SELECT {SUMMARY_COLUMNS} FROM assessments WHERE status = 'approved' "
+        "AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id",
+        [cutoff],
+    )
     return [{**_summary(r), "expired": r["expires_at"] <= stamp} for r in rows]
 
 
-def set_status(db: Database, assessment_id: str, status: str,
-               expires_at: str | None = None) -> None:
+def set_status(
+    db: Database, assessment_id: str, status: str, expires_at: str | None = None
+) -> None:
     """Move an assessment to a new status (and set when its approval expires)."""
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
     with write(db):
-        db.execute("UPDATE assessments SET status = ?, updated_at = ?, expires_at = ? "
-                   "WHERE id = ?", [status, now(), expires_at, assessment_id])
+        db.execute(
+            "UPDATE assessments SET status = ?, updated_at = ?, expires_at = ? WHERE id = ?",
+            [status, now(), expires_at, assessment_id],
+        )
 
 
-def add_review(db: Database, assessment_id: str, reviewer: dict, decision: str,
-               comment: str) -> int:
+def add_review(
+    db: Database, assessment_id: str, reviewer: dict, decision: str, comment: str
+) -> int:
     """Record a reviewer's decision on an assessment; returns the review id."""
     with write(db):
         cursor = db.execute(
             "INSERT INTO reviews (assessment_id, reviewer_kind, reviewer_id, reviewer_name, "
             "decision, comment, created_at) VALUES (?,?,?,?,?,?,?)",
-            [assessment_id, reviewer["kind"], str(reviewer["id"]), reviewer["name"], decision,
-             comment, now()])
+            [
+                assessment_id,
+                reviewer["kind"],
+                str(reviewer["id"]),
+                reviewer["name"],
+                decision,
+                comment,
+                now(),
+            ],
+        )
         return cursor.lastrowid
 
 
 def list_reviews(db: Database, assessment_id: str) -> list[dict]:
     """The reviews of one assessment, oldest first."""
     rows = _all(db, "SELECT * FROM reviews WHERE assessment_id = ? ORDER BY id", [assessment_id])
-    return [{"id": r["id"], "reviewer": {"kind": r["reviewer_kind"], "id": r["reviewer_id"],
-                                          "name": r["reviewer_name"]},
-             "decision": r["decision"], "comment": r["comment"], "created_at": r["created_at"]}
-            for r in rows]
+    return [
+        {
+            "id": r["id"],
+            "reviewer": {
+                "kind": r["reviewer_kind"],
+                "id": r["reviewer_id"],
+                "name": r["reviewer_name"],
+            },
+            "decision": r["decision"],
+            "comment": r["comment"],
+            "created_at": r["created_at"],
+        }
+        for r in rows
+    ]
 
 
 def count_assessments(db: Database) -> int:
@@ -155,14 +208,26 @@ def _where(filters: dict) -> tuple[str, list]:
 
 def _summary(row: dict) -> dict:
     return {
-        "id": row["id"], "revision": row["revision"], "previous_id": row["previous_id"],
-        "root_id": row["root_id"], "title": row["title"], "status": row["status"],
-        "created_at": row["created_at"], "updated_at": row["updated_at"],
+        "id": row["id"],
+        "revision": row["revision"],
+        "previous_id": row["previous_id"],
+        "root_id": row["root_id"],
+        "title": row["title"],
+        "status": row["status"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
         "expires_at": row["expires_at"],
-        "submitted_by": {"kind": row["submitted_by_kind"], "id": row["submitted_by_id"],
-                         "name": row["submitted_by_name"]},
-        "model_id": row["model_id"], "model_name": row["model_name"], "rating": row["rating"],
-        "decision": row["decision"], "score": row["score"], "policy_id": row["policy_id"],
+        "submitted_by": {
+            "kind": row["submitted_by_kind"],
+            "id": row["submitted_by_id"],
+            "name": row["submitted_by_name"],
+        },
+        "model_id": row["model_id"],
+        "model_name": row["model_name"],
+        "rating": row["rating"],
+        "decision": row["decision"],
+        "score": row["score"],
+        "policy_id": row["policy_id"],
         "policy_version": row["policy_version"],
     }
 

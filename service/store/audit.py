@@ -18,13 +18,21 @@ def _digest(prev_hash: str, event: dict) -> str:
 
 
 def _event(seq, assessment_id, actor: dict, action: str, details: dict, created_at: str) -> dict:
-    return {"seq": seq, "assessment_id": assessment_id, "actor_kind": actor["kind"],
-            "actor_id": str(actor["id"]), "actor_name": actor["name"], "action": action,
-            "details": details, "created_at": created_at}
+    return {
+        "seq": seq,
+        "assessment_id": assessment_id,
+        "actor_kind": actor["kind"],
+        "actor_id": str(actor["id"]),
+        "actor_name": actor["name"],
+        "action": action,
+        "details": details,
+        "created_at": created_at,
+    }
 
 
-def append_audit_event(db: Database, actor: dict, action: str, details: dict,
-                       assessment_id: str | None = None) -> str:
+def append_audit_event(
+    db: Database, actor: dict, action: str, details: dict, assessment_id: str | None = None
+) -> str:
     """Append one event to the chain inside the caller's write transaction; returns its hash."""
     with write(db):
         row = db.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
@@ -34,8 +42,19 @@ def append_audit_event(db: Database, actor: dict, action: str, details: dict,
         db.execute(
             "INSERT INTO audit_events (seq, assessment_id, actor_kind, actor_id, actor_name, "
             "action, details_json, created_at, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [seq, assessment_id, event["actor_kind"], event["actor_id"], event["actor_name"],
-             action, json.dumps(details, sort_keys=True), event["created_at"], prev, digest])
+            [
+                seq,
+                assessment_id,
+                event["actor_kind"],
+                event["actor_id"],
+                event["actor_name"],
+                action,
+                json.dumps(details, sort_keys=True),
+                event["created_at"],
+                prev,
+                digest,
+            ],
+        )
         return digest
 
 
@@ -68,8 +87,14 @@ def verify_audit_chain(db: Database) -> tuple[bool, int, str]:
     prev, count = GENESIS, 0
     for row in list_audit_events(db):
         actor = {"kind": row["actor_kind"], "id": row["actor_id"], "name": row["actor_name"]}
-        event = _event(row["seq"], row["assessment_id"], actor, row["action"], row["details"],
-                       row["created_at"])
+        event = _event(
+            row["seq"],
+            row["assessment_id"],
+            actor,
+            row["action"],
+            row["details"],
+            row["created_at"],
+        )
         if row["prev_hash"] != prev:
             return False, count, f"event {row['seq']}: does not link to the event before it"
         if _digest(prev, event) != row["hash"]:

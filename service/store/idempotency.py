@@ -9,8 +9,14 @@ from sqlite_utils import Database
 from . import now, write
 
 
-def claim(db: Database, owner: str, key: str, request_hash: str, stale_before: str,
-          expire_before: str | None = None) -> tuple[str, dict | None]:
+def claim(
+    db: Database,
+    owner: str,
+    key: str,
+    request_hash: str,
+    stale_before: str,
+    expire_before: str | None = None,
+) -> tuple[str, dict | None]:
     """Claim a key for a request inside one write transaction.
 
     Returns ("new", None) when the caller should run the request, or ("replay" | "mismatch" |
@@ -23,11 +29,14 @@ def claim(db: Database, owner: str, key: str, request_hash: str, stale_before: s
         if expire_before:
             purge(db, expire_before)
         record = get_record(db, owner, key)
-        if record is None or (record["state"] == "in_progress"
-                              and record["created_at"] < stale_before):
-            db.execute("INSERT OR REPLACE INTO idempotency_keys (owner, key, request_hash, state, "
-                       "created_at) VALUES (?,?,?,?,?)",
-                       [owner, key, request_hash, "in_progress", now()])
+        if record is None or (
+            record["state"] == "in_progress" and record["created_at"] < stale_before
+        ):
+            db.execute(
+                "INSERT OR REPLACE INTO idempotency_keys (owner, key, request_hash, state, "
+                "created_at) VALUES (?,?,?,?,?)",
+                [owner, key, request_hash, "in_progress", now()],
+            )
             return "new", None
         if record["request_hash"] != request_hash:
             return "mismatch", record
@@ -36,20 +45,23 @@ def claim(db: Database, owner: str, key: str, request_hash: str, stale_before: s
         return "replay", record
 
 
-def complete(db: Database, owner: str, key: str, status: int, headers: dict,
-             body: bytes) -> None:
+def complete(db: Database, owner: str, key: str, status: int, headers: dict, body: bytes) -> None:
     """Store the response of a finished request so that repeats replay it."""
     with write(db):
-        db.execute("UPDATE idempotency_keys SET state = 'done', status_code = ?, "
-                   "headers_json = ?, body = ? WHERE owner = ? AND key = ?",
-                   [status, json.dumps(headers), body, owner, key])
+        db.execute(
+            "UPDATE idempotency_keys SET state = 'done', status_code = ?, "
+            "headers_json = ?, body = ? WHERE owner = ? AND key = ?",
+            [status, json.dumps(headers), body, owner, key],
+        )
 
 
 def release(db: Database, owner: str, key: str) -> None:
     """Forget an in-progress claim (the request failed), so the key may be used again."""
     with write(db):
-        db.execute("DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND "
-                   "state = 'in_progress'", [owner, key])
+        db.execute(
+            "DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND state = 'in_progress'",
+            [owner, key],
+        )
 
 
 def get_record(db: Database, owner: str, key: str) -> dict | None:
@@ -66,5 +78,6 @@ def get_record(db: Database, owner: str, key: str) -> dict | None:
 def purge(db: Database, older_than: str) -> int:
     """Delete records created before `older_than`; returns how many went."""
     with write(db):
-        return db.execute("DELETE FROM idempotency_keys WHERE created_at < ?",
-                          [older_than]).rowcount
+        return db.execute(
+            "DELETE FROM idempotency_keys WHERE created_at < ?", [older_than]
+        ).rowcount

@@ -14,7 +14,8 @@ def insert_key(db: Database, name: str, prefix: str, key_hash: str, scopes: list
     with write(db):
         cursor = db.execute(
             "INSERT INTO api_keys (name, prefix, key_hash, scopes, created_at) VALUES (?,?,?,?,?)",
-            [name, prefix, key_hash, " ".join(scopes), now()])
+            [name, prefix, key_hash, " ".join(scopes), now()],
+        )
         return get_key(db, cursor.lastrowid)
 
 
@@ -39,16 +40,21 @@ def list_keys(db: Database) -> list[dict]:
 def revoke_key(db: Database, key_id: int) -> bool:
     """Mark a key revoked; False when there is no such key or it was already revoked."""
     with write(db):
-        cursor = db.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ? "
-                            "AND revoked_at IS NULL", [now(), key_id])
+        cursor = db.execute(
+            "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+            [now(), key_id],
+        )
         return cursor.rowcount == 1
 
 
 def touch_key(db: Database, key_id: int, stamp: str, older_than: str) -> None:
     """Record that a key was used, at most once per interval (`older_than` is the cut-off)."""
     with write(db):
-        db.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ? AND "
-                   "(last_used_at IS NULL OR last_used_at < ?)", [stamp, key_id, older_than])
+        db.execute(
+            "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND "
+            "(last_used_at IS NULL OR last_used_at < ?)",
+            [stamp, key_id, older_than],
+        )
 
 
 def _one(db: Database, sql: str, args: list) -> dict | None:

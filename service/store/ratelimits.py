@@ -14,9 +14,13 @@ def hit(db: Database, subject: str, window_start: int) -> int:
     every worker process; older windows of the subject are dropped in the same transaction.
     """
     with write(db):
-        db.execute("DELETE FROM rate_limits WHERE subject = ? AND window_start < ?",
-                   [subject, window_start])
+        db.execute(
+            "DELETE FROM rate_limits WHERE subject = ? AND window_start < ?",
+            [subject, window_start],
+        )
         return db.execute(
             "INSERT INTO rate_limits (subject, window_start, count) VALUES (?, ?, 1) "
             "ON CONFLICT (subject, window_start) DO UPDATE SET count = count + 1 "
-            "RETURNING count", [subject, window_start]).fetchall()[0][0]
+            "RETURNING count",
+            [subject, window_start],
+        ).fetchall()[0][0]

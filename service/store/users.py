@@ -28,8 +28,14 @@ def _user(row) -> dict | None:
     return user
 
 
-def create_user(db: Database, email: str, name: str, role: str, password_hash: str,
-                must_change_password: bool = True) -> dict:
+def create_user(
+    db: Database,
+    email: str,
+    name: str,
+    role: str,
+    password_hash: str,
+    must_change_password: bool = True,
+) -> dict:
     """Insert an account inside the caller's (or a new) write transaction; returns it."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
@@ -39,7 +45,8 @@ def create_user(db: Database, email: str, name: str, role: str, password_hash: s
         cursor = db.execute(
             "INSERT INTO users (email, name, role, password_hash, must_change_password, "
             "disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
-            [email, name, role, password_hash, int(must_change_password), now()])
+            [email, name, role, password_hash, int(must_change_password), now()],
+        )
         return get_user(db, cursor.lastrowid)
 
 
@@ -69,8 +76,10 @@ def count_users(db: Database) -> int:
 def set_password(db: Database, user_id, password_hash: str, must_change: bool) -> None:
     """Replace an account's password hash and its must-change flag."""
     with write(db):
-        db.execute("UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?",
-                   [password_hash, int(must_change), user_id])
+        db.execute(
+            "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?",
+            [password_hash, int(must_change), user_id],
+        )
 
 
 def set_disabled(db: Database, user_id, disabled: bool) -> None:
@@ -89,23 +98,27 @@ def _subject(subject: str) -> str:
     if len(subject) <= SUBJECT_LENGTH:
         return subject
     digest = hashlib.sha256(subject.encode("utf-8", "replace")).hexdigest()
-    return f"{subject[:SUBJECT_LENGTH - 65]}#{digest}"
+    return f"{subject[: SUBJECT_LENGTH - 65]}#{digest}"
 
 
 def record_failed_login(db: Database, subjects: list[str]) -> None:
     """Remember a failed login against each subject (an e-mail address, a client address)."""
     with write(db):
         for subject in subjects:
-            db.execute("INSERT INTO login_attempts (subject, created_at) VALUES (?, ?)",
-                       [_subject(subject), now()])
+            db.execute(
+                "INSERT INTO login_attempts (subject, created_at) VALUES (?, ?)",
+                [_subject(subject), now()],
+            )
         # Old rows say nothing any more; pruning here keeps the table small without a job.
         db.execute("DELETE FROM login_attempts WHERE created_at < ?", [_since(86400)])
 
 
 def failed_logins(db: Database, subject: str, window_seconds: int) -> int:
     """How many failed logins a subject had within the window."""
-    return db.execute("SELECT COUNT(*) FROM login_attempts WHERE subject = ? AND created_at >= ?",
-                      [_subject(subject), _since(window_seconds)]).fetchone()[0]
+    return db.execute(
+        "SELECT COUNT(*) FROM login_attempts WHERE subject = ? AND created_at >= ?",
+        [_subject(subject), _since(window_seconds)],
+    ).fetchone()[0]
 
 
 def clear_failed_logins(db: Database, subject: str) -> None:

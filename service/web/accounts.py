@@ -23,8 +23,12 @@ _UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f\\]")
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site (never //host or a scheme) may be the place to return to."""
-    if (target and target.startswith("/") and not target.startswith("//")
-            and not _UNSAFE_IN_NEXT.search(target)):
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not _UNSAFE_IN_NEXT.search(target)
+    ):
         return target
     return url_for("dashboard.index")
 
@@ -38,8 +42,9 @@ def login():
     if request.method == "POST":
         email = request.form.get("email", "").strip()
         try:
-            user = auth.authenticate(get_db(), email, request.form.get("password", ""),
-                                     request.remote_addr or "unknown")
+            user = auth.authenticate(
+                get_db(), email, request.form.get("password", ""), request.remote_addr or "unknown"
+            )
         except auth.Throttled as exc:
             error, status = str(exc), 429
         except auth.LoginError as exc:
@@ -86,8 +91,9 @@ def change_password():
             auth.start_session(store.get_user(get_db(), user["id"]))
             flash("Your password has been changed.", "success")
             return redirect(url_for("dashboard.index"))
-    return render_template("password.html", errors=errors,
-                           forced=user["must_change_password"]), 422 if errors else 200
+    return render_template(
+        "password.html", errors=errors, forced=user["must_change_password"]
+    ), 422 if errors else 200
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -106,9 +112,16 @@ def users():
         if form["role"] not in store.ROLES:
             errors["role"] = "Choose a role"
         if not errors:
-            user, password = auth.create_account(db, form["email"], form["role"],
-                                                 auth.actor(g.user), name=form["name"] or None)
+            user, password = auth.create_account(
+                db, form["email"], form["role"], auth.actor(g.user), name=form["name"] or None
+            )
             created, form = {"user": user, "password": password}, {}
     status = 422 if errors else 201 if created else 200
-    return render_template("users.html", users=store.list_users(db), roles=store.ROLES,
-                           created=created, errors=errors, form=form), status
+    return render_template(
+        "users.html",
+        users=store.list_users(db),
+        roles=store.ROLES,
+        created=created,
+        errors=errors,
+        form=form,
+    ), status

@@ -28,23 +28,38 @@ def _content():
 
 
 def _defaults() -> dict[str, list[str]]:
-    return {"requester.name": [g.user["name"]], "requester.email": [g.user["email"]],
-            "policy": ["default"]}
+    return {
+        "requester.name": [g.user["name"]],
+        "requester.email": [g.user["email"]],
+        "policy": ["default"],
+    }
 
 
-def render_form(values: dict, errors: list[dict] | None = None, status: int = 200,
-                draft_id: str | None = None, previous_id: str | None = None):
+def render_form(
+    values: dict,
+    errors: list[dict] | None = None,
+    status: int = 200,
+    draft_id: str | None = None,
+    previous_id: str | None = None,
+):
     """The full form with what was typed, derived licence answers and any errors."""
     content = _content()
     labels = formview.field_labels(content)
     placed = forms.place_errors(errors or [], set(labels))
     model_id = forms.first(values, "model.id")
     return render_template(
-        "assess_form.html", content=content, values=values, errors=placed,
+        "assess_form.html",
+        content=content,
+        values=values,
+        errors=placed,
         summary=formview.error_summary(placed, labels),
-        derived=forms.derived_for(content, values), catalogue=formview.catalogue(content),
-        card=formview.model_card(content, model_id), choices=formview.choices(content),
-        draft_id=draft_id, previous_id=previous_id), status
+        derived=forms.derived_for(content, values),
+        catalogue=formview.catalogue(content),
+        card=formview.model_card(content, model_id),
+        choices=formview.choices(content),
+        draft_id=draft_id,
+        previous_id=previous_id,
+    ), status
 
 
 @bp.get("/assessments/new")
@@ -88,8 +103,9 @@ def _submit(values: dict, draft_id: str | None, previous_id: str | None):
         if errors:
             assessments.validate(content, body)
         else:
-            stored = assessments.submit(content, db, body, auth.actor(g.user),
-                                        previous_id=previous_id)
+            stored = assessments.submit(
+                content, db, body, auth.actor(g.user), previous_id=previous_id
+            )
     except assessments.InputError as exc:
         errors = errors + exc.errors
     except assessments.StateError as exc:
@@ -106,8 +122,9 @@ def _save_draft(values: dict, draft_id: str | None):
     db = get_db()
     title = forms.first(values, "title")[:200] or "Untitled draft"
     saved = drafts.save_draft(db, g.user["id"], title, values, draft_id)
-    audit.append_audit_event(db, auth.actor(g.user), "draft.save",
-                             {"draft_id": saved, "title": title})
+    audit.append_audit_event(
+        db, auth.actor(g.user), "draft.save", {"draft_id": saved, "title": title}
+    )
     flash("Draft saved. You can continue it from the dashboard at any time.", "success")
     return redirect(url_for("assess.draft", draft_id=saved))
 
@@ -120,8 +137,9 @@ def draft(draft_id: str):
     if found is None:
         abort(404, description="There is no such draft among yours.")
     values = found["form"]
-    return render_form(values, draft_id=draft_id,
-                       previous_id=forms.first(values, "previous_id") or None)
+    return render_form(
+        values, draft_id=draft_id, previous_id=forms.first(values, "previous_id") or None
+    )
 
 
 @bp.post("/drafts/<draft_id>/delete")

@@ -55,6 +55,14 @@ def index():
     items, total = assessments.list_assessments(db, _store_filters(filters), page, PER_PAGE)
     due = store_assessments.list_due_approvals(db, DUE_WITHIN_DAYS)
     return render_template(
-        "dashboard.html", items=items, total=total, page=page,
-        pages=max(1, -(-total // PER_PAGE)), filters=filters, options=FILTERS, due=due,
-        due_days=DUE_WITHIN_DAYS, drafts=drafts.list_drafts(db, g.user["id"]))
+        "dashboard.html",
+        items=items,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        filters=filters,
+        options=FILTERS,
+        due=due,
+        due_days=DUE_WITHIN_DAYS,
+        drafts=drafts.list_drafts(db, g.user["id"]),
+    )

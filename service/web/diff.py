@@ -7,8 +7,11 @@ from . import forms, formview
 
 
 def _flat(content: Content, body: dict) -> dict[str, str]:
-    return {k: ", ".join(v) for k, v in forms.body_values(content, body).items()
-            if k != "previous_id" and any(v)}
+    return {
+        k: ", ".join(v)
+        for k, v in forms.body_values(content, body).items()
+        if k != "previous_id" and any(v)
+    }
 
 
 def changes(content: Content, before: dict, after: dict) -> list[dict]:
@@ -17,8 +20,11 @@ def changes(content: Content, before: dict, after: dict) -> list[dict]:
     labels = formview.field_labels(content)
     order = {name: i for i, name in enumerate(labels)}
     names = sorted(set(old) | set(new), key=lambda n: (order.get(n, len(order)), n))
-    return [{"name": n, "label": labels.get(n, n), "before": old.get(n, ""),
-             "after": new.get(n, "")} for n in names if old.get(n, "") != new.get(n, "")]
+    return [
+        {"name": n, "label": labels.get(n, n), "before": old.get(n, ""), "after": new.get(n, "")}
+        for n in names
+        if old.get(n, "") != new.get(n, "")
+    ]
 
 
 def verdict_changes(before: dict, after: dict) -> list[dict]:

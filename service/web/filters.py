@@ -9,13 +9,26 @@ from flask import Flask, g
 from .. import auth
 from .forms import field_id, first
 
-STATUS = {"submitted": "Awaiting review", "approved": "Approved", "rejected": "Rejected",
-          "changes_requested": "Changes requested", "superseded": "Superseded"}
-DECISION = {"approve": "Approve", "approve_with_conditions": "Approve with conditions",
-            "reject": "Reject"}
-REVIEW = {"approve": "Approved", "approved": "Approved", "reject": "Rejected",
-          "rejected": "Rejected", "request_changes": "Changes requested",
-          "changes_requested": "Changes requested"}
+STATUS = {
+    "submitted": "Awaiting review",
+    "approved": "Approved",
+    "rejected": "Rejected",
+    "changes_requested": "Changes requested",
+    "superseded": "Superseded",
+}
+DECISION = {
+    "approve": "Approve",
+    "approve_with_conditions": "Approve with conditions",
+    "reject": "Reject",
+}
+REVIEW = {
+    "approve": "Approved",
+    "approved": "Approved",
+    "reject": "Rejected",
+    "rejected": "Rejected",
+    "request_changes": "Changes requested",
+    "changes_requested": "Changes requested",
+}
 ROLE = {"submitter": "Submitter", "reviewer": "Reviewer", "admin": "Administrator"}
 
 
@@ -68,7 +81,8 @@ def _context() -> dict:
 
 def init_app(app: Flask) -> None:
     """Install the filters and the context processor."""
-    app.jinja_env.filters.update(when=when, label=label, days_left=days_left, pairs=pairs,
-                               pairs_same=pairs_same)
+    app.jinja_env.filters.update(
+        when=when, label=label, days_left=days_left, pairs=pairs, pairs_same=pairs_same
+    )
     app.jinja_env.globals.update(field_id=field_id, first=first, has_role=auth.has_role)
     app.context_processor(_context)

@@ -14,8 +14,16 @@ from .. import lineage
 from ..content.model import Content
 
 REQUESTER = ("name", "email", "organisation")
-MODEL_TEXT = ("id", "name", "version", "publisher", "publisher_country", "license",
-              "source_url", "weights_format")
+MODEL_TEXT = (
+    "id",
+    "name",
+    "version",
+    "publisher",
+    "publisher_country",
+    "license",
+    "source_url",
+    "weights_format",
+)
 ANSWER_PARTS = ("value", "note", "evidence_url", "justification")
 MULTI = ("model.modality",)
 MISSING = "Missing data for required field."
@@ -24,8 +32,11 @@ _SPLIT = re.compile(r"[,\s]+")
 
 def form_values(form: MultiDict) -> dict[str, list[str]]:
     """The posted fields as typed (each a list of strings), without the CSRF token and buttons."""
-    return {k: [v.strip() if k not in MULTI else v for v in form.getlist(k)]
-            for k in form if k not in ("csrf_token", "action", "draft_id")}
+    return {
+        k: [v.strip() if k not in MULTI else v for v in form.getlist(k)]
+        for k in form
+        if k not in ("csrf_token", "action", "draft_id")
+    }
 
 
 def first(values: dict, name: str) -> str:
@@ -75,12 +86,14 @@ def deployment_given(content: Content, values: dict) -> dict:
 
 def to_body(content: Content, values: dict, derived: dict) -> tuple[dict, list[dict]]:
     """The API body for the posted form, plus errors only the form can make (note, no answer)."""
-    body = {"title": first(values, "title"),
-            "requester": _given(values, "requester", REQUESTER),
-            "model": model_given(values),
-            "deployment": deployment_given(content, values),
-            "answers": {},
-            "policy": first(values, "policy") or "default"}
+    body = {
+        "title": first(values, "title"),
+        "requester": _given(values, "requester", REQUESTER),
+        "model": model_given(values),
+        "deployment": deployment_given(content, values),
+        "answers": {},
+        "policy": first(values, "policy") or "default",
+    }
     if not body["title"]:
         del body["title"]
     errors = []
@@ -91,8 +104,12 @@ def to_body(content: Content, values: dict, derived: dict) -> tuple[dict, list[d
         if "value" not in answer and item_id in derived:
             answer["value"] = derived[item_id].answer
         if "value" not in answer:
-            errors.append({"field": f"answers.{item_id}.value",
-                           "message": "Choose an answer, or clear the note and evidence link"})
+            errors.append(
+                {
+                    "field": f"answers.{item_id}.value",
+                    "message": "Choose an answer, or clear the note and evidence link",
+                }
+            )
             continue
         body["answers"][item_id] = answer
     return body, errors
@@ -116,13 +133,16 @@ def catalogue_values(content: Content, model_id: str) -> dict[str, list[str]]:
     facts = entry.facts
     formats = facts.get("weight_formats") or []
     lic = content.license(entry.license)
-    return {"model.id": [entry.id], "model.name": [entry.name],
-            "model.publisher": [entry.publisher],
-            "model.publisher_country": [facts.get("publisher_country") or ""],
-            "model.license": [lic.id if lic else entry.license],
-            "model.weights_format": [formats[0] if len(formats) == 1 else ""],
-            "model.base_models": [", ".join(entry.base_models)],
-            "model.modality": list(facts.get("modality") or [])}
+    return {
+        "model.id": [entry.id],
+        "model.name": [entry.name],
+        "model.publisher": [entry.publisher],
+        "model.publisher_country": [facts.get("publisher_country") or ""],
+        "model.license": [lic.id if lic else entry.license],
+        "model.weights_format": [formats[0] if len(formats) == 1 else ""],
+        "model.base_models": [", ".join(entry.base_models)],
+        "model.modality": list(facts.get("modality") or []),
+    }
 
 
 def field_id(name: str) -> str:
@@ -156,13 +176,20 @@ def _friendly(message: str) -> str:
 
 def body_values(content: Content, body: dict) -> dict[str, list[str]]:
     """Form values for a stored body, so a re-assessment starts from what was submitted."""
-    values: dict[str, list[str]] = {"title": [body.get("title", "")],
-                                    "policy": [body.get("policy", "default")]}
+    values: dict[str, list[str]] = {
+        "title": [body.get("title", "")],
+        "policy": [body.get("policy", "default")],
+    }
     for key, value in (body.get("requester") or {}).items():
         values[f"requester.{key}"] = [str(value or "")]
     for key, value in (body.get("model") or {}).items():
-        values[f"model.{key}"] = (list(value) if key == "modality" else
-                                  [", ".join(value)] if isinstance(value, list) else [str(value)])
+        values[f"model.{key}"] = (
+            list(value)
+            if key == "modality"
+            else [", ".join(value)]
+            if isinstance(value, list)
+            else [str(value)]
+        )
     for key, value in (body.get("deployment") or {}).items():
         if isinstance(value, bool):
             value = "yes" if value else "no"

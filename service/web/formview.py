@@ -7,18 +7,29 @@ from ..schemas import WEIGHT_FORMATS
 from . import forms
 
 FIXED_LABELS = {
-    "title": "Assessment title", "policy": "Policy",
-    "requester.name": "Requester name", "requester.email": "Requester e-mail",
+    "title": "Assessment title",
+    "policy": "Policy",
+    "requester.name": "Requester name",
+    "requester.email": "Requester e-mail",
     "requester.organisation": "Team or organisation",
-    "model.id": "Catalogue model", "model.name": "Model name", "model.version": "Version",
-    "model.publisher": "Publisher", "model.publisher_country": "Publisher country",
-    "model.license": "Licence", "model.source_url": "Where the weights come from",
-    "model.weights_format": "Weights format loaded", "model.base_models": "Base models",
+    "model.id": "Catalogue model",
+    "model.name": "Model name",
+    "model.version": "Version",
+    "model.publisher": "Publisher",
+    "model.publisher_country": "Publisher country",
+    "model.license": "Licence",
+    "model.source_url": "Where the weights come from",
+    "model.weights_format": "Weights format loaded",
+    "model.base_models": "Base models",
     "model.modality": "Modalities",
 }
 MODALITIES = ("text", "image", "audio", "video", "code")
-PARTS = {"value": "answer", "note": "note", "evidence_url": "evidence link",
-         "justification": "justification"}
+PARTS = {
+    "value": "answer",
+    "note": "note",
+    "evidence_url": "evidence link",
+    "justification": "justification",
+}
 
 
 def field_labels(content: Content) -> dict[str, str]:
@@ -49,10 +60,15 @@ def catalogue(content: Content) -> list[dict]:
     groups: dict[str, list[dict]] = {}
     for model in sorted(content.models.values(), key=lambda m: (m.publisher.lower(), m.name)):
         values = forms.catalogue_values(content, model.id)
-        groups.setdefault(model.publisher, []).append({
-            "id": model.id, "name": model.name,
-            "prefill": {k.split(".", 1)[1]: ", ".join(v) for k, v in values.items()
-                        if k != "model.id"}})
+        groups.setdefault(model.publisher, []).append(
+            {
+                "id": model.id,
+                "name": model.name,
+                "prefill": {
+                    k.split(".", 1)[1]: ", ".join(v) for k, v in values.items() if k != "model.id"
+                },
+            }
+        )
     return [{"publisher": p, "models": m} for p, m in groups.items()]
 
 
@@ -63,18 +79,28 @@ def model_card(content: Content, model_id: str) -> dict | None:
         return None
     lic = content.license(entry.license)
     facts = entry.facts
-    return {"id": entry.id, "name": entry.name, "publisher": entry.publisher,
-            "license": lic.name if lic else entry.license,
-            "formats": ", ".join(facts.get("weight_formats") or []) or "—",
-            "base_models": ", ".join(entry.base_models) or "none (an original release)",
-            "gated": facts.get("gated"), "release_date": facts.get("release_date"),
-            "parameters_b": facts.get("parameters_b"), "notes": facts.get("notes"),
-            "verified": facts.get("verified")}
+    return {
+        "id": entry.id,
+        "name": entry.name,
+        "publisher": entry.publisher,
+        "license": lic.name if lic else entry.license,
+        "formats": ", ".join(facts.get("weight_formats") or []) or "—",
+        "base_models": ", ".join(entry.base_models) or "none (an original release)",
+        "gated": facts.get("gated"),
+        "release_date": facts.get("release_date"),
+        "parameters_b": facts.get("parameters_b"),
+        "notes": facts.get("notes"),
+        "verified": facts.get("verified"),
+    }
 
 
 def choices(content: Content) -> dict:
     """Option lists for the fixed selects: licences, weight formats, modalities, policies."""
-    return {"licenses": sorted(((lic.id, lic.name) for lic in content.licenses.values()),
-                               key=lambda p: p[1].lower()),
-            "weight_formats": WEIGHT_FORMATS, "modalities": MODALITIES,
-            "policies": sorted((p.id, p.name) for p in content.policies.values())}
+    return {
+        "licenses": sorted(
+            ((lic.id, lic.name) for lic in content.licenses.values()), key=lambda p: p[1].lower()
+        ),
+        "weight_formats": WEIGHT_FORMATS,
+        "modalities": MODALITIES,
+        "policies": sorted((p.id, p.name) for p in content.policies.values()),
+    }

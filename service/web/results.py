@@ -20,8 +20,7 @@ from ..store import assessments as store_assessments
 from . import diff
 
 bp = Blueprint("results", __name__)
-DECISIONS = (("approve", "Approve"), ("request_changes", "Request changes"),
-             ("reject", "Reject"))
+DECISIONS = (("approve", "Approve"), ("request_changes", "Request changes"), ("reject", "Reject"))
 REVIEWABLE = ("submitted",)
 
 
@@ -44,8 +43,11 @@ def submitted_by(stored: dict, user: dict | None) -> bool:
 
 def can_review(stored: dict, user: dict | None) -> bool:
     """True when this user may decide on this assessment (reviewer role, not its submitter)."""
-    return (auth.has_role(user, "reviewer") and not submitted_by(stored, user)
-            and stored["status"] in REVIEWABLE)
+    return (
+        auth.has_role(user, "reviewer")
+        and not submitted_by(stored, user)
+        and stored["status"] in REVIEWABLE
+    )
 
 
 def _page(stored: dict, review_errors: dict | None = None, comment: str = "", status: int = 200):
@@ -56,10 +58,20 @@ def _page(stored: dict, review_errors: dict | None = None, comment: str = "", st
     own = submitted_by(stored, g.user)
     revisions = store_assessments.list_revisions(get_db(), stored["root_id"])
     return render_template(
-        "result.html", a=stored, r=stored["result"], content=content, previous=previous,
-        changed=changed, verdict_changed=verdict, can_review=can_review(stored, g.user),
-        own=own, revisions=revisions, decisions=DECISIONS, review_errors=review_errors or {},
-        comment=comment), status
+        "result.html",
+        a=stored,
+        r=stored["result"],
+        content=content,
+        previous=previous,
+        changed=changed,
+        verdict_changed=verdict,
+        can_review=can_review(stored, g.user),
+        own=own,
+        revisions=revisions,
+        decisions=DECISIONS,
+        review_errors=review_errors or {},
+        comment=comment,
+    ), status
 
 
 @bp.get("/assessments/<assessment_id>")
@@ -90,11 +102,13 @@ def review(assessment_id: str):
     decision = request.form.get("decision", "")
     comment = request.form.get("comment", "").strip()
     if decision not in dict(DECISIONS):
-        return _page(stored, {"decision": "Choose approve, request changes or reject"}, comment,
-                     422)
+        return _page(
+            stored, {"decision": "Choose approve, request changes or reject"}, comment, 422
+        )
     try:
-        assessments.review(_content(), get_db(), assessment_id, auth.actor(g.user), decision,
-                           comment)
+        assessments.review(
+            _content(), get_db(), assessment_id, auth.actor(g.user), decision, comment
+        )
     except assessments.InputError as exc:
         errors = {e["field"]: e["message"].capitalize() for e in exc.errors}
         return _page(stored, errors, comment, 422)

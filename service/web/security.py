@@ -12,8 +12,10 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 API_PREFIX = "/api/"
 
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 OTHER_CSP = "default-src 'none'; frame-ancestors 'none'"
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -39,8 +41,11 @@ def check_csrf() -> None:
     expected = session.get(CSRF_FIELD)
     given = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
     if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
-        abort(400, description="This form has expired or did not come from this site. Go back, "
-                               "reload the page and try again.")
+        abort(
+            400,
+            description="This form has expired or did not come from this site. Go back, "
+            "reload the page and try again.",
+        )
 
 
 def set_headers(response):
@@ -50,8 +55,9 @@ def set_headers(response):
     is_page = response.mimetype == "text/html"
     response.headers.setdefault("Content-Security-Policy", PAGE_CSP if is_page else OTHER_CSP)
     if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security",
-                                    "max-age=31536000; includeSubDomains")
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
     if is_page and not request.path.startswith("/static/"):
         # Pages show assessments and account state: never keep them in a shared cache.
         response.headers.setdefault("Cache-Control", "no-store")
