@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from math import floor
+from typing import NamedTuple
 
 from . import lineage as lin
 from . import rules
@@ -28,96 +29,45 @@ def score(body: dict, content: Content, policy: Policy, facts: lin.Facts | None 
     deployment = dict(body.get("deployment") or {})
     if facts is None:
         facts = lin.facts(content, body.get("model") or {}, deployment)
-    model, chain, derived = facts.model, facts.chain, facts.derived
-    answers = body.get("answers") or {}
-    ctx = {"model": model, "deployment": deployment}
+    ctx = {"model": facts.model, "deployment": deployment}
     sets = content.context.country_sets
     plan = _plan(content)
     memos = _memos(content, policy)
-    truth = [check(ctx, sets) for check in plan.checks]
-    not_applicable = [p.id for p in plan.items if p.applies is not None and not truth[p.applies]]
+    truth = [check(ctx, sets) for check in plan.checks]  # each distinct condition list, once
+    answers = body.get("answers") or {}
     by_index: list[dict | None] = [None] * plan.size  # findings in content order
     domains, groups, ranked, floor_index = {}, {}, [], 0
     for domain, title, members in plan.domains:  # content's domain order, items by id
-        group, scored_group = [], []
-        for item_id, index, rank, applies, severity_at, derives, p in members:
-            if applies is not None and not truth[applies]:
-                continue
-            fired = 0  # which of its severity rules fire, as bits
-            if severity_at:
-                bit = 1
-                for n in severity_at:
-                    if truth[n]:
-                        fired |= bit
-                    bit <<= 1
-            given = answers.get(item_id)
-            if not isinstance(given, dict):
-                given = {"value": given} if given else {}
-            # Everything but the note, the evidence and what a derived answer adds follows from
-            # the answer, its source and the severity rules that fire: the finding is a copy of
-            # a template memoised under those.
-            found = derived.get(item_id) if derives else None
-            value, source, override = given.get("value"), "assessor", None
-            if found is not None:
-                value, source, override = _resolve(p.item, given, value, found)
-            memo = memos[index]
-            key = (value, fired, source)
-            scored = memo.get(key) or memo.setdefault(
-                key, _template(p, value, source, fired, policy, rank)
-            )
-            finding = scored[0].copy()
-            finding["severity_reasons"] = list(scored[5])
-            if found is not None:
-                if source == "derived":
-                    finding["reason"] = (
-                        f"Derived from {found.license_name} via {found.origin}: "
-                        f"{found.fact}{scored[7]}"
-                        f"{'' if found.verified else _UNVERIFIED}{scored[8]}"
-                    )
-                finding["derived"] = _derived_dict(found)
-                finding["override"] = override
-            finding["note"] = given.get("note")
-            finding["evidence_url"] = given.get("evidence_url")
-            by_index[index] = finding
-            group.append(finding)
-            scored_group.append(scored)
-        # Points: the findings' shares of the domain's total weight, in cents that add up.
-        total_weight = sum([s[1] for s in scored_group])
-        raw = [s[2] / total_weight for s in scored_group] if total_weight else [0] * len(group)
-        cents = apportion(raw, round(sum(raw)))
-        for finding, c, s in zip(group, cents, scored_group, strict=True):
-            finding["points"] = c / 100
-            # Largest points first, then by item id: (-cents, rank) as one integer.
-            ranked.append((s[6] - c * plan.size, finding))
-        counted = [s[3] for s in scored_group]
-        domain_floor = max([s[4] for s in scored_group], default=0)
-        score_ = sum(cents) / 100
-        domains[domain] = {
-            "title": title,
-            "score": score_,
-            "rating": RATINGS[max(RATINGS.index(policy.rating_for(score_)), domain_floor)],
-            "answered": len(counted) - counted.count(2),
-            "applicable": len(group),
-            "unknown": len(counted) - counted.count(0),
-            "weight": policy.domain_weights[domain],
-        }
-        groups[domain] = (group, cents)
-        floor_index = max(floor_index, domain_floor)
+        group, templates = [], []
+        for p in members:
+            if p.applies is None or truth[p.applies]:
+                finding, template = _scored(
+                    p, truth, answers.get(p.id), facts.derived, memos[p.index], policy
+                )
+                by_index[p.index] = finding
+                group.append(finding)
+                templates.append(template)
+        summary, cents = _domain(title, templates, group, policy, plan, ranked)
+        summary["weight"] = policy.domain_weights[domain]
+        domains[domain], groups[domain] = summary, (group, cents)
+        floor_index = max(floor_index, summary.pop("_floor"))
     overall = _overall_points(domains, groups, plan.domain_names, floor_index, policy)
+    chain = facts.chain
     blockers = _blockers(by_index, plan, ctx, sets) + _stance_blockers(chain, content, policy)
     ranked.sort()
     findings = [f for _, f in ranked]
     conditions = _conditions(findings, chain, policy, content)
-    decision = _decision(overall["rating"], blockers, findings, conditions, policy)
     return {
         "overall": overall,
-        "decision": decision,
+        "decision": _decision(overall["rating"], blockers, findings, conditions, policy),
         "domains": domains,
         "blockers": blockers,
         "findings": findings,
         "conditions": conditions,
-        "not_applicable": not_applicable,
-        "model": _model_summary(model),
+        "not_applicable": [
+            p.id for p in plan.items if p.applies is not None and not truth[p.applies]
+        ],
+        "model": _model_summary(facts.model),
         "lineage": chain,
         "licenses": lin.license_summaries(content, chain),
         "policy": {
@@ -130,6 +80,66 @@ def score(body: dict, content: Content, policy: Policy, facts: lin.Facts | None 
         "content": {"hash": content.hash, "versions": dict(plan.versions)},
         "engine_version": ENGINE_VERSION,
     }
+
+
+def _scored(p, truth, given, derived: dict, memo: dict, policy: Policy) -> tuple:
+    """One applicable item's finding, and its _Scored template for apportioning.
+
+    Everything but the note, the evidence and what a derived answer adds follows from the
+    answer, its source and the severity rules that fire, so the finding is a copy of a template
+    memoised under those.
+    """
+    fired = 0  # which of its severity rules fire, as bits
+    for bit, n in enumerate(p.severity_at):
+        if truth[n]:
+            fired |= 1 << bit
+    if not isinstance(given, dict):
+        given = {"value": given} if given else {}
+    found = derived.get(p.id) if p.derives else None
+    value, source, override = given.get("value"), "assessor", None
+    if found is not None:
+        value, source, override = _resolve(p.item, given, value, found)
+    key = (value, fired, source)
+    template = memo.get(key) or memo.setdefault(key, _template(p, value, source, fired, policy))
+    finding = template.finding.copy()
+    finding["severity_reasons"] = list(template.reasons)
+    if found is not None:
+        if source == "derived":
+            finding["reason"] = (
+                f"Derived from {found.license_name} via {found.origin}: {found.fact}"
+                f"{template.middle}{'' if found.verified else _UNVERIFIED}{template.end}"
+            )
+        finding["derived"] = _derived_dict(found)
+        finding["override"] = override
+    finding["note"] = given.get("note")
+    finding["evidence_url"] = given.get("evidence_url")
+    return finding, template
+
+
+def _domain(
+    title: str, templates: list, group: list[dict], policy: Policy, plan, ranked: list
+) -> tuple[dict, list[int]]:
+    """A domain's summary; sets each finding's points (cents that add up to the score exactly)
+    and adds the findings to `ranked` as (-cents then item id as one integer, finding)."""
+    total_weight = sum([t.weight for t in templates])
+    raw = [t.raw / total_weight for t in templates] if total_weight else [0] * len(group)
+    cents = apportion(raw, round(sum(raw)))
+    for finding, c, t in zip(group, cents, templates, strict=True):
+        finding["points"] = c / 100
+        ranked.append((t.rank - c * plan.size, finding))
+    counted = [t.counted for t in templates]
+    floor_index = max([t.floor for t in templates], default=0)
+    score_ = sum(cents) / 100
+    rating = RATINGS[max(RATINGS.index(policy.rating_for(score_)), floor_index)]
+    return {
+        "title": title,
+        "score": score_,
+        "rating": rating,
+        "answered": len(counted) - counted.count(2),
+        "applicable": len(group),
+        "unknown": len(counted) - counted.count(0),
+        "_floor": floor_index,
+    }, cents
 
 
 @dataclass(frozen=True)
@@ -155,8 +165,8 @@ class _Plan:
     # Every distinct condition list of applies_when and severity rules, compiled: 38 lists
     # stand for 168, so each is tested once per assessment.
     checks: tuple[rules.Check, ...]
-    # (domain, title, its items by id as (id, index, rank, applies, severity_at, derives, plan))
-    domains: tuple[tuple[str, str, tuple[tuple, ...]], ...]
+    # (domain, title, its item plans by id)
+    domains: tuple[tuple[str, str, tuple[_ItemPlan, ...]], ...]
     domain_names: tuple[str, ...]  # sorted: the order in which overall points are apportioned
     blocking: tuple[_ItemPlan, ...]  # items with blocker rules, by id
     blockers_read_answers: bool
@@ -187,11 +197,7 @@ def _plan(content: Content) -> _Plan:
             (
                 d,
                 c.title,
-                tuple(
-                    (p.id, p.index, p.rank, p.applies, p.severity_at, p.derives, p)
-                    for p in by_id
-                    if p.item.domain == d
-                ),
+                tuple(p for p in by_id if p.item.domain == d),
             )
             for d, c in content.checklists.items()
         )
@@ -269,17 +275,24 @@ def _memos(content: Content, policy: Policy) -> tuple[dict, ...]:
     return memos
 
 
-# A finding and what apportioning needs from it: (finding, weight, 10000 * weight * risk,
-# counted, floor, severity reasons, rank, derived reason's middle, its end), where counted is
-# 0 answered, 1 unknown, 2 unanswered, floor the rating index a risky answer of this severity
-# floors the rating to, and rank the item's place by id.
-_Scored = tuple
+class _Scored(NamedTuple):
+    """A memoised finding and what apportioning needs from it."""
+
+    finding: dict
+    weight: float
+    raw: float  # 10000 * weight * risk: the finding's share before apportioning, in cents
+    counted: int  # 0 answered, 1 unknown, 2 unanswered
+    floor: int  # the rating index a risky answer of this severity floors the rating to
+    reasons: tuple[str, ...]  # the severity rules' reasons
+    rank: int  # the item's place by id
+    middle: str  # a derived answer's reason after the licence fact ...
+    end: str  # ... and its end
+
+
 _COUNTED = {"unknown": 1, "unanswered": 2}
 
 
-def _template(
-    plan: _ItemPlan, value, source: str, fired: int, policy: Policy, rank: int
-) -> _Scored:
+def _template(plan: _ItemPlan, value, source: str, fired: int, policy: Policy) -> _Scored:
     """The finding for an answer from a source ("assessor" or "derived") with these severity
     rules firing, and what apportioning needs from it; a derived answer's reason is left to
     the caller, as (middle, end) of its text after the licence fact."""
@@ -308,16 +321,16 @@ def _template(
         floor_index = RATINGS.index(policy.floors[severity])
     middle = f" Answer '{label}', {_weight(risk, severity)}"
     end = _severity_note(plan.item, reasons) + "."
-    return (
-        finding,
-        finding["weight"],
-        10000 * finding["weight"] * risk,
-        _COUNTED.get(source, 0),
-        floor_index,
-        tuple(reasons),
-        rank,
-        middle,
-        end,
+    return _Scored(
+        finding=finding,
+        weight=finding["weight"],
+        raw=10000 * finding["weight"] * risk,
+        counted=_COUNTED.get(source, 0),
+        floor=floor_index,
+        reasons=tuple(reasons),
+        rank=plan.rank,
+        middle=middle,
+        end=end,
     )
 
 
