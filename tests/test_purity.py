@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SERVICE = Path(__file__).resolve().parent.parent / "service"
-PURE = ["scoring.py", "lineage.py", "rules.py", "content/model.py"]
+PURE = ["scoring.py", "plan.py", "lineage.py", "rules.py", "content/model.py"]
 FORBIDDEN = {
     "flask",
     "sqlite3",
