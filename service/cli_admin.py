@@ -1,0 +1,184 @@
+"""Administration commands: accounts, API keys, the audit chain, the crosswalk, idempotency."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+
+def register(app: Flask) -> None:
+    """Add the administration commands to `flask --app wsgi`."""
+    for command in (users_cli, keys_cli, audit_cli, crosswalk_command, idempotency_cli):
+        app.cli.add_command(command)
+
+
+@click.group("users", cls=AppGroup)
+def users_cli():
+    """Local accounts for the web pages."""
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="The account's e-mail address (its login).")
+@click.option("--role", required=True, type=click.Choice(["submitter", "reviewer", "admin"]))
+@click.option("--name", help="Display name; defaults to the e-mail address.")
+@click.option("--password", help="Initial password; a one-time password is generated if omitted.")
+def users_create(email, role, name, password):
+    """Create an account; it must choose its own password at first sign-in."""
+    from . import auth
+    from .db import get_db
+    from .store.users import DuplicateUser
+
+    if password and auth.password_problem(password, email):
+        raise click.UsageError(auth.password_problem(password, email))
+    try:
+        user, secret = auth.create_account(
+            get_db(), email, role, auth.system_actor(), name, password
+        )
+    except DuplicateUser:
+        raise click.ClickException(f"an account for {email} already exists") from None
+    click.echo(f"created {user['role']} {user['email']} (id {user['id']})")
+    if not password:
+        click.echo(f"one-time password: {secret}")
+
+
+@users_cli.command("bootstrap")
+def users_bootstrap():
+    """On a database without accounts, create admin@localhost and print its one-time password."""
+    from . import auth
+    from .db import get_db
+    from .store.users import count_users
+
+    db = get_db()
+    if count_users(db):
+        click.echo("users bootstrap: accounts exist already; nothing to do")
+        return
+    user, secret = auth.create_account(
+        db, "admin@localhost", "admin", auth.system_actor(), "Administrator"
+    )
+    rule = "=" * 64
+    click.echo(
+        f"\n{rule}\n  First administrator created\n    e-mail:             "
+        f"{user['email']}\n    one-time password:  {secret}\n  Sign in and choose a "
+        f"new password. This is shown only once.\n{rule}\n"
+    )
+
+
+@click.group("audit", cls=AppGroup)
+def audit_cli():
+    """The tamper-evident audit trail."""
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Walk the hash chain; name the first broken event and exit 1 if there is one."""
+    from .db import get_db
+    from .store.audit import verify_audit_chain
+
+    ok, _count, message = verify_audit_chain(get_db())
+    if not ok:
+        click.echo(f"audit chain BROKEN: {message}", err=True)
+        raise SystemExit(1)
+    click.echo(message)
+
+
+@click.group("keys", cls=AppGroup)
+def keys_cli():
+    """API keys for procurement tools and scripts."""
+
+
+@keys_cli.command("create")
+@click.option("--name", required=True, help="Who or what uses the key, e.g. servicenow-prod.")
+@click.option(
+    "--scopes",
+    required=True,
+    help="Comma-separated: assessments:read, assessments:write, reviews:write, admin.",
+)
+def keys_create(name, scopes):
+    """Create a key and print it, once, alone on the last line."""
+    from . import apikeys
+    from .db import get_db
+
+    try:
+        key, record = apikeys.create(get_db(), name, scopes.split(","), _cli_actor())
+    except apikeys.ApiKeyError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(
+        f"created key {record['id']} {record['prefix']} ({record['name']}) with scopes "
+        f"{', '.join(record['scopes'])}; it is shown only now:"
+    )
+    click.echo(key)
+
+
+@keys_cli.command("list")
+def keys_list():
+    """List keys: id, prefix, name, scopes, created, last used, revoked (never the secret)."""
+    from . import apikeys
+    from .db import get_db
+
+    for k in apikeys.list_keys(get_db()):
+        state = f"revoked {k['revoked_at']}" if k["revoked_at"] else "active"
+        click.echo(
+            f"{k['id']:>4}  {k['prefix']}  {k['name']}  [{','.join(k['scopes'])}]  "
+            f"created {k['created_at']}  last used {k['last_used_at'] or 'never'}  {state}"
+        )
+
+
+@keys_cli.command("revoke")
+@click.argument("key_id", type=int)
+def keys_revoke(key_id):
+    """Revoke a key by its id (see `keys list`); it stops working at once."""
+    from . import apikeys
+    from .db import get_db
+
+    try:
+        record = apikeys.revoke(get_db(), key_id, _cli_actor())
+    except apikeys.ApiKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"revoked key {record['id']} {record['prefix']} ({record['name']}) at "
+        f"{record['revoked_at']}"
+    )
+
+
+def _cli_actor() -> dict:
+    return {"kind": "system", "id": "cli", "name": "flask cli"}
+
+
+@click.command("crosswalk")
+@click.option("--framework", help="Only this framework key, e.g. OWASP-LLM-2025.")
+@with_appcontext
+def crosswalk_command(framework):
+    """Print, per framework identifier, the checklist items that cite it."""
+    from . import catalogue
+
+    try:
+        frameworks = catalogue.crosswalk(current_app.extensions["modelrisk.content"], framework)
+    except catalogue.UnknownEntry as exc:
+        raise click.UsageError(str(exc)) from None
+    for fw in frameworks:
+        click.echo(f"{fw['framework']}  {fw['name']}")
+        for ref in fw["references"]:
+            items = ", ".join(i["item"] for i in ref["items"])
+            click.echo(f"  {ref['id']:<24} {items}")
+
+
+@click.group("idempotency", cls=AppGroup)
+def idempotency_cli():
+    """Idempotency-Key records of the API."""
+
+
+@idempotency_cli.command("purge")
+@click.option("--hours", type=int, help="Keep records this recent (default IDEMPOTENCY_TTL_HOURS).")
+def idempotency_purge(hours):
+    """Delete Idempotency-Key records older than the retention period."""
+    from datetime import UTC, datetime, timedelta
+
+    from .db import get_db
+    from .store import idempotency
+
+    hours = hours if hours is not None else current_app.config["IDEMPOTENCY_TTL_HOURS"]
+    cutoff = (datetime.now(UTC) - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    click.echo(
+        f"purged {idempotency.purge(get_db(), cutoff)} idempotency records older than {hours} hours"
+    )
