@@ -13,6 +13,30 @@ from service.content.model import UNKNOWN, Content
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
+# The keys of a stored assessment (docs/architecture.md), as the store and the API return it.
+STORED_KEYS = {
+    "id",
+    "revision",
+    "previous_id",
+    "title",
+    "status",
+    "created_at",
+    "updated_at",
+    "expires_at",
+    "submitted_by",
+    "model_id",
+    "model_name",
+    "rating",
+    "decision",
+    "score",
+    "policy_id",
+    "policy_version",
+    "input",
+    "result",
+    "reviews",
+    "audit_head",
+}
+
 BASE_DEPLOYMENT = {
     "use_case": "Internal helpdesk that drafts answers to employee IT questions",
     "sector": "technology",

@@ -7,30 +7,9 @@ import hashlib
 import pytest
 
 from tests.conftest import sample_body
+from tests.support import STORED_KEYS
 
 DOMAINS = {"security", "maintenance", "licensing", "misuse"}
-STORED_KEYS = {
-    "id",
-    "revision",
-    "previous_id",
-    "title",
-    "status",
-    "created_at",
-    "updated_at",
-    "expires_at",
-    "submitted_by",
-    "model_id",
-    "model_name",
-    "rating",
-    "decision",
-    "score",
-    "policy_id",
-    "policy_version",
-    "input",
-    "result",
-    "reviews",
-    "audit_head",
-}
 
 
 def test_submit_returns_the_contract(api):

@@ -9,33 +9,11 @@ from service.db import get_db
 from service.store import assessments as store
 from service.store.audit import list_audit_events, verify_audit_chain
 from tests.conftest import sample_body
-from tests.support import real_content
+from tests.support import STORED_KEYS, real_content
 
 ALICE = {"kind": "user", "id": 7, "name": "alice@example.com"}
 BOB = {"kind": "user", "id": 8, "name": "bob@example.com"}
 KEY_7 = {"kind": "key", "id": "7", "name": "servicenow"}
-STORED_KEYS = {
-    "id",
-    "revision",
-    "previous_id",
-    "title",
-    "status",
-    "created_at",
-    "updated_at",
-    "expires_at",
-    "submitted_by",
-    "model_id",
-    "model_name",
-    "rating",
-    "decision",
-    "score",
-    "policy_id",
-    "policy_version",
-    "input",
-    "result",
-    "reviews",
-    "audit_head",
-}
 
 
 @pytest.fixture
