@@ -92,6 +92,22 @@ def create_account(
     return user, password
 
 
+class UnknownAccount(LookupError):
+    """No account has this e-mail address."""
+
+
+def set_account_disabled(db: Database, email: str, disabled: bool, by: dict) -> dict:
+    """Disable or re-enable an account (its sessions stop at their next request), audited."""
+    with write(db):
+        user = store.get_user_by_email(db, email)
+        if user is None:
+            raise UnknownAccount(email)
+        store.set_disabled(db, user["id"], disabled)
+        action = "user.disable" if disabled else "user.enable"
+        audit.append_audit_event(db, by, action, {"user_id": user["id"], "email": user["email"]})
+    return {**user, "disabled": disabled}
+
+
 def authenticate(db: Database, email: str, password: str, client: str) -> dict:
     """The account for these credentials, or LoginError; failures are counted and throttled."""
     email = (email or "").strip()

@@ -6,6 +6,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from .auth import system_actor
+
 
 def register(app: Flask) -> None:
     """Add the administration commands to `flask --app wsgi`."""
@@ -40,6 +42,42 @@ def users_create(email, role, name, password):
     click.echo(f"created {user['role']} {user['email']} (id {user['id']})")
     if not password:
         click.echo(f"one-time password: {secret}")
+
+
+@users_cli.command("list")
+def users_list():
+    """Every account: id, e-mail, role, and whether it is disabled."""
+    from .db import get_db
+    from .store.users import list_users
+
+    for user in list_users(get_db()):
+        state = "disabled" if user["disabled"] else "active"
+        click.echo(f"{user['id']:>4}  {user['email']:<40} {user['role']:<10} {state}")
+
+
+@users_cli.command("disable")
+@click.option("--email", required=True, help="The account to disable.")
+def users_disable(email):
+    """Disable an account: it can no longer sign in, and its open sessions end."""
+    _set_disabled(email, True)
+
+
+@users_cli.command("enable")
+@click.option("--email", required=True, help="The account to re-enable.")
+def users_enable(email):
+    """Re-enable a disabled account."""
+    _set_disabled(email, False)
+
+
+def _set_disabled(email: str, disabled: bool) -> None:
+    from . import auth
+    from .db import get_db
+
+    try:
+        user = auth.set_account_disabled(get_db(), email, disabled, auth.system_actor())
+    except auth.UnknownAccount:
+        raise click.ClickException(f"no account for {email}") from None
+    click.echo(f"{'disabled' if disabled else 'enabled'} {user['email']} (id {user['id']})")
 
 
 @users_cli.command("bootstrap")
@@ -100,7 +138,7 @@ def keys_create(name, scopes):
     from .db import get_db
 
     try:
-        key, record = apikeys.create(get_db(), name, scopes.split(","), _cli_actor())
+        key, record = apikeys.create(get_db(), name, scopes.split(","), system_actor())
     except apikeys.ApiKeyError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(
@@ -132,17 +170,13 @@ def keys_revoke(key_id):
     from .db import get_db
 
     try:
-        record = apikeys.revoke(get_db(), key_id, _cli_actor())
+        record = apikeys.revoke(get_db(), key_id, system_actor())
     except apikeys.ApiKeyError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
         f"revoked key {record['id']} {record['prefix']} ({record['name']}) at "
         f"{record['revoked_at']}"
     )
-
-
-def _cli_actor() -> dict:
-    return {"kind": "system", "id": "cli", "name": "flask cli"}
 
 
 @click.command("crosswalk")
