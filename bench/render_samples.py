@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 
 from service import assessments, lineage  # noqa: E402
 from service.content import load_content  # noqa: E402
-from service.report import filename_for, pdf_for  # noqa: E402
+from service.report import filename_for, pdf_for, unstored  # noqa: E402
 
 INPUTS = ROOT / "tests" / "data" / "report"
 SAMPLES = ("llama-vision-eu", "qwen-cjk", "sarvam-hindi", "hostile")
@@ -45,27 +45,15 @@ def content():
 def stored(content, body: dict, assessment_id: str) -> dict:
     """A stored assessment (the store's shape) for a body, with one review, fixed times."""
     clean, result = assessments.evaluate(content, body)
-    model = result["model"]
-    return {
-        "id": assessment_id,
-        "revision": 1,
-        "previous_id": None,
-        "title": clean["title"],
-        "status": "changes_requested",
-        "created_at": "2026-11-30T09:15:00.000000Z",
-        "updated_at": "2026-12-01T10:00:00.000000Z",
-        "expires_at": None,
-        "submitted_by": {"kind": "user", "id": "1", "name": clean["requester"]["name"]},
-        "model_id": model.get("id"),
-        "model_name": model.get("name"),
-        "rating": result["overall"]["rating"],
-        "decision": result["decision"],
-        "score": result["overall"]["score"],
-        "policy_id": result["policy"]["id"],
-        "policy_version": result["policy"]["version"],
-        "input": clean,
-        "result": result,
-        "reviews": [
+    return unstored(
+        clean,
+        result,
+        "2026-11-30T09:15:00.000000Z",
+        id=assessment_id,
+        status="changes_requested",
+        updated_at="2026-12-01T10:00:00.000000Z",
+        submitted_by={"kind": "user", "id": "1", "name": clean["requester"]["name"]},
+        reviews=[
             {
                 "id": 1,
                 "reviewer": {"kind": "user", "id": "2", "name": "Rita Reviewer"},
@@ -74,8 +62,8 @@ def stored(content, body: dict, assessment_id: str) -> dict:
                 "created_at": "2026-12-01T10:00:00.000000Z",
             }
         ],
-        "audit_head": "9f2c4e1a" * 8,
-    }
+        audit_head="9f2c4e1a" * 8,
+    )
 
 
 def full_body(content, model_id: str = "meta-llama/Llama-3.1-8B-Instruct") -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from service import assessments, lineage, scoring
-from service.report import build, filename_for, thresholds_for
+from service.report import build, filename_for, thresholds_for, unstored
 from service.report.obligations import licenses as obligations
 from service.report.summary import sentences
 from service.report.words import timestamp
@@ -21,26 +21,10 @@ DATA = Path(__file__).resolve().parent / "data" / "report"
 def stored_from(content, b: dict, **overrides) -> dict:
     """A stored assessment (the store's shape) for a body scored with `content`."""
     clean, result = assessments.evaluate(content, b)
-    model = result["model"]
-    stored = {
+    fields = {
         "id": "0f0e0d0c0b0a09080706050403020100",
-        "revision": 1,
-        "previous_id": None,
-        "title": clean["title"],
         "status": "submitted",
-        "created_at": "2026-11-30T09:15:00.000000Z",
-        "updated_at": "2026-11-30T09:15:00.000000Z",
-        "expires_at": None,
         "submitted_by": {"kind": "user", "id": "1", "name": clean["requester"]["name"]},
-        "model_id": model.get("id"),
-        "model_name": model.get("name"),
-        "rating": result["overall"]["rating"],
-        "decision": result["decision"],
-        "score": result["overall"]["score"],
-        "policy_id": result["policy"]["id"],
-        "policy_version": result["policy"]["version"],
-        "input": clean,
-        "result": result,
         "reviews": [
             {
                 "id": 1,
@@ -52,8 +36,7 @@ def stored_from(content, b: dict, **overrides) -> dict:
         ],
         "audit_head": "ab" * 32,
     }
-    stored.update(overrides)
-    return stored
+    return unstored(clean, result, "2026-11-30T09:15:00.000000Z", **{**fields, **overrides})
 
 
 def small() -> dict:

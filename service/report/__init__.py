@@ -69,10 +69,13 @@ def cached_pdf_for(stored: dict, content=None, font_dir=None, shaping: bool | No
     return data
 
 
-def unstored(clean: dict, result: dict, created_at: str) -> dict:
-    """The stored-assessment shape for a result that was never stored (offline preview)."""
+def unstored(clean: dict, result: dict, created_at: str, **fields) -> dict:
+    """The stored-assessment shape for a result that was never stored (offline preview).
+
+    `fields` replace any of the shape's fields (id, status, reviews, ...), for samples and tests.
+    """
     model = result.get("model") or {}
-    return {
+    shape = {
         "id": "not stored",
         "revision": 1,
         "previous_id": None,
@@ -94,3 +97,5 @@ def unstored(clean: dict, result: dict, created_at: str) -> dict:
         "reviews": [],
         "audit_head": None,
     }
+    shape.update(fields)
+    return shape
