@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import rules
-from .content.model import Content, DeriveRule, Item, License
+from .content.model import MEDIA, Content, DeriveRule, Item, License
 
 # Fields of the API's `model` object that describe the model rather than point at the catalogue.
 DESCRIBED = (
@@ -43,7 +43,7 @@ def resolve_model(content: Content, given: dict) -> dict:
     facts.setdefault("weights_format", formats[0] if len(formats) == 1 else "unknown")
     modality = facts.get("modality") or ["text"]
     facts["modality"] = modality
-    facts["multimodal"] = any(m in ("image", "audio", "video") for m in modality)
+    facts["multimodal"] = any(m in MEDIA for m in modality)
     facts.setdefault("name", facts.get("id") or "Unnamed model")
     facts["overridden"] = overridden
     lic = content.license(facts.get("license"))

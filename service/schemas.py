@@ -13,7 +13,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from .content.model import UNKNOWN, Content, ContextField
+from .content.model import MODALITIES, UNKNOWN, Content, ContextField
 
 TITLE = validate.Length(1, 200)
 NAME = validate.Length(1, 200)
@@ -42,7 +42,7 @@ class ModelInputSchema(Schema):
         fields.String(validate=validate.Length(1, 200)), validate=validate.Length(max=20)
     )
     modality = fields.List(
-        fields.String(validate=validate.OneOf(("text", "image", "audio", "video", "code"))),
+        fields.String(validate=validate.OneOf(MODALITIES)),
         validate=validate.Length(max=5),
     )
 

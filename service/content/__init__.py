@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 
 from . import checks, schemas
 from .model import (
+    MEDIA,
     CatalogueModel,
     Checklist,
     Content,
@@ -217,9 +218,7 @@ def _licenses(data: dict) -> dict[str, License]:
 def _models(data: dict) -> dict[str, CatalogueModel]:
     out = {}
     for entry in data["models"]:
-        facts = dict(
-            entry, multimodal=any(m in ("image", "audio", "video") for m in entry["modality"])
-        )
+        facts = dict(entry, multimodal=any(m in MEDIA for m in entry["modality"]))
         out[entry["id"]] = CatalogueModel(
             id=entry["id"],
             name=entry["name"],

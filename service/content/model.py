@@ -8,6 +8,9 @@ from typing import Any
 SEVERITIES = ("low", "medium", "high", "critical")
 RATINGS = SEVERITIES
 DECISIONS = ("approve", "approve_with_conditions", "reject")
+MODALITIES = ("text", "image", "audio", "video", "code")
+# A model reading or producing any of these is multimodal (the Llama 3.2 / 4 EU clause asks).
+MEDIA = ("image", "audio", "video")
 UNKNOWN = "unknown"
 
 

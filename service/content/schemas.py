@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from .model import (
     DECISIONS,
+    MODALITIES,
     SEVERITIES,
     BlockerRule,
     Condition,
@@ -301,7 +302,6 @@ class LicensesSchema(Schema):
     licenses = fields.List(fields.Nested(LicenseSchema), required=True, validate=NON_EMPTY)
 
 
-MODALITIES = ("text", "image", "audio", "video", "code")
 FORMATS = ("safetensors", "gguf", "pickle", "onnx", "other")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..content.model import Content
+from ..content.model import MODALITIES, Content
 from ..schemas import WEIGHT_FORMATS
 from . import forms
 
@@ -23,7 +23,6 @@ FIXED_LABELS = {
     "model.base_models": "Base models",
     "model.modality": "Modalities",
 }
-MODALITIES = ("text", "image", "audio", "video", "code")
 PARTS = {
     "value": "answer",
     "note": "note",
