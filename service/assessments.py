@@ -142,7 +142,6 @@ REVIEW_DECISIONS = {
     "request_changes": "changes_requested",
 }
 MAX_COMMENT = 4000
-DEFAULT_REVIEW_INTERVAL_DAYS = 365
 
 
 def submit(content: Content, db, body, actor: dict, previous_id: str | None = None) -> dict:
@@ -279,7 +278,10 @@ def _expiry(content: Content, current: dict, status: str) -> str | None:
     if status != "approved":
         return None
     policy = content.policies.get(current["policy_id"])
-    days = policy.review_interval_days if policy else DEFAULT_REVIEW_INTERVAL_DAYS
+    # A policy no longer loaded: the shortest interval any loaded policy sets, to err early.
+    days = (
+        policy or min(content.policies.values(), key=lambda p: p.review_interval_days)
+    ).review_interval_days
     expires = datetime.now(UTC) + timedelta(days=days)
     return expires.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
