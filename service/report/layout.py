@@ -84,20 +84,6 @@ def stylesheet() -> dict[str, ParagraphStyle]:
             spaceAfter=6,
             keepWithNext=1,
         ),
-        "finding_risky": ParagraphStyle(
-            "finding_risky",
-            base,
-            fontName=BOLD,
-            fontSize=9.5,
-            leading=12.5,
-            backColor=RISKY_SHADE,
-            borderPadding=3,
-            leftIndent=3,
-            rightIndent=3,
-            spaceBefore=2,
-            spaceAfter=6,
-            keepWithNext=1,
-        ),
         "field": ParagraphStyle(
             "field",
             base,
@@ -190,4 +176,8 @@ def stylesheet() -> dict[str, ParagraphStyle]:
             alignment=TA_RIGHT,
         ),
     }
+    # A risky finding's heading differs from any other only in its shade.
+    styles["finding_risky"] = ParagraphStyle(
+        "finding_risky", styles["finding"], backColor=RISKY_SHADE
+    )
     return styles
