@@ -16,7 +16,7 @@ import collections
 import pytest
 import requests
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode, checks
 
@@ -34,6 +34,10 @@ FEWER = {
     **{f"GET /api/v1/{name}": 30 for name in ("checklists", "policies", "licenses", "models")},
 }
 SEEDED = 6  # assessments submitted by another key, so the admin key may review them
+# gunicorn answers a request line longer than this (its limit_request_line) with its own 414
+# text/html before the service sees the request. Only query values over their documented
+# maxLength make a line that long, so those requests test gunicorn, not the contract.
+REQUEST_LINE_LIMIT = 4094
 
 
 def problem_json(ctx, response, case):
@@ -125,6 +129,13 @@ def _fuzz(operation, mode: GenerationMode, examples: int, key: str, ids: list[st
             # A catalogue model and no stray item ids: the body then often scores, so generated
             # deployment contexts run through the engine and are stored.
             case.body = {**case.body, "model": {"id": LLAMA_8B}, "answers": {}}
+        assume(len(_request_line(case)) <= REQUEST_LINE_LIMIT)
         case.call_and_validate(headers={"Authorization": f"Bearer {key}"}, checks=CHECKS)
 
     check()
+
+
+def _request_line(case) -> str:
+    """The HTTP request line the case is sent with: method, path and encoded query."""
+    url = requests.Request(case.method, "http://host" + case.formatted_path, params=case.query)
+    return f"{case.method} {url.prepare().path_url} HTTP/1.1"
