@@ -72,8 +72,8 @@ def _from_exception(exc: Exception) -> Problem:
     """Map application and framework exceptions onto problems."""
     if isinstance(exc, Problem):
         return exc
-    if isinstance(exc, assessments.InputError):
-        return validation_problem(exc.errors)
+    if isinstance(exc, assessments.InputError):  # the application is only handed bodies
+        return validation_problem([{**e, "in": "json"} for e in exc.errors])
     if isinstance(exc, assessments.NotFound):
         return Problem(404, str(exc))
     if isinstance(exc, assessments.FourEyesError):

@@ -70,6 +70,7 @@ def test_review_input_errors_name_the_field(api, reviewer, payload, field):
     response = reviewer.post(f"/api/v1/assessments/{created['id']}/reviews", json=payload)
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["field"] == field
+    assert response.get_json()["errors"][0]["in"] == "json"
 
 
 def test_review_of_an_unknown_assessment_is_404(reviewer):
