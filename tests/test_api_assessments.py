@@ -78,6 +78,7 @@ def test_invalid_fields_are_422_naming_the_field(api, change, field):
     assert field in [e["field"] for e in problem["errors"]], problem
     error = next(e for e in problem["errors"] if e["field"] == field)
     assert error["pointer"] == "/" + field.replace(".", "/") and error["message"]
+    assert error["in"] == "json"
 
 
 def test_unknown_enum_value_in_deployment_is_422(api):
@@ -169,3 +170,22 @@ def test_report_is_a_pdf_attachment_with_an_etag(api):
     again = api.get(created["links"]["report"], headers={"If-None-Match": f'"{etag}"'})
     assert again.status_code == 304 and again.data == b""
     assert api.get("/api/v1/assessments/nope/report.pdf").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "accept, mimetype",
+    [
+        (None, "application/pdf"),
+        ("*/*", "application/pdf"),
+        ("application/pdf, application/problem+json", "application/pdf"),
+        ("application/octet-stream", "application/octet-stream"),
+        ("application/pdf;q=0.5, application/octet-stream", "application/octet-stream"),
+    ],
+)
+def test_the_report_comes_as_octet_stream_when_asked(api, accept, mimetype):
+    """Generic clients read bytes only as application/octet-stream: same bytes, other type."""
+    created = api.submitted()
+    pdf = api.get(created["links"]["report"])
+    response = api.get(created["links"]["report"], headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200 and response.mimetype == mimetype
+    assert response.data == pdf.data and "Accept" in response.headers["Vary"]

@@ -71,8 +71,8 @@ def _resolve(spec, schema):
     while True:
         if "$ref" in schema:
             schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-        elif "anyOf" in schema:  # a nullable object: anyOf [{nullable object}, {$ref}]
-            schema = next((s for s in schema["anyOf"] if "$ref" in s), schema["anyOf"][0])
+        elif "allOf" in schema:  # a reference with a description, or nullable: allOf [{$ref}]
+            [schema] = schema["allOf"]
         else:
             return schema
 
@@ -80,8 +80,7 @@ def _resolve(spec, schema):
 def undocumented(spec, schema, data, path="") -> list[str]:
     """Paths in `data` that the schema does not declare, or that are null where it says not."""
     if data is None:
-        nullable = schema.get("nullable") or any(s.get("nullable") for s in schema.get("anyOf", []))
-        return [] if nullable else [f"{path} (null)"]
+        return [] if schema.get("nullable") else [f"{path} (null)"]
     schema = _resolve(spec, schema)
     if isinstance(data, list) and "items" in schema:
         return [
@@ -89,6 +88,8 @@ def undocumented(spec, schema, data, path="") -> list[str]:
             for i, v in enumerate(data)
             for p in undocumented(spec, schema["items"], v, f"{path}/{i}")
         ]
+    if isinstance(data, dict) and "oneOf" in schema:  # an answer: an option value or an object
+        schema = _resolve(spec, next(s for s in schema["oneOf"] if "$ref" in s))
     if not isinstance(data, dict) or schema.get("type") != "object":
         return []
     props, extra = schema.get("properties"), schema.get("additionalProperties")

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import http
-
 from flask import Flask
-from flask_smorest import Api
-from flask_smorest.utils import prepare_response
 
-from ..schemas import AnswersField, assessment_schema
+from ..schemas import AnswerObjectSchema, AnswersField, assessment_schema
 from . import (
     assessments,
     checklists,
@@ -19,7 +15,7 @@ from . import (
     reviews,
     score,
 )
-from .schemas import ProblemSchema
+from .document import ModelriskApi, tags
 
 PREFIX = "/api/v1"
 BLUEPRINTS = (assessments, score, reviews, checklists, policies, licenses, models, crosswalk)
@@ -53,38 +49,6 @@ key has a request budget per time window (429 with `Retry-After`, and `X-RateLim
 total_pages, links}`, with an RFC 8288 `Link` header (next, prev, first, last).
 """
 
-ERROR_HEADERS = {
-    401: {"WWW-Authenticate": {"description": "Bearer challenge", "schema": {"type": "string"}}},
-    429: {
-        "Retry-After": {
-            "description": "Seconds until the key's window resets",
-            "schema": {"type": "integer"},
-        }
-    },
-}
-
-
-class ModelriskApi(Api):
-    """flask-smorest Api whose errors are documented as problem+json and rendered elsewhere."""
-
-    ERROR_SCHEMA = ProblemSchema
-
-    def _register_error_handlers(self):
-        """Errors are rendered by service.errors for the whole app; nothing to register here."""
-
-    def _register_responses(self):
-        for status in http.HTTPStatus:
-            response = {"description": status.phrase}
-            if status >= 400:
-                response["schema"] = self.ERROR_SCHEMA
-            if status in ERROR_HEADERS:
-                response["headers"] = ERROR_HEADERS[status]
-            prepare_response(response, self.spec, "application/problem+json")
-            self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
-        prepare_response(response, self.spec, "application/problem+json")
-        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
-
 
 def init_app(app: Flask, content) -> ModelriskApi:
     """Register the API, its blueprints and its document on the app."""
@@ -93,7 +57,10 @@ def init_app(app: Flask, content) -> ModelriskApi:
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": DESCRIPTION}})
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        {"info": {"description": DESCRIPTION}, "tags": tags(m.blp for m in BLUEPRINTS)},
+    )
     # Requests per key per window; high by default so benchmarks are not throttled; 0 = off.
     app.config.setdefault("API_RATE_LIMIT", 100_000)
     app.config.setdefault("API_RATE_WINDOW", 60)
@@ -115,9 +82,14 @@ def init_app(app: Flask, content) -> ModelriskApi:
 
 
 def _register_input_schema(api: ModelriskApi, content) -> None:
+    api.spec.components.schema("Answer", schema=AnswerObjectSchema)
     api.spec.components.schema("AssessmentInput", schema=assessment_schema(content))
     props = api.spec.components.schemas["AssessmentInput"]["properties"]
     props["answers"].update(
+        additionalProperties={
+            "title": "AnswerValue",
+            "oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/Answer"}],
+        },
         description="Item id (see /api/v1/checklists) to an option value, or to {value, note, "
         "evidence_url, justification}. `unknown` is accepted for every item; "
         "unanswered applicable items count as fully risky.",

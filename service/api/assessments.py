@@ -26,6 +26,10 @@ blp = ApiBlueprint(
 INPUT_REF = {"$ref": "#/components/schemas/AssessmentInput"}
 INPUT = {"required": True, "content": {"application/json": {"schema": INPUT_REF}}}
 LOCATION = {"Location": {"description": "URL of the new assessment", "schema": {"type": "string"}}}
+BINARY = {"type": "string", "format": "binary"}
+# The report is a PDF; generic clients (openapi-python-client among them) read bytes only as
+# application/octet-stream, so they may ask for the same bytes under that type.
+REPORT_TYPES = ("application/pdf", "application/octet-stream")
 
 
 def content():
@@ -63,7 +67,7 @@ def _created(stored: dict) -> Response:
     return json_response(body, 201, {"Location": body["links"]["self"]})
 
 
-@blp.route("", methods=["POST"])
+@blp.route("", methods=["POST"], operation_id="createAssessment")
 @require("assessments:write")
 @blp.doc(requestBody=INPUT)
 @blp.response(201, AssessmentSchema, headers=LOCATION)
@@ -80,7 +84,7 @@ def create_assessment():
     return _created(stored)
 
 
-@blp.route("/<assessment_id>/revisions", methods=["POST"])
+@blp.route("/<assessment_id>/revisions", methods=["POST"], operation_id="reviseAssessment")
 @require("assessments:write")
 @blp.doc(requestBody=INPUT)
 @blp.response(201, AssessmentSchema, headers=LOCATION)
@@ -99,7 +103,7 @@ def revise(assessment_id: str):
     return _created(stored)
 
 
-@blp.route("", methods=["GET"])
+@blp.route("", methods=["GET"], operation_id="listAssessments")
 @require("assessments:read")
 @blp.arguments(ListArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, AssessmentPageSchema)
@@ -154,7 +158,7 @@ def _page_links(page: int, pages: int) -> dict:
     }
 
 
-@blp.route("/<assessment_id>", methods=["GET"])
+@blp.route("/<assessment_id>", methods=["GET"], operation_id="getAssessment")
 @require("assessments:read")
 @blp.response(200, AssessmentSchema)
 @documents_not_found
@@ -163,13 +167,16 @@ def get_assessment(assessment_id: str):
     return json_response(represent(assessments.get(get_db(), assessment_id)))
 
 
-@blp.route("/<assessment_id>/report.pdf", methods=["GET"])
+@blp.route("/<assessment_id>/report.pdf", methods=["GET"], operation_id="downloadReport")
 @require("assessments:read")
-@blp.response(
-    200,
-    {"type": "string", "format": "binary"},
-    content_type="application/pdf",
-    description="The PDF report, as an attachment; ETag is the SHA-256 of the bytes.",
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The PDF report, as an attachment; ETag is the SHA-256 of the bytes. "
+            "The same bytes come as application/octet-stream when Accept prefers that type.",
+            "content": {kind: {"schema": BINARY} for kind in REPORT_TYPES},
+        }
+    }
 )
 @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag).")
 @documents_not_found
@@ -177,7 +184,9 @@ def report(assessment_id: str):
     """Download the assessment's PDF report"""
     stored = assessments.get(get_db(), assessment_id)
     data, digest, filename = assessments.report_pdf(content(), stored)
-    response = Response(data, mimetype="application/pdf")
+    mimetype = request.accept_mimetypes.best_match(REPORT_TYPES, default=REPORT_TYPES[0])
+    response = Response(data, mimetype=mimetype)
+    response.vary.add("Accept")
     response.set_etag(digest)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-cache"

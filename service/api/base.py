@@ -1,13 +1,15 @@
 """The API's building blocks: strict JSON bodies, a parser that speaks problem+json, a Blueprint
-that documents auth, errors and idempotency on every operation, and JSON responses."""
+that names every operation and documents its auth, errors and idempotency, and JSON responses."""
 
 from __future__ import annotations
 
 import json
+import re
 from copy import deepcopy
 
 import flask_smorest
 from flask import Response, current_app, request
+from marshmallow import fields
 from webargs import core
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -32,6 +34,8 @@ IDEMPOTENCY_PARAMETER = {
     "description": "A unique value (a UUID) per operation: a retry with the same key and body "
     "replays the first response instead of acting twice.",
 }
+# Generated clients name their methods after these (create_assessment, createAssessment...).
+OPERATION_ID = re.compile(r"^[a-z]+(?:[A-Z][a-z0-9]*)*$")
 
 
 def json_body():
@@ -80,7 +84,7 @@ def _pointer(path: tuple[str, ...]) -> str:
 
 
 def mark(func, **flags):
-    """Record documentation flags (scope, json_body, idempotent, not_found) on a view."""
+    """Record documentation flags (operation id, scope, json_body, idempotent, not_found)."""
     func._apidoc = deepcopy(getattr(func, "_apidoc", {}))
     func._apidoc.setdefault("modelrisk", {}).update(flags)
     return func
@@ -94,6 +98,15 @@ def documents_json_body(func):
 def documents_not_found(func):
     """Mark a view that answers 404 for an unknown id."""
     return mark(func, not_found=True)
+
+
+class ComponentRef(fields.Raw):
+    """Documented as a reference to a named component that is built at start-up (from the
+    content), where a Nested field could name no schema class."""
+
+    def __init__(self, component: str, **kwargs):
+        super().__init__(**kwargs)
+        self.component = component
 
 
 class ApiParser(FlaskParser):
@@ -113,22 +126,40 @@ class ApiParser(FlaskParser):
 
 
 class ApiBlueprint(flask_smorest.Blueprint):
-    """One resource of /api/v1, tagged with its resource name and documented from view flags."""
+    """One resource of /api/v1, tagged with its resource name and documented from view flags.
+
+    The tag needs a description and every operation a stable camelCase operation id: generated
+    clients name their classes and methods after them, so both are part of the contract.
+    """
 
     ARGUMENTS_PARSER = ApiParser()
 
-    def __init__(self, name: str, import_name: str, tag: str, **kwargs):
-        super().__init__(f"api_{name}", import_name, **kwargs)
+    def __init__(self, name: str, import_name: str, *, tag: str, description: str, **kwargs):
+        if not description:
+            raise ValueError(f"the tag {tag!r} needs a description")
+        super().__init__(f"api_{name}", import_name, description=description, **kwargs)
         self.tag = tag
         self._prepare_doc_cbks.append(self._prepare_modelrisk_doc)
 
-    def route(self, rule, *, parameters=None, tags=None, **options):
-        """Register a view under this resource's tag."""
-        return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
+    def route(self, rule, *, operation_id: str, methods, parameters=None, tags=None, **options):
+        """Register a view for one method under this resource's tag, named `operation_id`."""
+        if not OPERATION_ID.match(operation_id):
+            raise ValueError(f"operation id {operation_id!r} is not camelCase (createAssessment)")
+        if len(methods) != 1:
+            raise ValueError(f"{operation_id}: one method per view, so one operation id per view")
+        register = super().route(
+            rule, parameters=parameters, tags=tags or [self.tag], methods=methods, **options
+        )
+
+        def decorator(view):
+            return register(mark(view, operation_id=operation_id))
+
+        return decorator
 
     @staticmethod
     def _prepare_modelrisk_doc(doc, doc_info, **kwargs):
         flags = doc_info.get("modelrisk", {})
+        doc["operationId"] = flags["operation_id"]
         responses = doc.setdefault("responses", {})
         wanted = {}
         if flags.get("scope"):

@@ -17,14 +17,17 @@ class OptionSchema(Schema):
     risk = fields.Float(metadata={"description": "0 (no risk) to 1 (full risk)."})
 
 
-class ConditionDocSchema(Schema):
+class ApplicabilityConditionSchema(Schema):
     """A rule condition as data: {field, op, value|ref} or {any: [[condition, ...], ...]}."""
 
     field = Str()
     op = Str()
     value = fields.Raw(**Nullable)
     ref = Str()
-    any = fields.List(fields.List(fields.Dict()))
+    any = fields.List(
+        fields.List(fields.Nested(lambda: ApplicabilityConditionSchema())),
+        metadata={"description": "Alternatives: holds when all conditions of one list hold."},
+    )
 
 
 class ItemSchema(Schema):
@@ -40,7 +43,7 @@ class ItemSchema(Schema):
     remediation = Str()
     references = fields.List(fields.Nested(ReferenceSchema))
     applies_when = fields.List(
-        fields.Nested(ConditionDocSchema),
+        fields.Nested(ApplicabilityConditionSchema),
         metadata={"description": "All must hold, else not applicable."},
     )
     derived_from_license = fields.Boolean(
@@ -83,7 +86,9 @@ class DeploymentFieldSchema(Schema):
     max_length = fields.Integer()
 
 
-class DeploymentSchemaDoc(Schema):
+class DeploymentFormSchema(Schema):
+    """How to fill the body's `deployment` object: its fields, their types and allowed values."""
+
     version = Str()
     fields_ = fields.List(fields.Nested(DeploymentFieldSchema), data_key="fields")
     country_sets = fields.Dict(keys=Str(), values=fields.List(Str()))
@@ -91,7 +96,7 @@ class DeploymentSchemaDoc(Schema):
 
 class ChecklistIndexSchema(Schema):
     checklists = fields.List(fields.Nested(ChecklistSummarySchema))
-    deployment = fields.Nested(DeploymentSchemaDoc)
+    deployment = fields.Nested(DeploymentFormSchema)
     content = fields.Nested(ResultContentSchema)
 
 

@@ -18,7 +18,7 @@ blp = ApiBlueprint(
 )
 
 
-@blp.route("", methods=["GET"])
+@blp.route("", methods=["GET"], operation_id="listChecklists")
 @require("assessments:read")
 @blp.response(200, ChecklistIndexSchema)
 def list_checklists():
@@ -38,7 +38,7 @@ def list_checklists():
     )
 
 
-@blp.route("/<domain>", methods=["GET"])
+@blp.route("/<domain>", methods=["GET"], operation_id="getChecklist")
 @require("assessments:read")
 @blp.response(200, ChecklistSchema)
 @documents_not_found

@@ -19,7 +19,7 @@ blp = ApiBlueprint(
 )
 
 
-@blp.route("", methods=["GET"])
+@blp.route("", methods=["GET"], operation_id="getCrosswalk")
 @require("assessments:read")
 @blp.arguments(CrosswalkArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, CrosswalkSchema(many=True))

@@ -12,7 +12,7 @@ PATH = "/licenses"
 blp = ApiBlueprint("licenses", __name__, tag="licenses", description="The licence knowledge base.")
 
 
-@blp.route("", methods=["GET"])
+@blp.route("", methods=["GET"], operation_id="listLicenses")
 @require("assessments:read")
 @blp.response(200, LicenseFactsSchema(many=True))
 def list_licenses():

@@ -12,7 +12,7 @@ PATH = "/models"
 blp = ApiBlueprint("models", __name__, tag="models", description="The model catalogue.")
 
 
-@blp.route("", methods=["GET"])
+@blp.route("", methods=["GET"], operation_id="listModels")
 @require("assessments:read")
 @blp.response(200, CatalogueModelSchema(many=True))
 def list_models():

@@ -17,7 +17,7 @@ blp = ApiBlueprint(
 )
 
 
-@blp.route("", methods=["GET"])
+@blp.route("", methods=["GET"], operation_id="listPolicies")
 @require("assessments:read")
 @blp.response(200, PolicySchema(many=True))
 def list_policies():

@@ -11,7 +11,7 @@ from .auth import require
 from .base import ApiBlueprint, documents_json_body, documents_not_found, json_response
 from .idempotency import idempotent
 from .inputs import ReviewInputSchema
-from .schemas import AssessmentSchema, ReviewOutSchema
+from .schemas import AssessmentSchema, ReviewSchema
 
 PATH = "/assessments/<assessment_id>/reviews"
 blp = ApiBlueprint(
@@ -22,7 +22,7 @@ blp = ApiBlueprint(
 )
 
 
-@blp.route("", methods=["POST"])
+@blp.route("", methods=["POST"], operation_id="createReview")
 @require("reviews:write")
 @blp.arguments(ReviewInputSchema, as_kwargs=True)
 @blp.response(200, AssessmentSchema)
@@ -43,9 +43,9 @@ def create_review(assessment_id: str, decision: str, comment: str = ""):
     return json_response(represent(stored))
 
 
-@blp.route("", methods=["GET"])
+@blp.route("", methods=["GET"], operation_id="listReviews")
 @require("assessments:read")
-@blp.response(200, ReviewOutSchema(many=True))
+@blp.response(200, ReviewSchema(many=True))
 @documents_not_found
 def list_reviews(assessment_id: str):
     """List the reviews of an assessment, oldest first"""

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 from ..assessments import REVIEW_DECISIONS
 from ..content.model import DECISIONS, RATINGS, SEVERITIES
 from ..store.assessments import STATUSES
+from .base import ComponentRef
 
 Str = fields.String
 Nullable = {"allow_none": True}
@@ -164,6 +165,13 @@ class LineageEntrySchema(Schema):
     )
 
 
+class AcceptableUseSchema(Schema):
+    """A licence's acceptable-use policy: where it is published and what it prohibits."""
+
+    url = Str(**Nullable, **_d("Where the policy is published; null when it is in the licence."))
+    prohibited = fields.List(Str())
+
+
 class LicenseFactsSchema(Schema):
     """The recorded facts of one licence (checklists/licenses.yaml)."""
 
@@ -179,7 +187,7 @@ class LicenseFactsSchema(Schema):
     revenue_cap_usd = fields.Integer(**Nullable)
     attribution = Str(**Nullable)
     naming = Str(**Nullable)
-    acceptable_use = fields.Dict(**Nullable, **_d("{url, prohibited: [...]}"))
+    acceptable_use = fields.Nested(AcceptableUseSchema, **Nullable)
     output_training = Str(**Nullable)
     pass_through = Str(**Nullable)
     territorial = Str(**Nullable)
@@ -240,7 +248,7 @@ class ActorSchema(Schema):
     name = Str()
 
 
-class ReviewOutSchema(Schema):
+class ReviewSchema(Schema):
     id = fields.Integer()
     reviewer = fields.Nested(ActorSchema)
     decision = Str(validate=validate.OneOf(tuple(REVIEW_DECISIONS)))
@@ -288,9 +296,9 @@ class AssessmentSummarySchema(Schema):
 class AssessmentSchema(AssessmentSummarySchema):
     """A stored assessment: immutable input and result, its reviews and its audit head."""
 
-    input = fields.Dict(**_d("The clean assessment body as stored."))
+    input = ComponentRef("AssessmentInput", **_d("The clean assessment body as stored."))
     result = fields.Nested(ResultSchema)
-    reviews = fields.List(fields.Nested(ReviewOutSchema))
+    reviews = fields.List(fields.Nested(ReviewSchema))
     audit_head = Str(**Nullable, **_d("Hash of the newest audit event of this assessment."))
 
 

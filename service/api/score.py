@@ -14,7 +14,7 @@ blp = ApiBlueprint(
 )
 
 
-@blp.route("", methods=["POST"])
+@blp.route("", methods=["POST"], operation_id="scoreAssessment")
 @require("assessments:read")
 @blp.doc(requestBody=INPUT)
 @blp.response(200, ScoreSchema)
