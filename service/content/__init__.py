@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from marshmallow import ValidationError
 
-from . import checks, schemas
+from . import checks, consistency, schemas, sourced
 from .model import (
     MEDIA,
     CatalogueModel,
@@ -51,14 +51,18 @@ def load_content(checklist_dir: Path | str, policy_dir: Path | str) -> Content:
     licenses = _licenses(_load(licenses_path, schemas.LicensesSchema, raw, "licenses"))
     aliases = checks.licenses(_name(licenses_path), licenses)
     models_path = checklist_dir / "models.yaml"
-    models = _models(_load(models_path, schemas.ModelsSchema, raw, "models"))
+    models_data = _load(models_path, schemas.ModelsSchema, raw, "models")
+    models = _models(models_data)
     checks.models(_name(models_path), models, aliases)
+    sourced.publishers_known(_name(models_path), models_data["publishers"], models)
     checks.rule_values(checklists, context, items)
+    consistency.items(checklists, context, items)
     policies = {}
     for path in sorted(Path(policy_dir).glob("*.yaml")):
         data = _load(path, schemas.PolicySchema, {})
         policy = _policy(data, _hash(data))
         checks.policy(_name(path), path.stem, policy, checklists, licenses)
+        consistency.unknown_is_riskiest(_name(path), policy, items)
         policies[policy.id] = policy
     if not policies:
         raise ContentError(f"{_name(policy_dir)}: no policy files found")
@@ -156,7 +160,7 @@ def _context(data: dict) -> Context:
     fields = {}
     for name, spec in data["field_specs"].items():
         options = tuple(
-            Option(value=o.get("value", ""), label=o.get("label", ""), risk=0.0)
+            Option(value=o["value"], label=o["label"], risk=0.0, counts_as=o["counts_as"])
             for o in spec.get("options", [])
         )
         fields[name] = ContextField(
@@ -173,12 +177,20 @@ def _context(data: dict) -> Context:
     sets = {k: frozenset(v) for k, v in data["country_sets"].items()}
     context = Context(version=data["version"], fields=fields, country_sets=sets)
     checks.context("checklists/context.yaml", context)
+    consistency.context("checklists/context.yaml", context)
     return context
 
 
 def _frameworks(data: dict) -> dict[str, Framework]:
     return {
-        k: Framework(key=k, name=v["name"], url=v["url"]) for k, v in data["frameworks"].items()
+        k: Framework(
+            key=k,
+            name=v["name"],
+            url=v["url"],
+            provisions=sourced.provisions(v["application"]),
+            dates_source=(v["application"] or {}).get("source"),
+        )
+        for k, v in data["frameworks"].items()
     }
 
 
@@ -218,7 +230,8 @@ def _licenses(data: dict) -> dict[str, License]:
 def _models(data: dict) -> dict[str, CatalogueModel]:
     out = {}
     for entry in data["models"]:
-        facts = dict(entry, multimodal=any(m in MEDIA for m in entry["modality"]))
+        facts = {k: v for k, v in entry.items() if k not in sourced.MODEL_FACTS}
+        facts["multimodal"] = any(m in MEDIA for m in entry["modality"])
         out[entry["id"]] = CatalogueModel(
             id=entry["id"],
             name=entry["name"],
@@ -226,6 +239,7 @@ def _models(data: dict) -> dict[str, CatalogueModel]:
             license=entry["license"],
             base_models=tuple(entry["base_models"]),
             facts=facts,
+            sourced=sourced.sourced_facts(entry, data["publishers"]),
         )
     return out
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from . import schemas
+from . import schemas, sourced
 from .model import SEVERITIES, UNKNOWN, Checklist, Condition, ContentError, Context, Item, Policy
 
 # Facts of the assessed model a rule may name: the catalogue fields plus the two the engine adds.
-MODEL_FACTS = frozenset(schemas.ModelSchema().fields) | {"multimodal", "weights_format"}
+# Sourced facts (alignment, maintenance, publisher facts) are not rule facts yet: the engine does
+# not read them with their source until model-fact derivation exists.
+MODEL_FACTS = (frozenset(schemas.ModelSchema().fields) - frozenset(sourced.SOURCED_FACTS)) | {
+    "multimodal",
+    "weights_format",
+}
 LICENSE_FACTS = frozenset(schemas.LicenseSchema().fields)
 NUMERIC_OPS = ("gt", "gte", "lt", "lte")
 
@@ -55,6 +60,7 @@ def checklist(fname, stem, cl: Checklist, ctx: Context, frameworks) -> None:
                     f"{where} field references[{i}].framework: unknown framework "
                     f"'{ref.framework}' (see checklists/frameworks.yaml)"
                 )
+        sourced.references_dated(fname, item, frameworks)
         _item_rules(where, item, ctx)
 
 

@@ -31,10 +31,23 @@ class Condition:
 
 @dataclass(frozen=True)
 class Option:
+    """One answer of an item, or one value of an enum context field (risk 0 there).
+
+    `severity` is the severity this answer represents (None: the item's base severity; an answer
+    without risk has none). `remediation` is written for this answer when the item's own text
+    assumes the worst one. `absent` marks an answer that means "not done, not measured, none":
+    it must block wherever `unknown` does. `counts_as` (context values only) names the value
+    this one counts as at least, wherever rules compare values of its field.
+    """
+
     value: str
     label: str
     risk: float
     resolves: tuple[str, ...] = ()
+    severity: str | None = None
+    remediation: str | None = None
+    absent: bool = False
+    counts_as: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,22 @@ class Item:
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
 
+    def answer_severity(self, value: str | None) -> str | None:
+        """The severity an answer represents before context rules: the option's own, the base
+        severity for `unknown`, no answer or an option that names none, and None for an answer
+        that carries no risk."""
+        option = self.option(value) if value not in (None, UNKNOWN) else None
+        if option is None:
+            return self.severity
+        if option.risk == 0:
+            return None
+        return option.severity or self.severity
+
+    def answer_remediation(self, value: str | None) -> str:
+        """The remediation written for this answer, else the item's own."""
+        option = self.option(value) if value not in (None, UNKNOWN) else None
+        return (option.remediation if option else None) or self.remediation
+
 
 @dataclass(frozen=True)
 class Checklist:
@@ -116,10 +145,36 @@ class Context:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """A change to an application date that is proposed but not law: shown, never assumed."""
+
+    applies_from: str
+    note: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Provision:
+    """When one provision a reference cites applies (ISO dates), and any pending change."""
+
+    id: str
+    applies_from: str
+    note: str | None = None
+    pending: Pending | None = None
+
+
+@dataclass(frozen=True)
 class Framework:
     key: str
     name: str
     url: str | None
+    # Per reference id, when the provision applies; empty for frameworks without dates.
+    provisions: dict[str, Provision] = field(default_factory=dict, compare=False)
+    dates_source: str | None = None
+
+    def provision(self, ref_id: str) -> Provision | None:
+        """The application date of the provision a reference cites, if the framework has dates."""
+        return self.provisions.get(ref_id)
 
 
 @dataclass(frozen=True)
@@ -144,6 +199,8 @@ class CatalogueModel:
     license: str
     base_models: tuple[str, ...]
     facts: dict[str, Any] = field(compare=False)
+    # Sourced publisher and release facts by name: {value, source, verified, as_of}.
+    sourced: dict[str, dict] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

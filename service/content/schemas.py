@@ -6,6 +6,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from . import sourced
 from .model import (
     DECISIONS,
     MODALITIES,
@@ -104,6 +105,9 @@ class OptionSchema(Schema):
     label = text()
     risk = fields.Float(required=True, validate=validate.Range(0, 1))
     resolves = fields.List(fields.String(), load_default=list)
+    severity = fields.String(load_default=None, validate=validate.OneOf(SEVERITIES))
+    remediation = fields.String(load_default=None, validate=NON_EMPTY)
+    absent = fields.Boolean(load_default=False)
 
     @post_load
     def make(self, data, **kwargs):
@@ -112,6 +116,9 @@ class OptionSchema(Schema):
             label=data["label"],
             risk=data["risk"],
             resolves=tuple(data["resolves"]),
+            severity=data["severity"],
+            remediation=data["remediation"],
+            absent=data["absent"],
         )
 
 
@@ -199,10 +206,17 @@ class ContextFieldSchema(Schema):
         validate=validate.OneOf(("enum", "bool", "integer", "country", "region_list", "text")),
     )
     required = fields.Boolean(load_default=False)
-    options = fields.List(fields.Dict(keys=fields.String(), values=fields.String()))
+    options = fields.List(fields.Nested(lambda: ContextOptionSchema()))
     minimum = fields.Integer()
     maximum = fields.Integer()
     max_length = fields.Integer(validate=validate.Range(1, 100_000))
+
+
+class ContextOptionSchema(Schema):
+    value = text(validate=validate.Regexp(SNAKE, error="must be snake_case"))
+    label = text()
+    # This value counts as at least that one of the same field wherever rules compare values.
+    counts_as = fields.String(load_default=None, validate=validate.Regexp(SNAKE))
 
 
 class ContextSchema(Schema):
@@ -225,6 +239,8 @@ class ContextSchema(Schema):
 class FrameworkSchema(Schema):
     name = text()
     url = fields.String(allow_none=True, load_default=None)
+    # When the provisions items cite apply; once given, every reference needs a dated provision.
+    application = fields.Nested(sourced.ApplicationSchema, load_default=None)
 
 
 class FrameworksSchema(Schema):
@@ -251,6 +267,9 @@ LICENSE_KINDS = (
 )
 
 
+ATTRIBUTION_TRIGGERS = ("copies", "distribution", "any_product")
+
+
 class LicenseSchema(Schema):
     id = text()
     name = text()
@@ -262,6 +281,12 @@ class LicenseSchema(Schema):
     mau_measured = fields.String(allow_none=True, load_default=None)
     revenue_cap_usd = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(1))
     attribution = fields.String(allow_none=True, load_default=None)
+    # What makes the attribution duty bite: passing copies on, distribution as the licence
+    # defines it (a hosted service too where hosting_is_distribution), or any product or
+    # service made available with the model ("Built with Llama").
+    attribution_trigger = fields.String(
+        load_default="distribution", validate=validate.OneOf(ATTRIBUTION_TRIGGERS)
+    )
     naming = fields.String(allow_none=True, load_default=None)
     acceptable_use = fields.Nested(AcceptableUseSchema, allow_none=True, load_default=None)
     output_training = fields.String(
@@ -331,10 +356,19 @@ class ModelSchema(Schema):
     distributed_via = fields.List(fields.String(), load_default=list)
     notes = fields.String(allow_none=True, load_default=None)
     verified = fields.Boolean(required=True)
+    # Sourced facts about this release (publisher-wide facts sit under `publishers`).
+    maintenance = sourced.fact_field("maintenance")
+    alignment = sourced.fact_field("alignment")
 
 
 class ModelsSchema(Schema):
     version = text()
+    # Facts about a publisher (by the exact `publisher` string of its models), each sourced.
+    publishers = fields.Dict(
+        keys=fields.String(validate=NON_EMPTY),
+        values=fields.Nested(sourced.PublisherSchema),
+        load_default=dict,
+    )
     models = fields.List(fields.Nested(ModelSchema), required=True, validate=NON_EMPTY)
 
 
