@@ -186,6 +186,13 @@ class LicenseFactsSchema(Schema):
     mau_measured = Str(**Nullable)
     revenue_cap_usd = fields.Integer(**Nullable)
     attribution = Str(**Nullable)
+    attribution_trigger = Str(
+        **Nullable,
+        **_d(
+            "What makes the attribution duty bite: copies (only copies passed on), "
+            "distribution (as the licence defines it) or any_product (every product or service)."
+        ),
+    )
     naming = Str(**Nullable)
     acceptable_use = fields.Nested(AcceptableUseSchema, **Nullable)
     output_training = Str(**Nullable)
