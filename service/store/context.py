@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import threading
 
-import click
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
-from . import store
+from . import connect, migrate
 
 _migrated: set[str] = set()
 _keepalive: dict[str, Database] = {}
@@ -22,10 +21,10 @@ def get_db() -> Database:
         if path not in _migrated:
             with _lock:
                 if path not in _migrated:
-                    store.migrate(path)
+                    migrate(path)
                     _migrated.add(path)
                     _keep_open(path)
-        g.db = store.connect(path)
+        g.db = connect(path)
     return g.db
 
 
@@ -40,29 +39,23 @@ def _keep_open(path: str) -> None:
     for old in _keepalive.values():
         old.close()
     _keepalive.clear()
-    _keepalive[path] = store.connect(path)
+    _keepalive[path] = connect(path)
 
 
 def close_db(exc: BaseException | None = None) -> None:
+    """Close the request's connection, if it opened one."""
     db = g.pop("db", None)
     if db is not None:
         db.close()
 
 
-@click.group("db")
-def db_cli():
-    """Database commands."""
-
-
-@db_cli.command("migrate")
-def migrate_command():
-    """Create the database or bring its schema up to date."""
-    path = current_app.config["DATABASE"]
-    applied = store.migrate(path)
+def migrate_now(path: str) -> list[str]:
+    """Migrate the database at `path` now (the `db migrate` command); returns what was applied."""
+    applied = migrate(path)
     _migrated.add(path)
-    click.echo(f"{path}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
+    return applied
 
 
 def init_app(app: Flask) -> None:
+    """Close the request's connection when its context ends."""
     app.teardown_appcontext(close_db)
-    app.cli.add_command(db_cli)

@@ -1,4 +1,5 @@
-"""Input schemas shared by the API, the web form and the CLI, built from the loaded content."""
+"""The assessment body's schema, shared by the API, the web form and the CLI, built from the
+loaded content; and the one way to name a field in an error (dotted path and JSON Pointer)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from .content.model import MODALITIES, UNKNOWN, Content, ContextField
+from ..content.model import MODALITIES, UNKNOWN, Content, ContextField
 
 TITLE = validate.Length(1, 200)
 NAME = validate.Length(1, 200)
@@ -264,23 +265,24 @@ def flatten_errors(messages, prefix: tuple = ()) -> list[dict]:
             out.extend(flatten_errors(value, path))
     elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
         for message in messages:
-            out.append(_error(prefix, message))
+            out.append(field_error(prefix, message))
     elif isinstance(messages, list):
         for value in messages:
             out.extend(flatten_errors(value, prefix))
     else:
-        out.append(_error(prefix, str(messages)))
+        out.append(field_error(prefix, str(messages)))
     return out
 
 
-def _error(path: tuple, message: str) -> dict:
+def pointer(path) -> str:
+    """The RFC 6901 JSON Pointer of a path into a body (`~` and `/` escaped); '' for the root."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def field_error(path, message: str) -> dict:
+    """One field error: {field: dotted path or "(body)", pointer, message}."""
     parts = [str(p) for p in path]
-    pointer = "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
-    return {
-        "field": ".".join(parts) or "(body)",
-        "pointer": pointer if parts else "",
-        "message": message,
-    }
+    return {"field": ".".join(parts) or "(body)", "pointer": pointer(parts), "message": message}
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -307,3 +309,11 @@ def unpaired_surrogates(data) -> list[tuple[str, ...]]:
         elif isinstance(value, list):
             stack.extend(((*path, str(i)), item) for i, item in enumerate(value))
     return sorted(found)
+
+
+SURROGATE_MESSAGE = "contains an unpaired UTF-16 surrogate; send valid Unicode text"
+
+
+def surrogate_errors(data) -> list[dict]:
+    """A field error for every string of `data` holding an unpaired surrogate."""
+    return [field_error(path, SURROGATE_MESSAGE) for path in unpaired_surrogates(data)]

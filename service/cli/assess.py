@@ -1,4 +1,4 @@
-"""Command-line entry points: `flask --app wsgi <command>`. They call application functions."""
+"""`flask --app wsgi assess` and `check-content`: score input files offline, in processes."""
 
 from __future__ import annotations
 
@@ -8,29 +8,20 @@ import os
 import sys
 import time
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 
-from . import assessments
-from .content.model import Content
+from ..application import InputError, assessments
+from ..content.model import Content
 
 
 def content() -> Content:
+    """The validated content the app loaded."""
     return current_app.extensions["modelrisk.content"]
-
-
-def register(app: Flask) -> None:
-    """Add every command: assessment commands here, administration in cli_admin."""
-    from . import cli_admin
-
-    app.cli.add_command(check_content)
-    app.cli.add_command(assess)
-    cli_admin.register(app)
 
 
 @click.command("check-content")
@@ -151,7 +142,7 @@ _WORKER_CONTENT: Content | None = None
 def _init_worker(checklist_dir: str, policy_dir: str) -> None:
     global _WORKER_CONTENT
     if _WORKER_CONTENT is None:  # spawned rather than forked
-        from .content import load_content
+        from ..content import load_content
 
         _WORKER_CONTENT = load_content(checklist_dir, policy_dir)
 
@@ -179,7 +170,7 @@ def _assess_one(
         body["policy"] = policy
     try:
         clean, result = assessments.evaluate(content_, body)
-    except assessments.InputError as exc:
+    except InputError as exc:
         return path, False, None, [f"{e['field']}: {e['message']}" for e in exc.errors]
     if pdf_out:
         _write_pdf(clean, result, pdf_out)
@@ -193,10 +184,10 @@ def _assess_one(
 
 def _write_pdf(clean: dict, result: dict, pdf_out: Path) -> None:
     """The PDF report of an unstored result, dated now (so it differs from run to run)."""
-    from . import report
-
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    pdf_out.write_bytes(report.pdf_for(report.unstored(clean, result, now), content()))
+    config = current_app.config
+    pdf_out.write_bytes(
+        assessments.preview_pdf(content(), clean, result, config["FONT_DIR"], config["PDF_SHAPING"])
+    )
     click.echo(f"PDF report written to {pdf_out}", err=True)
 
 

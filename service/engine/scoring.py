@@ -10,9 +10,10 @@ import hashlib
 import json
 from math import floor
 
+from ..content.model import RATINGS, Content, Item, Policy
 from . import lineage as lin
 from . import plan as plans
-from .content.model import RATINGS, Content, Item, Policy
+from . import rules
 
 ENGINE_VERSION = "1.0.0"
 
@@ -31,7 +32,7 @@ def score(body: dict, content: Content, policy: Policy, facts: lin.Facts | None 
     sets = content.context.country_sets
     plan = plans.plan_for(content)
     memos = plans.memos_for(content, policy)
-    truth = [check(ctx, sets) for check in plan.checks]  # each distinct condition list, once
+    truth = [rules.holds(conds, ctx, sets) for conds in plan.checks]  # each list once
     answers = body.get("answers") or {}
     by_index: list[dict | None] = [None] * plan.size  # findings in content order
     domains, groups, ranked, floor_index = {}, {}, [], 0
@@ -232,7 +233,7 @@ def _blockers(by_index: list, plan: plans.Plan, ctx, sets) -> list[dict]:
         f = by_index[p.index]
         if f is None:
             continue
-        for check, min_risk, reason in p.blockers:
+        for when, min_risk, reason in p.blockers:
             if f["risk"] >= min_risk:
                 if answered_ctx is None:
                     answered_ctx = (
@@ -243,7 +244,7 @@ def _blockers(by_index: list, plan: plans.Plan, ctx, sets) -> list[dict]:
                             "answers": {x["item"]: x["answer"] for x in by_index if x is not None},
                         }
                     )
-                if check(answered_ctx, sets):
+                if rules.holds(when, answered_ctx, sets):
                     out.append(_blocker(f, reason))
                     break
     return out

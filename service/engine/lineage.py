@@ -5,12 +5,11 @@ Pure: content in, plain data out; no Flask, no store, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..content.model import MEDIA, Content, DeriveRule, Item, License
 from . import rules
-from .content.model import MEDIA, Content, DeriveRule, Item, License
 
 # Fields of the API's `model` object that describe the model rather than point at the catalogue.
 DESCRIBED = (
@@ -109,7 +108,7 @@ def derive_answers(
     """For each item with derive rules, the riskiest answer any licence in the lineage gives."""
     found: dict[str, Derived] = {}
     sets = content.context.country_sets
-    plan = _derive_plan(content)
+    deriving = [item for item in content.items.values() if item.derive]
     for entry in chain:
         lic = content.license(entry["license"])
         if lic is None:
@@ -120,8 +119,8 @@ def derive_answers(
             "model": model,
             "deployment": deployment,
         }
-        for item, rules_ in plan:
-            derived = _derive_item(item, rules_, lic, entry, ctx, sets)
+        for item in deriving:
+            derived = _derive_item(item, lic, entry, ctx, sets)
             if derived and (item.id not in found or derived.risk > found[item.id].risk):
                 found[item.id] = derived
     return found
@@ -135,103 +134,34 @@ def _origin(content: Content, model: dict, entry: dict) -> dict:
     return {**(found.facts if found else {}), **entry}
 
 
-@dataclass(frozen=True)
-class _Rule:
-    """A derive rule compiled once per content: its check, its fact template, its answer's risk."""
-
-    # The conditions that read nothing but the licence's facts, and the others: the first hold
-    # or not once per licence, so only the others are tested per lineage member.
-    on_licence: rules.Check
-    check: rules.Check
-    rule: DeriveRule
-    risk: float
-    # Per licence id: whether on_licence holds, the fact template with the licence's facts
-    # filled in, and which of the rule's facts that licence has unverified.
-    holds: dict[str, bool]
-    fills: dict[str, Callable[[dict], str]]
-    unverified: dict[str, tuple[str, ...]]
-
-
-_PLANS: dict[str, tuple] = {}
-
-
-def _derive_plan(content: Content) -> tuple[tuple[Item, tuple[_Rule, ...]], ...]:
-    """The items that have derive rules, each rule's conditions compiled once per content."""
-    if content.hash not in _PLANS:
-        _PLANS[content.hash] = tuple(
-            (item, tuple(_rule(r, item) for r in item.derive))
-            for item in content.items.values()
-            if item.derive
-        )
-    return _PLANS[content.hash]
-
-
-def _rule(rule: DeriveRule, item: Item) -> _Rule:
-    licence_only = [c for c in rule.when if _licence_only(c)]
-    others = [c for c in rule.when if not _licence_only(c)]
-    return _Rule(
-        rules.compile_all(licence_only),
-        rules.compile_all(others),
-        rule,
-        item.option(rule.answer).risk,
-        {},
-        {},
-        {},
+def _derive_item(item: Item, lic: License, entry: dict, ctx, sets) -> Derived | None:
+    """The answer of the item's first derive rule that holds for this licence, or None."""
+    rule = next((r for r in item.derive if rules.holds(r.when, ctx, sets)), None)
+    if rule is None:
+        return None
+    return Derived(
+        item=item.id,
+        answer=rule.answer,
+        risk=item.option(rule.answer).risk,
+        fact=rules.fill(rule.fact, ctx),
+        license=lic.id,
+        license_name=lic.name,
+        origin=entry["name"],
+        source=lic.source,
+        verified=not _unverified(rule, lic, entry),
+        unverified=_unverified(rule, lic, entry),
     )
 
 
-def _licence_only(cond) -> bool:
-    return (
-        not cond.any
-        and cond.field.startswith("license.")
-        and (cond.ref is None or cond.ref.startswith("license."))
-    )
-
-
-def _derive_item(
-    item: Item, rules_: tuple[_Rule, ...], lic: License, entry: dict, ctx, sets
-) -> Derived | None:
-    for compiled in rules_:
-        holds = compiled.holds.get(lic.id)
-        if holds is None:  # ctx["license"] is this licence's facts
-            holds = compiled.holds[lic.id] = compiled.on_licence({"license": lic.facts}, sets)
-        if holds and compiled.check(ctx, sets):
-            rule = compiled.rule
-            if lic.id not in compiled.fills:
-                unverified = tuple(f for f in rule.uses if f in lic.unverified_facts)
-                if not lic.verified:
-                    unverified = unverified or tuple(rule.uses) or ("source",)
-                compiled.unverified[lic.id] = unverified
-                # ctx["license"] is this licence's facts: its placeholders are filled once.
-                compiled.fills[lic.id] = rules.compile_fill(rule.fact, {"license": lic.facts})
-            unverified = compiled.unverified[lic.id]
-            if entry.get("verified") is False:
-                # The catalogue's licence assignment for this model was not read in a primary text.
-                unverified = (*unverified, "license")
-            return _derived(
-                item=item.id,
-                answer=rule.answer,
-                risk=compiled.risk,
-                fact=compiled.fills[lic.id](ctx),
-                license=lic.id,
-                license_name=lic.name,
-                origin=entry["name"],
-                source=lic.source,
-                verified=not unverified,
-                unverified=unverified,
-            )
-    return None
-
-
-def _derived(**fields) -> Derived:
-    """A Derived with these fields, built without the frozen dataclass's __init__.
-
-    That __init__ sets each of the ten fields through object.__setattr__, which was a fifth of
-    the time to derive a licence's answers; the instance is the same (frozen, equal, hashable).
-    """
-    derived = object.__new__(Derived)
-    derived.__dict__.update(fields)
-    return derived
+def _unverified(rule: DeriveRule, lic: License, entry: dict) -> tuple[str, ...]:
+    """The facts behind a derived answer that were not read in a primary text."""
+    unverified = tuple(f for f in rule.uses if f in lic.unverified_facts)
+    if not lic.verified:
+        unverified = unverified or tuple(rule.uses) or ("source",)
+    if entry.get("verified") is False:
+        # The catalogue's licence assignment for this model was not read in a primary text.
+        unverified = (*unverified, "license")
+    return unverified
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,33 @@
-"""Administration commands: accounts, API keys, the audit chain, the crosswalk, idempotency."""
+"""Administration commands: the database, accounts, API keys, the audit chain, the crosswalk."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from .auth import system_actor
+from ..application import ApplicationError, InputError, accounts, catalogue, keys, maintenance
+from ..store.context import get_db
 
 
-def register(app: Flask) -> None:
-    """Add the administration commands to `flask --app wsgi`."""
-    for command in (users_cli, keys_cli, audit_cli, crosswalk_command, idempotency_cli):
-        app.cli.add_command(command)
+def _refused(exc: ApplicationError) -> click.ClickException:
+    """An application's refusal as the command's error: one line per field at fault."""
+    if isinstance(exc, InputError):
+        return click.UsageError("; ".join(f"{e['field']}: {e['message']}" for e in exc.errors))
+    return click.ClickException(exc.message)
+
+
+@click.group("db", cls=AppGroup)
+def db_cli():
+    """Database commands."""
+
+
+@db_cli.command("migrate")
+def db_migrate():
+    """Create the database or bring its schema up to date."""
+    path = current_app.config["DATABASE"]
+    applied = maintenance.migrate(path)
+    click.echo(f"{path}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
 
 
 @click.group("users", cls=AppGroup)
@@ -22,23 +37,17 @@ def users_cli():
 
 @users_cli.command("create")
 @click.option("--email", required=True, help="The account's e-mail address (its login).")
-@click.option("--role", required=True, type=click.Choice(["submitter", "reviewer", "admin"]))
+@click.option("--role", required=True, type=click.Choice(accounts.ROLES))
 @click.option("--name", help="Display name; defaults to the e-mail address.")
 @click.option("--password", help="Initial password; a one-time password is generated if omitted.")
 def users_create(email, role, name, password):
     """Create an account; it must choose its own password at first sign-in."""
-    from . import auth
-    from .db import get_db
-    from .store.users import DuplicateUser
-
-    if password and auth.password_problem(password, email):
-        raise click.UsageError(auth.password_problem(password, email))
     try:
-        user, secret = auth.create_account(
-            get_db(), email, role, auth.system_actor(), name, password
+        user, secret = accounts.create_account(
+            get_db(), email, role, accounts.system_actor(), name, password
         )
-    except DuplicateUser:
-        raise click.ClickException(f"an account for {email} already exists") from None
+    except ApplicationError as exc:
+        raise _refused(exc) from None
     click.echo(f"created {user['role']} {user['email']} (id {user['id']})")
     if not password:
         click.echo(f"one-time password: {secret}")
@@ -47,10 +56,7 @@ def users_create(email, role, name, password):
 @users_cli.command("list")
 def users_list():
     """Every account: id, e-mail, role, and whether it is disabled."""
-    from .db import get_db
-    from .store.users import list_users
-
-    for user in list_users(get_db()):
+    for user in accounts.list_users(get_db()):
         state = "disabled" if user["disabled"] else "active"
         click.echo(f"{user['id']:>4}  {user['email']:<40} {user['role']:<10} {state}")
 
@@ -70,12 +76,9 @@ def users_enable(email):
 
 
 def _set_disabled(email: str, disabled: bool) -> None:
-    from . import auth
-    from .db import get_db
-
     try:
-        user = auth.set_account_disabled(get_db(), email, disabled, auth.system_actor())
-    except auth.UnknownAccount:
+        user = accounts.set_disabled(get_db(), email, disabled, accounts.system_actor())
+    except ApplicationError:
         raise click.ClickException(f"no account for {email}") from None
     click.echo(f"{'disabled' if disabled else 'enabled'} {user['email']} (id {user['id']})")
 
@@ -83,17 +86,11 @@ def _set_disabled(email: str, disabled: bool) -> None:
 @users_cli.command("bootstrap")
 def users_bootstrap():
     """On a database without accounts, create admin@localhost and print its one-time password."""
-    from . import auth
-    from .db import get_db
-    from .store.users import count_users
-
-    db = get_db()
-    if count_users(db):
+    made = accounts.bootstrap(get_db())
+    if made is None:
         click.echo("users bootstrap: accounts exist already; nothing to do")
         return
-    user, secret = auth.create_account(
-        db, "admin@localhost", "admin", auth.system_actor(), "Administrator"
-    )
+    user, secret = made
     rule = "=" * 64
     click.echo(
         f"\n{rule}\n  First administrator created\n    e-mail:             "
@@ -110,10 +107,7 @@ def audit_cli():
 @audit_cli.command("verify")
 def audit_verify():
     """Walk the hash chain; name the first broken event and exit 1 if there is one."""
-    from .db import get_db
-    from .store.audit import verify_audit_chain
-
-    ok, _count, message = verify_audit_chain(get_db())
+    ok, _count, message = maintenance.verify_audit(get_db())
     if not ok:
         click.echo(f"audit chain BROKEN: {message}", err=True)
         raise SystemExit(1)
@@ -134,13 +128,10 @@ def keys_cli():
 )
 def keys_create(name, scopes):
     """Create a key and print it, once, alone on the last line."""
-    from . import apikeys
-    from .db import get_db
-
     try:
-        key, record = apikeys.create(get_db(), name, scopes.split(","), system_actor())
-    except apikeys.ApiKeyError as exc:
-        raise click.UsageError(str(exc)) from None
+        key, record = keys.create(get_db(), name, scopes.split(","), accounts.system_actor())
+    except ApplicationError as exc:
+        raise _refused(exc) from None
     click.echo(
         f"created key {record['id']} {record['prefix']} ({record['name']}) with scopes "
         f"{', '.join(record['scopes'])}; it is shown only now:"
@@ -151,10 +142,7 @@ def keys_create(name, scopes):
 @keys_cli.command("list")
 def keys_list():
     """List keys: id, prefix, name, scopes, created, last used, revoked (never the secret)."""
-    from . import apikeys
-    from .db import get_db
-
-    for k in apikeys.list_keys(get_db()):
+    for k in keys.list_keys(get_db()):
         state = f"revoked {k['revoked_at']}" if k["revoked_at"] else "active"
         click.echo(
             f"{k['id']:>4}  {k['prefix']}  {k['name']}  [{','.join(k['scopes'])}]  "
@@ -166,13 +154,10 @@ def keys_list():
 @click.argument("key_id", type=int)
 def keys_revoke(key_id):
     """Revoke a key by its id (see `keys list`); it stops working at once."""
-    from . import apikeys
-    from .db import get_db
-
     try:
-        record = apikeys.revoke(get_db(), key_id, system_actor())
-    except apikeys.ApiKeyError as exc:
-        raise click.ClickException(str(exc)) from None
+        record = keys.revoke(get_db(), key_id, accounts.system_actor())
+    except ApplicationError as exc:
+        raise click.ClickException(exc.message) from None
     click.echo(
         f"revoked key {record['id']} {record['prefix']} ({record['name']}) at "
         f"{record['revoked_at']}"
@@ -184,12 +169,10 @@ def keys_revoke(key_id):
 @with_appcontext
 def crosswalk_command(framework):
     """Print, per framework identifier, the checklist items that cite it."""
-    from . import catalogue
-
     try:
         frameworks = catalogue.crosswalk(current_app.extensions["modelrisk.content"], framework)
-    except catalogue.UnknownEntry as exc:
-        raise click.UsageError(str(exc)) from None
+    except InputError as exc:
+        raise click.UsageError(exc.errors[0]["message"]) from None
     for fw in frameworks:
         click.echo(f"{fw['framework']}  {fw['name']}")
         for ref in fw["references"]:
@@ -206,13 +189,9 @@ def idempotency_cli():
 @click.option("--hours", type=int, help="Keep records this recent (default IDEMPOTENCY_TTL_HOURS).")
 def idempotency_purge(hours):
     """Delete Idempotency-Key records older than the retention period."""
-    from datetime import UTC, datetime, timedelta
-
-    from .db import get_db
-    from .store import idempotency
-
     hours = hours if hours is not None else current_app.config["IDEMPOTENCY_TTL_HOURS"]
-    cutoff = (datetime.now(UTC) - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    click.echo(
-        f"purged {idempotency.purge(get_db(), cutoff)} idempotency records older than {hours} hours"
-    )
+    purged = maintenance.purge_idempotency(get_db(), hours)
+    click.echo(f"purged {purged} idempotency records older than {hours} hours")
+
+
+COMMANDS = (db_cli, users_cli, keys_cli, audit_cli, crosswalk_command, idempotency_cli)

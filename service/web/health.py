@@ -1,4 +1,4 @@
-"""Liveness and readiness probes, and the landing page until the web pages exist."""
+"""Liveness and readiness probes for load balancers and orchestrators."""
 
 from __future__ import annotations
 
@@ -27,10 +27,11 @@ def readyz():
 
 
 def _store_reachable() -> bool:
-    from .db import get_db
+    from ..application import maintenance
+    from ..store.context import get_db
 
     try:
-        get_db().execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()
+        maintenance.check_store(get_db())
     except Exception:  # noqa: BLE001 - any failure means "not ready", and the probe says so
         current_app.logger.exception("readyz: the store is not reachable")
         return False

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from .content.model import UNKNOWN, Condition, Content, Item
-
-
-class UnknownEntry(LookupError):
-    """No checklist, framework or other entry has that name."""
+from ..content.model import UNKNOWN, Condition, Content, Item
+from .errors import InputError, NotFound
+from .inputs import field_error
 
 
 def checklists(content: Content) -> list[dict]:
@@ -32,7 +30,7 @@ def checklist(content: Content, domain: str) -> dict:
     """One checklist with every item, its options and their risk fractions."""
     found = content.checklists.get(domain)
     if found is None:
-        raise UnknownEntry(
+        raise NotFound(
             f"There is no checklist '{domain}'; the domains are {', '.join(content.checklists)}."
         )
     return {
@@ -135,9 +133,14 @@ def _jsonable(value):
 def crosswalk(content: Content, framework: str | None = None) -> list[dict]:
     """Per framework and per identifier in it, the checklist items that cite it."""
     if framework is not None and framework not in content.frameworks:
-        raise UnknownEntry(
-            f"There is no framework '{framework}'; the frameworks are "
-            f"{', '.join(content.frameworks)}."
+        raise InputError(
+            [
+                field_error(
+                    ("framework",),
+                    f"There is no framework '{framework}'; the frameworks are "
+                    f"{', '.join(content.frameworks)}.",
+                )
+            ]
         )
     out = []
     for key, fw in content.frameworks.items():

@@ -1,4 +1,4 @@
-"""The engine's plan: rules compiled once per content, findings memoised per answer.
+"""The engine's plan: the content arranged once for scoring, findings memoised per answer.
 
 Pure, like the engine it serves: content and policy in, reusable structures out. A plan is bounded
 by the content (items x options x severity outcomes), never by the inputs scored.
@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from . import rules
-from .content.model import RATINGS, SEVERITIES, UNKNOWN, Content, Item, Option, Policy
+from ..content.model import RATINGS, SEVERITIES, UNKNOWN, Condition, Content, Item, Option, Policy
 
 
 @dataclass(frozen=True)
 class ItemPlan:
-    """An item with its rules compiled once per content, and the finding fields that never vary."""
+    """An item with its rules indexed once per content, and the finding fields that never vary."""
 
     item: Item
     id: str
@@ -25,7 +24,7 @@ class ItemPlan:
     severity_rules: tuple[tuple[int, int, str], ...]  # (where in Plan.checks, change, reason)
     severity_at: tuple[int, ...]  # where each severity rule is in Plan.checks
     derives: bool  # has derive rules
-    blockers: tuple[tuple[rules.Check, float, str], ...]
+    blockers: tuple[tuple[tuple[Condition, ...], float, str], ...]  # (when, min risk, reason)
     options: dict[str, Option]
     static: dict
 
@@ -33,9 +32,9 @@ class ItemPlan:
 @dataclass(frozen=True)
 class Plan:
     items: tuple[ItemPlan, ...]  # content order
-    # Every distinct condition list of applies_when and severity rules, compiled: 38 lists
-    # stand for 168, so each is tested once per assessment.
-    checks: tuple[rules.Check, ...]
+    # Every distinct condition list of applies_when and severity rules: 38 lists stand for 168,
+    # so each is tested once per assessment.
+    checks: tuple[tuple[Condition, ...], ...]
     # (domain, title, its item plans by id)
     domains: tuple[tuple[str, str, tuple[ItemPlan, ...]], ...]
     domain_names: tuple[str, ...]  # sorted: the order in which overall points are apportioned
@@ -51,13 +50,10 @@ _PLANS: dict[str, Plan] = {}
 def plan_for(content: Content) -> Plan:
     if content.hash not in _PLANS:
         ids = sorted(content.items)
-        checks: dict[str, tuple[int, rules.Check]] = {}
+        checks: dict[tuple[Condition, ...], int] = {}
 
         def at(conds) -> int:
-            key = repr(tuple(conds))
-            if key not in checks:
-                checks[key] = (len(checks), rules.compile_all(conds))
-            return checks[key][0]
+            return checks.setdefault(tuple(conds), len(checks))
 
         items = tuple(
             _itemplan_for(item, n, ids.index(item.id), at)
@@ -74,7 +70,7 @@ def plan_for(content: Content) -> Plan:
         )
         _PLANS[content.hash] = Plan(
             items=items,
-            checks=tuple(check for _, check in checks.values()),
+            checks=tuple(checks),
             domains=domains,
             domain_names=tuple(sorted(content.checklists)),
             blocking=tuple(p for p in by_id if p.blockers),
@@ -108,9 +104,7 @@ def _itemplan_for(item: Item, index: int, rank: int, at) -> ItemPlan:
         severity_rules=tuple((at(r.when), r.change, r.reason) for r in item.severity_rules),
         severity_at=tuple(at(r.when) for r in item.severity_rules),
         derives=bool(item.derive),
-        blockers=tuple(
-            (rules.compile_all(r.when), r.min_risk, r.reason) for r in item.blocker_when
-        ),
+        blockers=tuple((r.when, r.min_risk, r.reason) for r in item.blocker_when),
         options={o.value: o for o in item.options},
         static=static,
     )
