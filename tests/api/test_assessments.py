@@ -6,8 +6,7 @@ import hashlib
 
 import pytest
 
-from tests.conftest import sample_body
-from tests.support import STORED_KEYS
+from tests.support.bodies import STORED_KEYS, sample_body
 
 DOMAINS = {"security", "maintenance", "licensing", "misuse"}
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from service import apikeys
-from tests.conftest import ApiClient, create_key
+from service.application import keys as apikeys
+from tests.support.apps import ApiClient, create_key
 
 SPEC = "/api/v1/openapi.json"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support import real_content
+from tests.support.bodies import real_content
 
 
 def test_checklists_list_domains_and_deployment_fields(api):

@@ -6,8 +6,10 @@ from http import HTTPStatus
 
 import pytest
 
-from service import catalogue, errors
-from tests.conftest import ApiClient, create_key, sample_body
+from service import errors
+from service.application import catalogue
+from tests.support.apps import ApiClient, create_key
+from tests.support.bodies import sample_body
 
 ASSESSMENTS = "/api/v1/assessments"
 

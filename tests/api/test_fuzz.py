@@ -12,7 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode, checks
 
-from tests.conftest import create_key
+from tests.support.apps import create_key
 
 CHECKS = [
     checks.not_a_server_error,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from service import apikeys
 from service.api.idempotency import fingerprint
-from service.db import get_db
+from service.application import keys as apikeys
 from service.store import idempotency
-from tests.conftest import ApiClient, create_key, sample_body
+from service.store.context import get_db
+from tests.support.apps import ApiClient, create_key
+from tests.support.bodies import sample_body
 
 KEY = {"Idempotency-Key": "2f1c7a9e-4b1d-4c55-9d7e-1d3c5a6b7e80"}
 

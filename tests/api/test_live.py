@@ -13,7 +13,8 @@ import requests
 
 from service import store
 from service.store.audit import verify_audit_chain
-from tests.conftest import LiveServer, sample_body, store_key
+from tests.support.bodies import sample_body
+from tests.support.live import LiveServer, store_key
 
 pytestmark = pytest.mark.live
 THREADS, POSTS, WORKERS = 16, 300, 3

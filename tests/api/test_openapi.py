@@ -7,8 +7,8 @@ import json
 import pytest
 
 from service import errors
-from tests.conftest import ApiClient, create_key, sample_body
-from tests.support import ROOT
+from tests.support.apps import ApiClient, create_key
+from tests.support.bodies import ROOT, sample_body
 
 COMMITTED = ROOT / "docs" / "openapi.json"
 METHODS = ("get", "post", "put", "patch", "delete")

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.conftest import ApiClient
+from tests.support.apps import ApiClient
 
 
 @pytest.mark.parametrize(

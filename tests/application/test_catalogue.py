@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service import catalogue
-from tests.support import real_content
+from service.application import InputError, NotFound, catalogue
+from tests.support.bodies import real_content
 
 
 def test_crosswalk_lists_every_reference_of_every_item():
@@ -28,8 +28,9 @@ def test_crosswalk_for_one_framework_and_an_unknown_one():
     only = catalogue.crosswalk(real_content(), "MITRE-ATLAS")
     assert [f["framework"] for f in only] == ["MITRE-ATLAS"]
     assert only[0]["references"] == sorted(only[0]["references"], key=lambda r: r["id"])
-    with pytest.raises(catalogue.UnknownEntry, match="MITRE-ATLAS"):
+    with pytest.raises(InputError, match="MITRE-ATLAS") as caught:
         catalogue.crosswalk(real_content(), "SOC2")
+    assert caught.value.errors[0]["field"] == "framework"
 
 
 def test_crosswalk_command_prints_the_same(app):
@@ -56,7 +57,7 @@ def test_checklist_items_are_plain_data():
         if i["applies_when"]
     ]
     assert conditional and all("field" in c or "any" in c for c in conditional[0]["applies_when"])
-    with pytest.raises(catalogue.UnknownEntry):
+    with pytest.raises(NotFound, match="the domains are licensing"):
         catalogue.checklist(content, "nope")
 
 

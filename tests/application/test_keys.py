@@ -7,17 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from service import apikeys
-from service.db import get_db
+from service.application import keys as apikeys
+from service.application.errors import InputError, NotFound
 from service.store import keys as store_keys
 from service.store import ratelimits
-from tests.conftest import SYSTEM
-
-
-@pytest.fixture
-def db(app):
-    with app.app_context():
-        yield get_db()
+from tests.support.apps import SYSTEM
 
 
 def test_key_format_and_only_a_hash_is_stored(app, db):
@@ -41,10 +35,12 @@ def test_authenticate_accepts_only_the_exact_live_key(db):
 
 
 def test_scopes_are_checked_and_admin_implies_all(db):
-    with pytest.raises(apikeys.ApiKeyError, match="bogus"):
+    with pytest.raises(InputError, match="bogus") as caught:
         apikeys.create(db, "k", ["assessments:read", "bogus"], SYSTEM)
-    with pytest.raises(apikeys.ApiKeyError):
+    assert caught.value.errors[0]["field"] == "scopes"
+    with pytest.raises(InputError) as caught:
         apikeys.create(db, " ", ["admin"], SYSTEM)
+    assert caught.value.errors[0]["field"] == "name"
     _, admin = apikeys.create(db, "a", ["admin"], SYSTEM)
     assert all(apikeys.has_scope(admin, s) for s in apikeys.SCOPES)
     _, reader = apikeys.create(db, "r", ["assessments:read"], SYSTEM)
@@ -57,7 +53,7 @@ def test_list_and_revoke(db):
     assert all("key_hash" not in k for k in apikeys.list_keys(db))
     assert apikeys.revoke(db, record["id"], SYSTEM)["revoked_at"]
     assert store_keys.revoke_key(db, record["id"]) is False
-    with pytest.raises(apikeys.ApiKeyError):
+    with pytest.raises(NotFound):
         apikeys.revoke(db, 999, SYSTEM)
 
 

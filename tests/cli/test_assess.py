@@ -6,14 +6,7 @@ import json
 
 import pytest
 
-from service import create_app
-from tests.support import DATA
-
-
-@pytest.fixture
-def runner(tmp_path):
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "cli.db")})
-    return app.test_cli_runner()
+from tests.support.bodies import DATA
 
 
 def test_assess_text_explains_every_point(runner):

@@ -6,14 +6,9 @@ import re
 
 import pytest
 
-from service.db import get_db
 from service.store import audit, users
-from tests.web_helpers import Web, make_app
-
-
-@pytest.fixture
-def app(tmp_path):
-    return make_app(tmp_path)
+from service.store.context import get_db
+from tests.support.apps import Web
 
 
 def run(app, *args):
@@ -28,7 +23,7 @@ def test_bootstrap_creates_one_admin_once(app):
     with app.app_context():
         admin = users.get_user_by_email(get_db(), "admin@localhost")
     assert admin["role"] == "admin" and admin["must_change_password"]
-    from service import auth
+    from service.application import accounts as auth
 
     assert auth.verify_password(admin, password)
     again = run(app, "users", "bootstrap")

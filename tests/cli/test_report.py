@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.test_report_model import DATA
-from tests.test_report_pdf import flat
+from tests.support.reports import REPORT_DATA as DATA
+from tests.support.reports import flat
 
 
 def test_assess_writes_the_pdf_of_a_single_input(tmp_path, make_app):

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from service import create_app
-from service.db import get_db
 from service.store import audit
+from service.store.context import get_db
 
 
 @pytest.fixture
-def runner_app(tmp_path):
-    app = create_app(
-        {"TESTING": True, "DATABASE": str(tmp_path / "users.db"), "SECRET_KEY": "test"}
-    )
-    return app, app.test_cli_runner()
+def runner_app(app, runner):
+    return app, runner
 
 
 def test_disable_stops_sign_in_and_enable_restores_it(runner_app):

@@ -9,9 +9,11 @@ import sys
 
 import pytest
 
-from service import create_app, lineage
+from service import create_app
 from service.content import ContentError, load_content
-from tests.support import DATA, ROOT, real_content
+from service.engine import lineage
+from tests.support.bodies import DATA, ROOT, real_content
+from tests.support.live import command_env
 
 INVALID = sorted((DATA / "invalid").glob("*.yaml"))
 
@@ -129,6 +131,7 @@ def test_bad_content_stops_start_up_with_one_message(content_copy):
         create_app(
             {
                 "TESTING": True,
+                "INSTANCE_PATH": str(content_copy / "instance"),
                 "CHECKLIST_DIR": str(content_copy / "checklists"),
                 "POLICY_DIR": str(content_copy / "policies"),
             }
@@ -140,6 +143,7 @@ def test_check_content_command_names_the_broken_file(content_copy):
     target, expect, text = _case(DATA / "invalid" / "unknown_item_key.yaml")
     (content_copy / target).write_text(text, encoding="utf-8")
     env = {
+        "MODELRISK_INSTANCE_PATH": str(content_copy / "instance"),
         "MODELRISK_CHECKLIST_DIR": str(content_copy / "checklists"),
         "MODELRISK_POLICY_DIR": str(content_copy / "policies"),
         "PATH": "/usr/bin:/bin",
@@ -157,10 +161,11 @@ def test_check_content_command_names_the_broken_file(content_copy):
     assert "Traceback" not in done.stderr
 
 
-def test_check_content_command_reports_counts():
+def test_check_content_command_reports_counts(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "check-content"],
         cwd=ROOT,
+        env=command_env(tmp_path),
         capture_output=True,
         text=True,
         timeout=60,

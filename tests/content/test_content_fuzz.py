@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.content import ContentError, load_content
-from tests.support import DATA
+from tests.support.bodies import DATA
 
 MINIMAL = DATA / "minimal"
 TARGETS = {

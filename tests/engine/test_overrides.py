@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from service import assessments, lineage
-from tests.support import body, preset_answers, real_content
+from service.application import assessments
+from service.engine import lineage
+from tests.support.bodies import body, preset_answers, real_content
 
 VISION = "meta-llama/Llama-3.2-11B-Vision-Instruct"
 FRANCE = {"deployer_country": "FR", "user_regions": ["EU"]}

@@ -10,9 +10,9 @@ import shutil
 
 import pytest
 
-from service import assessments
+from service.application import assessments
 from service.content import load_content
-from tests.support import DATA, ROOT, body, preset_answers, real_content
+from tests.support.bodies import DATA, ROOT, body, preset_answers, real_content
 
 
 @pytest.fixture(scope="module")

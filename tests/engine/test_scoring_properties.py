@@ -7,9 +7,9 @@ import copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service import scoring
 from service.content.model import RATINGS, UNKNOWN
-from tests.support import BASE_DEPLOYMENT, real_content
+from service.engine import scoring
+from tests.support.bodies import BASE_DEPLOYMENT, real_content
 
 CONTENT = real_content()
 ITEMS = sorted(CONTENT.items.values(), key=lambda i: i.id)

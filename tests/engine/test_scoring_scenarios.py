@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from service import assessments
-from tests.support import DATA, real_content, scenario_body
+from service.application import assessments
+from tests.support.bodies import DATA, real_content, scenario_body
 
 ROWS = [
     row

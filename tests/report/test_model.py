@@ -4,39 +4,18 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 
-from service import assessments, lineage, scoring
-from service.report import build, filename_for, thresholds_for, unstored
+from service.application import assessments
+from service.engine import lineage, scoring
+from service.report import build, filename_for, thresholds_for
 from service.report.obligations import licenses as obligations
 from service.report.summary import sentences
 from service.report.words import timestamp
-from tests.support import body, preset_answers, real_content
-
-DATA = Path(__file__).resolve().parent / "data" / "report"
-
-
-def stored_from(content, b: dict, **overrides) -> dict:
-    """A stored assessment (the store's shape) for a body scored with `content`."""
-    clean, result = assessments.evaluate(content, b)
-    fields = {
-        "id": "0f0e0d0c0b0a09080706050403020100",
-        "status": "submitted",
-        "submitted_by": {"kind": "user", "id": "1", "name": clean["requester"]["name"]},
-        "reviews": [
-            {
-                "id": 1,
-                "reviewer": {"kind": "user", "id": "2", "name": "Rita Reviewer"},
-                "decision": "request_changes",
-                "comment": "Finish the DPIA first.",
-                "created_at": "2026-12-01T10:00:00.000000Z",
-            }
-        ],
-        "audit_head": "ab" * 32,
-    }
-    return unstored(clean, result, "2026-11-30T09:15:00.000000Z", **{**fields, **overrides})
+from tests.support.bodies import body, preset_answers, real_content
+from tests.support.reports import REPORT_DATA as DATA
+from tests.support.reports import stored_from
 
 
 def small() -> dict:

@@ -22,8 +22,9 @@ from pypdf import PdfReader
 
 from service.content import load_content
 from service.report import build, fonts, pdf_for, render
-from tests.support import ROOT, real_content
-from tests.test_report_model import DATA, stored_from
+from tests.support.bodies import ROOT, real_content
+from tests.support.reports import REPORT_DATA as DATA
+from tests.support.reports import flat, pages, stored_from
 
 SAMPLES = ("llama-vision-eu", "qwen-cjk", "sarvam-hindi", "hostile")
 HOSTILE = (
@@ -47,15 +48,6 @@ def sample(name: str) -> dict:
 @cache
 def pdf(name: str) -> bytes:
     return pdf_for(sample(name))
-
-
-def pages(data: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
-
-
-def flat(data: bytes) -> str:
-    """All text with runs of whitespace as one space (wrapping moves line breaks)."""
-    return re.sub(r"\s+", " ", " ".join(pages(data)))
 
 
 def has_font(name: str) -> bool:
@@ -191,16 +183,18 @@ def test_metadata_names_the_report():
     assert "risk assessment" in info["/Keywords"] and "rating critical" in info["/Keywords"]
 
 
-def test_font_directory_comes_from_argument_config_environment_or_default(
+def test_font_directory_comes_from_argument_setting_environment_or_default(
     monkeypatch, tmp_path, make_app
 ):
-    monkeypatch.delenv(fonts.ENV_FONT_DIR, raising=False)
+    monkeypatch.delenv("MODELRISK_FONT_DIR", raising=False)
     assert fonts.resolve_font_dir() == Path("/usr/share/fonts")
-    monkeypatch.setenv(fonts.ENV_FONT_DIR, str(tmp_path / "env"))
+    monkeypatch.setenv("MODELRISK_FONT_DIR", str(tmp_path / "env"))
     assert fonts.resolve_font_dir() == tmp_path / "env"
-    with make_app(FONT_DIR=str(tmp_path / "config")).app_context():
-        assert fonts.resolve_font_dir() == tmp_path / "config"
-        assert fonts.resolve_font_dir(tmp_path / "arg") == tmp_path / "arg"
+    assert make_app().config["FONT_DIR"] == str(tmp_path / "env")
+    assert make_app(FONT_DIR=str(tmp_path / "config")).config["FONT_DIR"] == str(
+        tmp_path / "config"
+    )
+    assert fonts.resolve_font_dir(tmp_path / "arg") == tmp_path / "arg"
 
 
 def test_a_broken_fallback_font_is_logged_and_skipped(tmp_path, caplog):
@@ -249,12 +243,13 @@ def test_shaping_changes_only_the_devanagari_paragraphs():
 
 
 def test_shaping_is_off_unless_asked(monkeypatch, make_app):
-    monkeypatch.delenv(fonts.ENV_SHAPING, raising=False)
+    monkeypatch.delenv("MODELRISK_PDF_SHAPING", raising=False)
     assert fonts.resolve_shaping() is False
-    monkeypatch.setenv(fonts.ENV_SHAPING, "1")
+    assert make_app().config["PDF_SHAPING"] is False
+    monkeypatch.setenv("MODELRISK_PDF_SHAPING", "1")
     assert fonts.resolve_shaping() is HARFBUZZ
-    with make_app(PDF_SHAPING=False).app_context():
-        assert fonts.resolve_shaping() is False
+    assert fonts.resolve_shaping(False) is False
+    assert make_app().config["PDF_SHAPING"] == 1
 
 
 # A synthetic content set: the shipped context, licences, models and policies with four

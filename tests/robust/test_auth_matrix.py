@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from service.db import get_db
 from service.store import drafts
-from tests.conftest import create_key, sample_body
-from tests.web_helpers import PASSWORD, add_user, form_data, login, make_app, token
+from service.store.context import get_db
+from tests.support.apps import PASSWORD, add_user, build_app, create_key, form_data, login, token
+from tests.support.bodies import sample_body
 
 LOGIN = "login"  # a 302 to the sign-in page
 KEYS = ("none", "read", "write", "review", "admin")
@@ -167,7 +167,7 @@ class Context:
     """An app with a key per scope, an account per role, and the state the calls need."""
 
     def __init__(self, tmp_path):
-        self.app = make_app(tmp_path)
+        self.app = build_app(tmp_path)
         self.keys = {
             name: create_key(self.app, *scopes, name=name) for name, scopes in SCOPES.items()
         }
@@ -291,7 +291,7 @@ def test_every_page_post_needs_the_csrf_token(ctx, route):
 def test_a_key_with_the_same_id_as_a_user_is_not_that_user(tmp_path):
     """Users and keys are numbered apart: the account must not be told it submitted what the
     key with its id submitted (four eyes compares kind and id, and so must the page)."""
-    app = make_app(tmp_path)
+    app = build_app(tmp_path)
     user = add_user(app, "first@example.com", "submitter")
     key = create_key(app, "assessments:write", name="first key")
     with app.app_context():

@@ -14,7 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.conftest import LiveServer, sample_body, store_key
+from tests.support.bodies import sample_body
+from tests.support.live import LiveServer, store_key
 
 pytestmark = pytest.mark.live
 THREADS, ROUNDS = 16, 3

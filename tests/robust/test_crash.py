@@ -8,7 +8,6 @@ stored exactly once.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -19,8 +18,8 @@ import uuid
 import pytest
 import requests
 
-from tests.conftest import sample_body, store_key
-from tests.support import ROOT
+from tests.support.bodies import ROOT, sample_body
+from tests.support.live import command_env, store_key
 
 pytestmark = pytest.mark.live
 THREADS = 4
@@ -170,7 +169,7 @@ def test_kill_minus_nine_mid_stream_loses_nothing_that_was_acknowledged(tmp_path
     verify = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "audit", "verify"],
         cwd=ROOT,
-        env={**os.environ, "MODELRISK_DATABASE": str(path)},
+        env=command_env(tmp_path, MODELRISK_DATABASE=str(path)),
         capture_output=True,
         text=True,
         timeout=120,

@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode, checks
 
-from tests.conftest import LLAMA_8B, sample_body, store_key
+from tests.support.bodies import LLAMA_8B, sample_body
+from tests.support.live import store_key
 
 pytestmark = pytest.mark.live
 

@@ -21,14 +21,13 @@ from markupsafe import escape
 from marshmallow import fields
 from pypdf import PdfReader
 
-from service import schemas
-from service.db import get_db
+from service.application import inputs as schemas
 from service.report.text import CONTROL
+from service.store.context import get_db
 from service.web import formview
 from service.web.forms import field_id
-from tests.conftest import create_key, sample_body
-from tests.support import real_content
-from tests.web_helpers import PASSWORD, Web, add_user, form_data, make_app, token
+from tests.support.apps import PASSWORD, Web, add_user, build_app, create_key, form_data, token
+from tests.support.bodies import real_content, sample_body
 
 ANSWERED = "SEC-02"  # a plain item: note, evidence and justification are the assessor's text
 OVERRIDDEN = "LIC-01"  # derived from the licence facts; a justification overrides it
@@ -178,7 +177,7 @@ def _page_shows(html: str, value: str) -> bool:
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory):
-    return Web(make_app(tmp_path_factory.mktemp("hostile")))
+    return Web(build_app(tmp_path_factory.mktemp("hostile")))
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,7 @@ import io
 
 import pytest
 
-from tests.conftest import create_key
-from tests.web_helpers import Web, make_app
+from tests.support.apps import Web, build_app, create_key
 
 # What gunicorn hands over for Transfer-Encoding: chunked: no length, a stream it terminates.
 CHUNKED = {"CONTENT_LENGTH": "", "HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True}
@@ -27,7 +26,7 @@ BODY_ROUTES = (
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory):
-    return Web(make_app(tmp_path_factory.mktemp("malformed")))
+    return Web(build_app(tmp_path_factory.mktemp("malformed")))
 
 
 @pytest.fixture(scope="module")

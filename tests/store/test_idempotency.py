@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.db import get_db
 from service.store import idempotency
+from service.store.context import get_db
 
 OLD = "2000-01-01T00:00:00.000000Z"
 FUTURE = "2999-01-01T00:00:00.000000Z"

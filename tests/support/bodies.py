@@ -1,4 +1,4 @@
-"""Helpers shared by tests: the real content, assessment bodies and answer presets."""
+"""The real content, assessment bodies and answer presets, for every test."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import copy
 from functools import cache
 from pathlib import Path
 
-from service import lineage
 from service.content import load_content
 from service.content.model import UNKNOWN, Content
+from service.engine import lineage
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+LLAMA_8B = "meta-llama/Llama-3.1-8B-Instruct"
 
 # The keys of a stored assessment (docs/architecture.md), as the store and the API return it.
 STORED_KEYS = {
@@ -118,3 +119,8 @@ def scenario_body(content: Content, spec: dict) -> dict:
     b["answers"] = preset_answers(content, b, spec.get("preset", "good"))
     b["answers"].update(copy.deepcopy(spec.get("answers") or {}))
     return b
+
+
+def sample_body(**changes) -> dict:
+    """A valid assessment body for a catalogue model; keyword arguments replace top-level keys."""
+    return {**body(LLAMA_8B, answers={"SEC-01": "official"}), **changes}

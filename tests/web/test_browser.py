@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.web_helpers import LLAMA, PASSWORD, add_user, make_app
+from tests.support.apps import PASSWORD, add_user, build_app
+from tests.support.bodies import LLAMA_8B as LLAMA
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -46,7 +47,7 @@ else:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The app on a temporary database, served on a free port of 127.0.0.1 in a thread."""
-    app = make_app(tmp_path_factory.mktemp("live"))
+    app = build_app(tmp_path_factory.mktemp("live"))
     add_user(app, SUBMITTER, "submitter")
     add_user(app, REVIEWER, "reviewer")
     httpd = make_server("127.0.0.1", 0, app, threaded=True)

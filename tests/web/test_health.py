@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service import health
+from service.web import health
 
 
 def test_livez_and_readyz_need_no_key(client):

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from service.db import get_db
 from service.store import audit
-from tests.web_helpers import LLAMA, PASSWORD, Web, add_user, login, make_app, token
-
-
-@pytest.fixture
-def web(tmp_path):
-    return Web(make_app(tmp_path))
+from service.store.context import get_db
+from tests.support.apps import PASSWORD, add_user, login, token
+from tests.support.bodies import LLAMA_8B as LLAMA
 
 
 def html(response) -> str:

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web_helpers import PASSWORD, Web, add_user, login, make_app, token
+from tests.support.apps import PASSWORD, add_user, login, token
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture
-def web(tmp_path):
-    return Web(make_app(tmp_path))
 
 
 def test_login_without_csrf_token_is_refused(web):
@@ -77,9 +72,9 @@ def test_session_cookie_is_httponly_and_samesite_lax(web):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
 
 
-def test_secure_cookie_is_configurable(tmp_path, monkeypatch):
+def test_secure_cookie_is_configurable(make_app, monkeypatch):
     monkeypatch.setenv("MODELRISK_SESSION_COOKIE_SECURE", "true")
-    app = make_app(tmp_path)
+    app = make_app()
     add_user(app, "a@example.com", "submitter")
     cookie = login(app.test_client(), "a@example.com").headers["Set-Cookie"]
     assert "Secure" in cookie
