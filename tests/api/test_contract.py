@@ -9,7 +9,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from service.api.base import ApiBlueprint
-from tests.support import ROOT
+from tests.support.bodies import ROOT
 
 COMMITTED = ROOT / "docs" / "openapi.json"
 METHODS = ("get", "post", "put", "patch", "delete")

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import LiveServer, sample_body, store_key
-from tests.support import ROOT
+from tests.support.bodies import ROOT, sample_body
+from tests.support.live import LiveServer, store_key
 
 COMMITTED = ROOT / "docs" / "openapi.json"
 PACKAGE = "modelrisk_client"
