@@ -12,8 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service import assessments, lineage  # noqa: E402
+from service.application import assessments  # noqa: E402
 from service.content import load_content  # noqa: E402
+from service.engine import lineage  # noqa: E402
 from service.report import filename_for, pdf_for, unstored  # noqa: E402
 
 INPUTS = ROOT / "tests" / "data" / "report"

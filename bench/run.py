@@ -50,7 +50,8 @@ from pdf import timed  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from render_samples import FULL_DEPLOYMENT, ROOT, content, full_body, stored  # noqa: E402
 
-from service import assessments, lineage, scoring  # noqa: E402
+from service.application import assessments  # noqa: E402
+from service.engine import lineage, scoring  # noqa: E402
 from service.report import build as build_report  # noqa: E402
 from service.report import cached_pdf_for, pdf_for, render  # noqa: E402
 

@@ -1,4 +1,8 @@
-"""The one error handler: RFC 9457 problem details under /api, an HTML error page elsewhere."""
+"""The one error handler: RFC 9457 problem details under /api, an HTML error page elsewhere.
+
+Application errors (service.application.errors) are mapped here, by their kind, to a status;
+the edges raise them as they come and never translate them on their own.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from flask import Flask, Response, current_app, render_template, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from . import assessments
+from .application.errors import ApplicationError
 
 API_PREFIX = "/api/"
 PROBLEM_JSON = "application/problem+json"
@@ -32,6 +36,21 @@ TYPES = {
     "idempotency-key-required": "This operation needs an Idempotency-Key header.",
     "rate-limited": "Too many requests for this API key; wait for Retry-After seconds.",
 }
+# The HTTP status of each kind of application error.
+STATUS = {
+    "validation-error": 422,
+    "not-found": 404,
+    "four-eyes": 403,
+    "invalid-state": 409,
+    "login-refused": 401,
+    "throttled": 429,
+    "unauthorized": 401,
+    "insufficient-scope": 403,
+    "rate-limited": 429,
+    "idempotency-key-reused": 422,
+    "idempotency-request-in-progress": 409,
+}
+CHALLENGE = 'Bearer realm="modelrisk"'
 
 
 class Problem(HTTPException):
@@ -68,18 +87,52 @@ def validation_problem(errors: list[dict], status: int = 422) -> Problem:
     )
 
 
+def from_application(exc: ApplicationError) -> Problem:
+    """The problem an application error stands for: its status, type, fields and headers."""
+    if exc.errors is not None:
+        # The application is handed bodies: a field error is `in` the JSON body unless it says.
+        errors = [{**e, "in": e.get("in", "json")} for e in exc.errors]
+        problem = validation_problem(errors, STATUS.get(exc.kind, 422))
+        problem.kind = exc.kind
+        return problem
+    kind = exc.kind if exc.kind in TYPES else None
+    return Problem(STATUS.get(exc.kind, 400), exc.message, kind, headers=_headers(exc))
+
+
+def _headers(exc: ApplicationError) -> dict:
+    """Headers an error needs on the wire: the auth challenge, the rate-limit state."""
+    headers = rate_limit_headers(exc.facts.get("limits"))
+    if exc.kind == "unauthorized":
+        invalid = ', error="invalid_token"' if exc.facts.get("presented") else ""
+        headers["WWW-Authenticate"] = CHALLENGE + invalid
+    elif exc.kind == "insufficient-scope":
+        headers["WWW-Authenticate"] = (
+            CHALLENGE + f', error="insufficient_scope", scope="{exc.facts["scope"]}"'
+        )
+    elif exc.kind == "rate-limited":
+        headers["Retry-After"] = str(exc.facts["limits"]["reset"])
+    elif exc.kind == "idempotency-request-in-progress":
+        headers["Retry-After"] = "1"
+    return headers
+
+
+def rate_limit_headers(limits: dict | None) -> dict:
+    """X-RateLimit-Limit, -Remaining and -Reset for a key's window (none when it is off)."""
+    if not limits:
+        return {}
+    return {
+        "X-RateLimit-Limit": str(limits["limit"]),
+        "X-RateLimit-Remaining": str(limits["remaining"]),
+        "X-RateLimit-Reset": str(limits["reset"]),
+    }
+
+
 def _from_exception(exc: Exception) -> Problem:
     """Map application and framework exceptions onto problems."""
     if isinstance(exc, Problem):
         return exc
-    if isinstance(exc, assessments.InputError):  # the application is only handed bodies
-        return validation_problem([{**e, "in": "json"} for e in exc.errors])
-    if isinstance(exc, assessments.NotFound):
-        return Problem(404, str(exc))
-    if isinstance(exc, assessments.FourEyesError):
-        return Problem(403, str(exc), "four-eyes")
-    if isinstance(exc, assessments.StateError):
-        return Problem(409, str(exc), "invalid-state")
+    if isinstance(exc, ApplicationError):
+        return from_application(exc)
     if isinstance(exc, HTTPException):
         kind = "body-too-large" if exc.code == 413 else None
         headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
@@ -130,12 +183,5 @@ def _page(status: int, title: str, detail: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Route every exception through `handle`."""
-    for exc in (
-        HTTPException,
-        assessments.InputError,
-        assessments.NotFound,
-        assessments.FourEyesError,
-        assessments.StateError,
-        Exception,
-    ):
+    for exc in (HTTPException, ApplicationError, Exception):
         app.register_error_handler(exc, handle)

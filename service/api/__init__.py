@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ..schemas import AnswerObjectSchema, AnswersField, assessment_schema
+from ..application.inputs import AnswerObjectSchema, AnswersField, assessment_schema
 from . import (
     assessments,
     checklists,
@@ -52,21 +52,11 @@ total_pages, links}`, with an RFC 8288 `Link` header (next, prev, first, last).
 
 def init_app(app: Flask, content) -> ModelriskApi:
     """Register the API, its blueprints and its document on the app."""
-    app.config.setdefault("API_TITLE", "modelrisk")
-    app.config.setdefault("API_VERSION", "1.0.0")
-    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
-    app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
-    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    app.config.setdefault(
-        "API_SPEC_OPTIONS",
-        {"info": {"description": DESCRIPTION}, "tags": tags(m.blp for m in BLUEPRINTS)},
-    )
-    # Requests per key per window; high by default so benchmarks are not throttled; 0 = off.
-    app.config.setdefault("API_RATE_LIMIT", 100_000)
-    app.config.setdefault("API_RATE_WINDOW", 60)
-    app.config.setdefault("IDEMPOTENCY_KEY_REQUIRED", False)
-    app.config.setdefault("IDEMPOTENCY_STALE_SECONDS", 120)
-    app.config.setdefault("IDEMPOTENCY_TTL_HOURS", 24)
+    # The document's text is part of the API, not a setting (service.config has the settings).
+    app.config["API_SPEC_OPTIONS"] = {
+        "info": {"description": DESCRIPTION},
+        "tags": tags(m.blp for m in BLUEPRINTS),
+    }
     api = ModelriskApi(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "mr_live_... API key"}

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC
 
 from flask import Response, current_app, g, request, url_for
 
-from .. import apikeys, assessments
-from ..db import get_db
+from .. import times
+from ..application import assessments, keys
 from ..errors import validation_problem
+from ..store.context import get_db
 from .auth import require
 from .base import ApiBlueprint, documents_json_body, documents_not_found, json_body, json_response
 from .idempotency import idempotent
@@ -80,7 +80,7 @@ def create_assessment():
     the content and engine versions, and returns the verdict. The assessment then waits for a
     reviewer (status `submitted`).
     """
-    stored = assessments.submit(content(), get_db(), json_body(), apikeys.actor(g.api_key))
+    stored = assessments.submit(content(), get_db(), json_body(), keys.actor(g.api_key))
     return _created(stored)
 
 
@@ -98,7 +98,7 @@ def revise(assessment_id: str):
     latest revision can be revised (409 otherwise).
     """
     stored = assessments.submit(
-        content(), get_db(), json_body(), apikeys.actor(g.api_key), previous_id=assessment_id
+        content(), get_db(), json_body(), keys.actor(g.api_key), previous_id=assessment_id
     )
     return _created(stored)
 
@@ -115,7 +115,7 @@ def list_assessments(page: int, per_page: int, since=None, **filters):
     """
     if since is not None:
         try:
-            since = (since if since.tzinfo else since.replace(tzinfo=UTC)).astimezone(UTC)
+            filters["since"] = times.stamp(since)
         except OverflowError:  # 9999-12-31T23:00:00-05:00 is past the last representable UTC
             raise validation_problem(
                 [
@@ -127,7 +127,6 @@ def list_assessments(page: int, per_page: int, since=None, **filters):
                     }
                 ]
             ) from None
-        filters["since"] = since.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     items, total = assessments.list_assessments(get_db(), filters, page, per_page)
     pages = max(1, math.ceil(total / per_page))
     nav = _page_links(page, pages)
@@ -182,8 +181,10 @@ def get_assessment(assessment_id: str):
 @documents_not_found
 def report(assessment_id: str):
     """Download the assessment's PDF report"""
-    stored = assessments.get(get_db(), assessment_id)
-    data, digest, filename = assessments.report_pdf(content(), stored)
+    found = assessments.get(get_db(), assessment_id)
+    data, digest, filename = assessments.report_pdf(
+        content(), found, current_app.config["FONT_DIR"], current_app.config["PDF_SHAPING"]
+    )
     mimetype = request.accept_mimetypes.best_match(REPORT_TYPES, default=REPORT_TYPES[0])
     response = Response(data, mimetype=mimetype)
     response.vary.add("Accept")

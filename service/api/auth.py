@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import math
-import time
-from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from flask import after_this_request, current_app, g, request
 
-from .. import apikeys, store
-from ..db import get_db
-from ..errors import Problem
-from ..store import keys as store_keys
-from ..store import ratelimits
+from ..application import keys
+from ..errors import rate_limit_headers
+from ..store.context import get_db
 from .base import mark
-
-CHALLENGE = 'Bearer realm="modelrisk"'
-TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 def require(scope: str):
     """Decorate a view: a valid, unrevoked key with `scope` (or admin) within its rate limit."""
-    if scope not in apikeys.SCOPES:
+    if scope not in keys.SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
 
     def decorator(view):
@@ -47,78 +39,22 @@ def presented_key() -> str | None:
 
 
 def authenticate(scope: str) -> dict:
-    """The key record for this request; 401, 429 or 403 problems otherwise."""
-    presented = presented_key()
-    if not presented:
-        raise Problem(
-            401,
-            "Send an API key as Authorization: Bearer <key>.",
-            "unauthorized",
-            headers={"WWW-Authenticate": CHALLENGE},
-        )
-    db = get_db()
-    record = apikeys.authenticate(db, presented)
-    if record is None:
-        raise Problem(
-            401,
-            "The API key is not valid or has been revoked.",
-            "unauthorized",
-            headers={"WWW-Authenticate": CHALLENGE + ', error="invalid_token"'},
-        )
-    _count(db, record)
-    if not apikeys.has_scope(record, scope):
-        raise Problem(
-            403,
-            f"This operation needs the scope {scope}; this key has {', '.join(record['scopes'])}.",
-            "insufficient-scope",
-            headers={
-                "WWW-Authenticate": CHALLENGE + f', error="insufficient_scope", scope="{scope}"'
-            },
-        )
+    """The key record for this request; the application refuses (401, 429, 403) otherwise."""
+    config = current_app.config
+    record = keys.authorize(
+        get_db(),
+        presented_key(),
+        scope,
+        int(config["API_RATE_LIMIT"]),
+        int(config["API_RATE_WINDOW"]),
+    )
+    headers = rate_limit_headers(record["limits"])
+    if headers:
+
+        @after_this_request
+        def add_headers(response):
+            for name, value in headers.items():
+                response.headers.setdefault(name, value)
+            return response
+
     return record
-
-
-def _count(db, record: dict) -> None:
-    """Count the request against the key's fixed window; 429 with Retry-After past the limit."""
-    limit = int(current_app.config["API_RATE_LIMIT"])
-    window = int(current_app.config["API_RATE_WINDOW"])
-    stamp = datetime.now(UTC)
-    touch = _stale(record.get("last_used_at"), stamp)
-    if limit <= 0 and not touch:
-        return
-    with store.write(db):
-        if touch:
-            store_keys.touch_key(db, record["id"], _iso(stamp), _iso(stamp - TOUCH_INTERVAL))
-        if limit <= 0:
-            return
-        now = time.time()
-        start = int(now // window * window)
-        count = ratelimits.hit(db, f"key:{record['id']}", start)
-    reset = max(1, math.ceil(start + window - now))
-    headers = {
-        "X-RateLimit-Limit": str(limit),
-        "X-RateLimit-Remaining": str(max(0, limit - count)),
-        "X-RateLimit-Reset": str(reset),
-    }
-    if count > limit:
-        raise Problem(
-            429,
-            f"This key may make {limit} requests per {window} seconds; try again "
-            f"in {reset} seconds.",
-            "rate-limited",
-            headers={**headers, "Retry-After": str(reset)},
-        )
-
-    @after_this_request
-    def add_headers(response):
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-        return response
-
-
-def _stale(last_used: str | None, stamp: datetime) -> bool:
-    return not last_used or last_used < _iso(stamp - TOUCH_INTERVAL)
-
-
-def _iso(stamp: datetime) -> str:
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")

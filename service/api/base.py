@@ -14,8 +14,8 @@ from webargs import core
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..application.inputs import flatten_errors, surrogate_errors
 from ..errors import Problem, validation_problem
-from ..schemas import flatten_errors, unpaired_surrogates
 
 JSON_BODY_RESPONSES = {
     400: "BAD_REQUEST",
@@ -65,22 +65,10 @@ def json_body():
             400, "The body is not valid JSON: it is nested too deeply.", "invalid-json"
         ) from None
     if not raw.isascii() or b"\\u" in raw:  # only then can a surrogate be in a string
-        errors = [
-            {
-                "field": ".".join(path) or "(body)",
-                "pointer": _pointer(path),
-                "in": "json",
-                "message": "contains an unpaired UTF-16 surrogate; send valid Unicode text",
-            }
-            for path in unpaired_surrogates(data)
-        ]
+        errors = [{**e, "in": "json"} for e in surrogate_errors(data)]
         if errors:
             raise validation_problem(errors)
     return data
-
-
-def _pointer(path: tuple[str, ...]) -> str:
-    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in path)
 
 
 def mark(func, **flags):

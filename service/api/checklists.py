@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from .. import catalogue
-from ..errors import Problem
+from ..application import catalogue
 from .assessments import content
 from .auth import require
 from .base import ApiBlueprint, documents_not_found, json_response
@@ -44,7 +43,4 @@ def list_checklists():
 @documents_not_found
 def get_checklist(domain: str):
     """Read one checklist with every item and option"""
-    try:
-        return json_response(catalogue.checklist(content(), domain))
-    except catalogue.UnknownEntry as exc:
-        raise Problem(404, str(exc)) from None
+    return json_response(catalogue.checklist(content(), domain))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import catalogue
+from ..application import InputError, catalogue
 from ..errors import validation_problem
 from .assessments import content
 from .auth import require
@@ -31,7 +31,7 @@ def get_crosswalk(framework: str | None = None):
     """
     try:
         return json_response(catalogue.crosswalk(content(), framework))
-    except catalogue.UnknownEntry as exc:
+    except InputError as exc:  # a query parameter: no pointer into a body
         raise validation_problem(
-            [{"field": "framework", "pointer": "", "in": "query", "message": str(exc)}]
+            [{**e, "pointer": "", "in": "query"} for e in exc.errors]
         ) from None

@@ -13,15 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from flask import Response, current_app, g, make_response, request
 
-from .. import store
-from ..db import get_db
+from ..application import idempotency
 from ..errors import Problem
-from ..store import idempotency as records
+from ..store.context import get_db
 from .base import mark
 
 HEADER = "Idempotency-Key"
@@ -85,49 +83,27 @@ def fingerprint() -> str:
 
 
 def _run_once(key: str, view, args, kwargs) -> Response:
-    db, owner = get_db(), f"key:{g.api_key['id']}"
-    now, config = datetime.now(UTC), current_app.config
-    stale = now - timedelta(seconds=config["IDEMPOTENCY_STALE_SECONDS"])
-    expired = now - timedelta(hours=config["IDEMPOTENCY_TTL_HOURS"])
-    state, record = records.claim(db, owner, key, fingerprint(), _iso(stale), _iso(expired))
-    if state == "mismatch":
-        raise Problem(
-            422,
-            f"This {HEADER} was used for a different request; use a new key for a new operation.",
-            "idempotency-key-reused",
-        )
-    if state == "in_progress":
-        raise Problem(
-            409,
-            f"A request with this {HEADER} is still being processed; retry "
-            "shortly to receive its response.",
-            "idempotency-request-in-progress",
-            headers={"Retry-After": "1"},
-        )
-    if state == "replay":
-        return _replay(record)
-    try:
-        # The work and the record of its response commit together, or not at all.
-        with store.write(db):
-            response = make_response(view(*args, **kwargs))
-            if 200 <= response.status_code < 300:
-                headers = {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers}
-                records.complete(db, owner, key, response.status_code, headers, response.get_data())
-            else:
-                records.release(db, owner, key)
-    except BaseException:
-        records.release(db, owner, key)
-        raise
-    return response
+    config = current_app.config
 
+    def run() -> idempotency.Reply:
+        response = make_response(view(*args, **kwargs))
+        headers = {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers}
+        run.response = response
+        return idempotency.Reply(response.status_code, headers, response.get_data())
 
-def _iso(stamp: datetime) -> str:
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _replay(record: dict) -> Response:
-    response = Response(record["body"], record["status_code"])
-    for name, value in record["headers"].items():
+    reply = idempotency.run_once(
+        get_db(),
+        f"key:{g.api_key['id']}",
+        key,
+        fingerprint(),
+        run,
+        config["IDEMPOTENCY_STALE_SECONDS"],
+        config["IDEMPOTENCY_TTL_HOURS"],
+    )
+    if not reply.replayed:
+        return run.response
+    response = Response(reply.body, reply.status)
+    for name, value in reply.headers.items():
         response.headers[name] = value
     response.headers["Idempotent-Replayed"] = "true"
     response.headers["Cache-Control"] = "no-store"

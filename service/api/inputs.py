@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..assessments import MAX_COMMENT, REVIEW_DECISIONS
+from ..application.reviews import MAX_COMMENT, REVIEW_DECISIONS, STATUSES
 from ..content.model import DECISIONS, RATINGS
-from ..store.assessments import STATUSES
 
 Str = fields.String
 

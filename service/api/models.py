@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import catalogue
+from ..application import catalogue
 from .assessments import content
 from .auth import require
 from .base import ApiBlueprint, json_response

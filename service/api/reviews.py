@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import g
 
-from .. import apikeys, assessments
-from ..db import get_db
+from ..application import assessments, keys, reviews
+from ..store.context import get_db
 from .assessments import content, represent
 from .auth import require
 from .base import ApiBlueprint, documents_json_body, documents_not_found, json_response
@@ -37,8 +37,8 @@ def create_review(assessment_id: str, decision: str, comment: str = ""):
     last two. The key that submitted the assessment cannot review it (403, four-eyes); an
     assessment that is not `submitted` cannot be reviewed (409). Returns the assessment.
     """
-    stored = assessments.review(
-        content(), get_db(), assessment_id, apikeys.actor(g.api_key), decision, comment
+    stored = reviews.review(
+        content(), get_db(), assessment_id, keys.actor(g.api_key), decision, comment
     )
     return json_response(represent(stored))
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..assessments import REVIEW_DECISIONS
+from ..application.reviews import REVIEW_DECISIONS, STATUSES
 from ..content.model import DECISIONS, RATINGS, SEVERITIES
-from ..store.assessments import STATUSES
 from .base import ComponentRef
 
 Str = fields.String

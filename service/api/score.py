@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import assessments
+from ..application import assessments
 from .assessments import INPUT, content
 from .auth import require
 from .base import ApiBlueprint, documents_json_body, json_body, json_response

@@ -9,17 +9,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from flask import current_app, has_app_context
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from .. import config
+
 log = logging.getLogger(__name__)
 
 VENDORED = Path(__file__).resolve().parent.parent / "fonts"
-DEFAULT_FONT_DIR = "/usr/share/fonts"
-ENV_FONT_DIR = "MODELRISK_FONT_DIR"
-ENV_SHAPING = "MODELRISK_PDF_SHAPING"
 DEVANAGARI = range(0x0900, 0x0980)
 MAIN = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -68,24 +66,22 @@ def _find(font_dir: Path, filename: str) -> Path | None:
 
 
 def resolve_font_dir(font_dir: str | os.PathLike | None = None) -> Path:
-    """The fallback font directory: argument, app config FONT_DIR, $MODELRISK_FONT_DIR, default."""
-    if font_dir:
-        return Path(font_dir)
-    if has_app_context() and current_app.config.get("FONT_DIR"):
-        return Path(current_app.config["FONT_DIR"])
-    return Path(os.environ.get(ENV_FONT_DIR) or DEFAULT_FONT_DIR)
+    """The fallback font directory: the argument (the app's FONT_DIR), else the setting as the
+    environment or its default gives it (service.config)."""
+    return Path(font_dir or config.from_environment("FONT_DIR"))
 
 
 def resolve_shaping(shaping: bool | None = None) -> bool:
-    """Shape Devanagari (argument, app config PDF_SHAPING, $MODELRISK_PDF_SHAPING; off by default).
+    """Shape Devanagari: the argument (the app's PDF_SHAPING), else the setting as the
+    environment or its default gives it; off by default.
 
     Shaped text looks right but extracts worse (copy, search), and it needs the optional
     uharfbuzz package (reportlab[shaping]); without it the report is rendered unshaped.
     """
-    if shaping is None and has_app_context():
-        shaping = current_app.config.get("PDF_SHAPING")
     if shaping is None:
-        shaping = os.environ.get(ENV_SHAPING, "").lower() in ("1", "true", "yes")
+        shaping = config.from_environment("PDF_SHAPING")
+    if isinstance(shaping, str):
+        shaping = shaping.lower() in ("1", "true", "yes")
     if shaping and importlib.util.find_spec("uharfbuzz") is None:
         log.warning(
             "PDF shaping asked for, but uharfbuzz is not installed "

@@ -6,19 +6,12 @@ import re
 import unicodedata
 
 from . import obligations, summary
-from .words import DECISIONS, SOURCES, human, label, timestamp
+from .words import human, label, timestamp
 
 PRODUCT = "modelrisk"
 REPORT_VERSION = "1"
 DOMAIN_ORDER = ("security", "maintenance", "licensing", "misuse")
 SIGNOFF_ROLES = ("Requester", "Procurement", "Legal", "Security")
-CONDITION_KINDS = {
-    "remediation": "Remediation",
-    "verify_fact": "Verify a licence fact",
-    "license_review": "Legal review",
-    "publisher_review": "Publisher review",
-    "unknowns": "Answer open items",
-}
 METHOD = (
     "Each applicable checklist item contributes the risk of its answer (0 for no risk to 1 for "
     "full risk; an unknown or missing answer counts as the policy says) times the weight of its "
@@ -54,7 +47,7 @@ def build(stored: dict, thresholds: dict | None = None) -> dict:
             {
                 "item": c["item"],
                 "kind": c["kind"],
-                "kind_label": CONDITION_KINDS.get(c["kind"], human(c["kind"])),
+                "kind_label": label("condition", c["kind"]),
                 "text": c["text"],
             }
             for c in result["conditions"]
@@ -110,7 +103,7 @@ def _meta(stored: dict, result: dict) -> dict:
     return {
         "title": f"Risk report: {stored['title']}",
         "author": PRODUCT,
-        "subject": f"Risk assessment of {model}: {rating} risk, {label(DECISIONS, decision)}, "
+        "subject": f"Risk assessment of {model}: {rating} risk, {label('decision', decision)}, "
         f"policy {policy['id']} {policy['version']}",
         "keywords": [
             PRODUCT,
@@ -153,7 +146,7 @@ def _cover(stored: dict, result: dict, body: dict) -> dict:
         "rating": result["overall"]["rating"],
         "score": result["overall"]["score"],
         "decision": result["decision"],
-        "decision_label": label(DECISIONS, result["decision"]),
+        "decision_label": label("decision", result["decision"]),
         "policy": {"id": policy["id"], "name": policy.get("name"), "version": policy["version"]},
     }
 
@@ -192,7 +185,7 @@ def _blocker(b: dict, result: dict) -> dict:
     return {
         **{k: b.get(k) for k in keys},
         "answer_label": finding["answer_label"] if finding else None,
-        "source_label": label(SOURCES, b.get("source")),
+        "source_label": label("source", b.get("source")),
     }
 
 
@@ -220,7 +213,7 @@ def _finding(f: dict) -> dict:
         "answer": f["answer_label"],
         "answer_value": f["answer"],
         "source": f["source"],
-        "source_label": label(SOURCES, f["source"]),
+        "source_label": label("source", f["source"]),
         "derived": None
         if not derived
         else {
@@ -257,7 +250,7 @@ def _review(r: dict) -> dict:
         "reviewer_kind": reviewer.get("kind"),
         "time": timestamp(r.get("created_at")),
         "decision": r.get("decision"),
-        "decision_label": label(DECISIONS, r.get("decision")),
+        "decision_label": label("decision", r.get("decision")),
         "comment": r.get("comment"),
     }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .words import DECISIONS, human, label
+from .words import human, label
 
 TOP = 3
 LISTED = 8
@@ -60,7 +60,7 @@ def _verdict(result: dict) -> str:
     return (
         f"The overall risk score is {overall['score']:.2f} of 100, rated {overall['rating']} "
         f"under policy {policy['id']} {policy['version']}; the decision is: "
-        f"{label(DECISIONS, result['decision'])}."
+        f"{label('decision', result['decision'])}."
     )
 
 

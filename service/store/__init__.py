@@ -8,12 +8,11 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from ..migrations import migrations
+from .migrations import migrations
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -64,6 +63,16 @@ def write(db: Database) -> Iterator[Database]:
     db.conn.execute("COMMIT")
 
 
-def now() -> str:
-    """The current UTC time as ISO 8601 with a trailing Z, to the microsecond."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def one(db: Database, sql: str, args: list | dict | None = None) -> dict | None:
+    """The first row of a query as a dict (sqlite-utils maps the columns), or None."""
+    return next(db.query(sql, args or []), None)
+
+
+def rows(db: Database, sql: str, args: list | dict | None = None) -> list[dict]:
+    """Every row of a query as a dict."""
+    return list(db.query(sql, args or []))
+
+
+def applied_migrations(db: Database) -> int:
+    """How many migrations the database has had (raises if it has no migration table)."""
+    return db.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
-from . import now, write
+from .. import times
+from . import one, rows, write
 from .audit import audit_head
 
-STATUSES = ("submitted", "approved", "rejected", "changes_requested", "superseded")
 SUMMARY_COLUMNS = (
     "id, revision, previous_id, root_id, title, status, created_at, updated_at, expires_at, "
     "submitted_by_kind, submitted_by_id, submitted_by_name, model_id, model_name, rating, "
@@ -39,7 +38,7 @@ def save_assessment(
     db: Database, clean: dict, result: dict, actor: dict, previous: dict | None = None
 ) -> str:
     """Insert a submitted assessment (a new revision of `previous`, if given); returns its id."""
-    assessment_id, stamp = new_id(), now()
+    assessment_id, stamp = new_id(), times.now()
     model = result.get("model") or {}
     with write(db):
         db.execute(
@@ -81,7 +80,7 @@ def save_assessment(
 
 def get_assessment(db: Database, assessment_id: str) -> dict | None:
     """The stored assessment with its input, result, reviews and audit head; None if absent."""
-    row = _one(db, "SELECT * FROM assessments WHERE id = ?", [assessment_id])
+    row = one(db, "SELECT * FROM assessments WHERE id = ?", [assessment_id])
     if row is None:
         return None
     stored = _summary(row)
@@ -94,7 +93,7 @@ def get_assessment(db: Database, assessment_id: str) -> dict | None:
 
 def get_summary(db: Database, assessment_id: str) -> dict | None:
     """The assessment's columns without input, result or reviews (cheap); None if absent."""
-    row = _one(db, f"SELECT {SUMMARY_COLUMNS} FROM assessments WHERE id = ?", [assessment_id])
+    row = one(db, f"SELECT {SUMMARY_COLUMNS} FROM assessments WHERE id = ?", [assessment_id])
     return _summary(row) if row else None
 
 
@@ -104,48 +103,45 @@ def list_assessments(
     """One page of assessment summaries, newest first, and the total that match the filters."""
     where, args = _where(filters or {})
     total = db.execute(f"SELECT COUNT(*) FROM assessments{where}", args).fetchone()[0]
-    rows = _all(
+    found = rows(
         db,
         f"SELECT {SUMMARY_COLUMNS} FROM assessments{where} "
         "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
         [*args, per_page, (page - 1) * per_page],
     )
-    return [_summary(r) for r in rows], total
+    return [_summary(r) for r in found], total
 
 
 def list_revisions(db: Database, root_id: str) -> list[dict]:
     """Every revision of one assessment, oldest first."""
-    rows = _all(
+    found = rows(
         db,
         f"SELECT {SUMMARY_COLUMNS} FROM assessments WHERE root_id = ? ORDER BY revision",
         [root_id],
     )
-    return [_summary(r) for r in rows]
+    return [_summary(r) for r in found]
 
 
 def list_due_approvals(db: Database, within_days: int) -> list[dict]:
     """Approved assessments whose approval has expired or expires within `within_days` days."""
-    cutoff = (datetime.now(UTC) + timedelta(days=within_days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    stamp = now()
-    rows = _all(
+    cutoff, stamp = times.shifted(days=within_days), times.now()
+    found = rows(
         db,
         f"SELECT {SUMMARY_COLUMNS} FROM assessments WHERE status = 'approved' "
         "AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id",
         [cutoff],
     )
-    return [{**_summary(r), "expired": r["expires_at"] <= stamp} for r in rows]
+    return [{**_summary(r), "expired": r["expires_at"] <= stamp} for r in found]
 
 
 def set_status(
     db: Database, assessment_id: str, status: str, expires_at: str | None = None
 ) -> None:
     """Move an assessment to a new status (and set when its approval expires)."""
-    if status not in STATUSES:
-        raise ValueError(f"unknown status {status!r}")
     with write(db):
         db.execute(
             "UPDATE assessments SET status = ?, updated_at = ?, expires_at = ? WHERE id = ?",
-            [status, now(), expires_at, assessment_id],
+            [status, times.now(), expires_at, assessment_id],
         )
 
 
@@ -164,7 +160,7 @@ def add_review(
                 reviewer["name"],
                 decision,
                 comment,
-                now(),
+                times.now(),
             ],
         )
         return cursor.lastrowid
@@ -172,7 +168,7 @@ def add_review(
 
 def list_reviews(db: Database, assessment_id: str) -> list[dict]:
     """The reviews of one assessment, oldest first."""
-    rows = _all(db, "SELECT * FROM reviews WHERE assessment_id = ? ORDER BY id", [assessment_id])
+    found = rows(db, "SELECT * FROM reviews WHERE assessment_id = ? ORDER BY id", [assessment_id])
     return [
         {
             "id": r["id"],
@@ -185,7 +181,7 @@ def list_reviews(db: Database, assessment_id: str) -> list[dict]:
             "comment": r["comment"],
             "created_at": r["created_at"],
         }
-        for r in rows
+        for r in found
     ]
 
 
@@ -230,14 +226,3 @@ def _summary(row: dict) -> dict:
         "policy_id": row["policy_id"],
         "policy_version": row["policy_version"],
     }
-
-
-def _one(db: Database, sql: str, args: list) -> dict | None:
-    rows = _all(db, sql, args)
-    return rows[0] if rows else None
-
-
-def _all(db: Database, sql: str, args: list) -> list[dict]:
-    cursor = db.execute(sql, args)
-    cols = [c[0] for c in cursor.description]
-    return [dict(zip(cols, r, strict=True)) for r in cursor.fetchall()]

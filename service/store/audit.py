@@ -7,7 +7,8 @@ import json
 
 from sqlite_utils import Database
 
-from . import now, write
+from .. import times
+from . import rows, write
 
 GENESIS = "0" * 64
 
@@ -37,7 +38,7 @@ def append_audit_event(
     with write(db):
         row = db.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
-        event = _event(seq, assessment_id, actor, action, details, now())
+        event = _event(seq, assessment_id, actor, action, details, times.now())
         digest = _digest(prev, event)
         db.execute(
             "INSERT INTO audit_events (seq, assessment_id, actor_kind, actor_id, actor_name, "
@@ -72,9 +73,7 @@ def list_audit_events(db: Database, assessment_id: str | None = None) -> list[di
     sql, args = "SELECT * FROM audit_events", []
     if assessment_id:
         sql, args = sql + " WHERE assessment_id = ?", [assessment_id]
-    rows = db.execute(sql + " ORDER BY seq", args)
-    cols = [c[0] for c in rows.description]
-    return [_row(dict(zip(cols, r, strict=True))) for r in rows.fetchall()]
+    return [_row(r) for r in rows(db, sql + " ORDER BY seq", args)]
 
 
 def _row(row: dict) -> dict:

@@ -7,24 +7,22 @@ import secrets
 
 from sqlite_utils import Database
 
-from . import now, write
+from .. import times
+from . import one, rows, write
 
-_COLUMNS = ("id", "owner_user_id", "title", "form_json", "created_at", "updated_at")
 
-
-def _draft(row) -> dict | None:
+def _draft(row: dict | None) -> dict | None:
     if row is None:
         return None
-    draft = dict(zip(_COLUMNS, row, strict=True))
-    draft["form"] = json.loads(draft.pop("form_json"))
-    return draft
+    row["form"] = json.loads(row.pop("form_json"))
+    return row
 
 
 def save_draft(
     db: Database, owner_user_id, title: str, form: dict, draft_id: str | None = None
 ) -> str:
     """Create a draft, or update the owner's draft `draft_id`; returns the draft's id."""
-    stamp = now()
+    stamp = times.now()
     with write(db):
         if draft_id and get_draft(db, draft_id, owner_user_id):
             db.execute(
@@ -44,29 +42,26 @@ def save_draft(
 
 def get_draft(db: Database, draft_id: str, owner_user_id) -> dict | None:
     """The owner's draft, or None (someone else's draft is as good as missing)."""
-    row = db.execute(
-        f"SELECT {', '.join(_COLUMNS)} FROM drafts WHERE id = ? AND owner_user_id = ?",
-        [draft_id, owner_user_id],
-    ).fetchone()
+    row = one(
+        db, "SELECT * FROM drafts WHERE id = ? AND owner_user_id = ?", [draft_id, owner_user_id]
+    )
     return _draft(row)
 
 
 def list_drafts(db: Database, owner_user_id) -> list[dict]:
     """The owner's drafts, most recently saved first (without their fields)."""
-    rows = db.execute(
+    return rows(
+        db,
         "SELECT id, title, created_at, updated_at FROM drafts "
         "WHERE owner_user_id = ? ORDER BY updated_at DESC",
         [owner_user_id],
     )
-    return [
-        dict(zip(("id", "title", "created_at", "updated_at"), r, strict=True))
-        for r in rows.fetchall()
-    ]
 
 
-def delete_draft(db: Database, draft_id: str, owner_user_id) -> None:
-    """Remove the owner's draft (once submitted, or discarded)."""
+def delete_draft(db: Database, draft_id: str, owner_user_id) -> bool:
+    """Remove the owner's draft (once submitted, or discarded); False if there was none."""
     with write(db):
-        db.execute(
+        cursor = db.execute(
             "DELETE FROM drafts WHERE id = ? AND owner_user_id = ?", [draft_id, owner_user_id]
         )
+        return cursor.rowcount == 1

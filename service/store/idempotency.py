@@ -6,7 +6,8 @@ import json
 
 from sqlite_utils import Database
 
-from . import now, write
+from .. import times
+from . import one, write
 
 
 def claim(
@@ -35,7 +36,7 @@ def claim(
             db.execute(
                 "INSERT OR REPLACE INTO idempotency_keys (owner, key, request_hash, state, "
                 "created_at) VALUES (?,?,?,?,?)",
-                [owner, key, request_hash, "in_progress", now()],
+                [owner, key, request_hash, "in_progress", times.now()],
             )
             return "new", None
         if record["request_hash"] != request_hash:
@@ -66,11 +67,9 @@ def release(db: Database, owner: str, key: str) -> None:
 
 def get_record(db: Database, owner: str, key: str) -> dict | None:
     """The record for (owner, key), with headers decoded, or None."""
-    cursor = db.execute("SELECT * FROM idempotency_keys WHERE owner = ? AND key = ?", [owner, key])
-    row = cursor.fetchone()
-    if row is None:
+    record = one(db, "SELECT * FROM idempotency_keys WHERE owner = ? AND key = ?", [owner, key])
+    if record is None:
         return None
-    record = dict(zip([c[0] for c in cursor.description], row, strict=True))
     record["headers"] = json.loads(record.pop("headers_json") or "{}")
     return record
 

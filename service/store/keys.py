@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import now, write
+from .. import times
+from . import one, rows, write
 
 COLUMNS = "id, name, prefix, key_hash, scopes, created_at, revoked_at, last_used_at"
 
@@ -14,7 +15,7 @@ def insert_key(db: Database, name: str, prefix: str, key_hash: str, scopes: list
     with write(db):
         cursor = db.execute(
             "INSERT INTO api_keys (name, prefix, key_hash, scopes, created_at) VALUES (?,?,?,?,?)",
-            [name, prefix, key_hash, " ".join(scopes), now()],
+            [name, prefix, key_hash, " ".join(scopes), times.now()],
         )
         return get_key(db, cursor.lastrowid)
 
@@ -31,10 +32,8 @@ def find_key(db: Database, prefix: str) -> dict | None:
 
 def list_keys(db: Database) -> list[dict]:
     """Every key's record (revoked ones too), oldest first; hashes are left out."""
-    cursor = db.execute(f"SELECT {COLUMNS} FROM api_keys ORDER BY id")
-    cols = [c[0] for c in cursor.description]
-    rows = [_record(dict(zip(cols, r, strict=True))) for r in cursor.fetchall()]
-    return [{k: v for k, v in r.items() if k != "key_hash"} for r in rows]
+    found = rows(db, f"SELECT {COLUMNS} FROM api_keys ORDER BY id")
+    return [{k: v for k, v in _record(r).items() if k != "key_hash"} for r in found]
 
 
 def revoke_key(db: Database, key_id: int) -> bool:
@@ -42,7 +41,7 @@ def revoke_key(db: Database, key_id: int) -> bool:
     with write(db):
         cursor = db.execute(
             "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-            [now(), key_id],
+            [times.now(), key_id],
         )
         return cursor.rowcount == 1
 
@@ -58,11 +57,8 @@ def touch_key(db: Database, key_id: int, stamp: str, older_than: str) -> None:
 
 
 def _one(db: Database, sql: str, args: list) -> dict | None:
-    cursor = db.execute(sql, args)
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    return _record(dict(zip([c[0] for c in cursor.description], row, strict=True)))
+    row = one(db, sql, args)
+    return _record(row) if row else None
 
 
 def _record(row: dict) -> dict:

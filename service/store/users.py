@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
-from . import now, write
+from .. import times
+from . import one, rows, write
 
-ROLES = ("submitter", "reviewer", "admin")
 SUBJECT_LENGTH = 320  # "email:" and the longest address, or "client:" and an IP address
 _COLUMNS = "id, email, name, role, password_hash, must_change_password, disabled, created_at"
 
@@ -18,11 +17,9 @@ class DuplicateUser(Exception):
     """An account with this e-mail address already exists."""
 
 
-def _user(row) -> dict | None:
-    if row is None:
+def _user(user: dict | None) -> dict | None:
+    if user is None:
         return None
-    keys = [c.strip() for c in _COLUMNS.split(",")]
-    user = dict(zip(keys, row, strict=True))
     user["must_change_password"] = bool(user["must_change_password"])
     user["disabled"] = bool(user["disabled"])
     return user
@@ -37,35 +34,30 @@ def create_user(
     must_change_password: bool = True,
 ) -> dict:
     """Insert an account inside the caller's (or a new) write transaction; returns it."""
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
     with write(db):
         if get_user_by_email(db, email):
             raise DuplicateUser(email)
         cursor = db.execute(
             "INSERT INTO users (email, name, role, password_hash, must_change_password, "
             "disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
-            [email, name, role, password_hash, int(must_change_password), now()],
+            [email, name, role, password_hash, int(must_change_password), times.now()],
         )
         return get_user(db, cursor.lastrowid)
 
 
 def get_user(db: Database, user_id) -> dict | None:
     """One account by id, or None."""
-    row = db.execute(f"SELECT {_COLUMNS} FROM users WHERE id = ?", [user_id]).fetchone()
-    return _user(row)
+    return _user(one(db, f"SELECT {_COLUMNS} FROM users WHERE id = ?", [user_id]))
 
 
 def get_user_by_email(db: Database, email: str) -> dict | None:
     """One account by e-mail address (case-insensitive), or None."""
-    row = db.execute(f"SELECT {_COLUMNS} FROM users WHERE email = ?", [email.strip()]).fetchone()
-    return _user(row)
+    return _user(one(db, f"SELECT {_COLUMNS} FROM users WHERE email = ?", [email.strip()]))
 
 
 def list_users(db: Database) -> list[dict]:
     """Every account, oldest first."""
-    rows = db.execute(f"SELECT {_COLUMNS} FROM users ORDER BY id").fetchall()
-    return [_user(r) for r in rows]
+    return [_user(r) for r in rows(db, f"SELECT {_COLUMNS} FROM users ORDER BY id")]
 
 
 def count_users(db: Database) -> int:
@@ -88,10 +80,6 @@ def set_disabled(db: Database, user_id, disabled: bool) -> None:
         db.execute("UPDATE users SET disabled = ? WHERE id = ?", [int(disabled), user_id])
 
 
-def _since(seconds: int) -> str:
-    return (datetime.now(UTC) - timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def _subject(subject: str) -> str:
     """The subject as stored: as given up to SUBJECT_LENGTH characters, else its start and a
     digest, so an address typed a megabyte long is not stored a megabyte long per attempt."""
@@ -107,17 +95,17 @@ def record_failed_login(db: Database, subjects: list[str]) -> None:
         for subject in subjects:
             db.execute(
                 "INSERT INTO login_attempts (subject, created_at) VALUES (?, ?)",
-                [_subject(subject), now()],
+                [_subject(subject), times.now()],
             )
         # Old rows say nothing any more; pruning here keeps the table small without a job.
-        db.execute("DELETE FROM login_attempts WHERE created_at < ?", [_since(86400)])
+        db.execute("DELETE FROM login_attempts WHERE created_at < ?", [times.shifted(days=-1)])
 
 
 def failed_logins(db: Database, subject: str, window_seconds: int) -> int:
     """How many failed logins a subject had within the window."""
     return db.execute(
         "SELECT COUNT(*) FROM login_attempts WHERE subject = ? AND created_at >= ?",
-        [_subject(subject), _since(window_seconds)],
+        [_subject(subject), times.shifted(seconds=-window_seconds)],
     ).fetchone()[0]
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
-from .. import auth
-from ..db import get_db
-from . import filters, security
+from ..store.context import get_db
+from . import filters, security, sessions
 
 
 def _load_user() -> None:
@@ -16,15 +15,15 @@ def _load_user() -> None:
         return
     if request.blueprint == "health":
         return  # liveness must not depend on the store; readiness checks it on its own
-    g.user = auth.load_user(get_db())
+    g.user = sessions.load_user(get_db())
 
 
 def init_app(app: Flask) -> None:
-    """Register the page blueprints, the session user, CSRF and the security headers."""
-    from . import accounts, assess, dashboard, results
+    """Register the probes, the page blueprints, the session user, CSRF and the headers."""
+    from . import accounts, assess, dashboard, health, results
 
     security.init_app(app)
     filters.init_app(app)
     app.before_request(_load_user)
-    for module in (accounts, dashboard, assess, results):
+    for module in (health, accounts, dashboard, assess, results):
         app.register_blueprint(module.bp)

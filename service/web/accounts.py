@@ -6,14 +6,12 @@ import re
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
-from .. import auth
-from ..db import get_db
-from ..store import audit
-from ..store import users as store
+from ..application import InputError, accounts
+from ..application.errors import LoginRefused
+from ..store.context import get_db
+from . import sessions
 
 bp = Blueprint("web_auth", __name__)
-MAX_EMAIL = 254
-MAX_NAME = 200
 
 
 # Browsers and urllib drop tabs and line breaks from URLs ("/\t/evil.example" becomes
@@ -42,15 +40,13 @@ def login():
     if request.method == "POST":
         email = request.form.get("email", "").strip()
         try:
-            user = auth.authenticate(
+            user = accounts.authenticate(
                 get_db(), email, request.form.get("password", ""), request.remote_addr or "unknown"
             )
-        except auth.Throttled as exc:
-            error, status = str(exc), 429
-        except auth.LoginError as exc:
-            error, status = str(exc), 401
+        except LoginRefused as exc:
+            error, status = exc.message, 429 if exc.kind == "throttled" else 401
         else:
-            auth.start_session(user)
+            sessions.start(user)
             if user["must_change_password"]:
                 return redirect(url_for("web_auth.change_password"))
             return redirect(_safe_next(request.args.get("next")))
@@ -62,7 +58,7 @@ def logout():
     """End the session (a POST with a CSRF token, so no other site can sign you out)."""
     user = g.get("user")
     if user:
-        audit.append_audit_event(get_db(), auth.actor(user), "logout", {})
+        accounts.logout(get_db(), user)
     session.clear()
     flash("You have signed out.", "info")
     return redirect(url_for("web_auth.login"))
@@ -76,19 +72,13 @@ def change_password():
         return redirect(url_for("web_auth.login"))
     errors: dict[str, str] = {}
     if request.method == "POST":
-        current, new = request.form.get("current", ""), request.form.get("new", "")
-        if not auth.verify_password(user, current):
-            errors["current"] = "Your current password is not right"
-        problem = auth.password_problem(new, user["email"])
-        if problem:
-            errors["new"] = problem.rstrip(".")
-        elif new != request.form.get("confirm", ""):
-            errors["confirm"] = "The two new passwords do not match"
-        elif new == current:
-            errors["new"] = "Choose a password different from the current one"
-        if not errors:
-            auth.change_password(get_db(), user, new)
-            auth.start_session(store.get_user(get_db(), user["id"]))
+        form = {k: request.form.get(k, "") for k in ("current", "new", "confirm")}
+        try:
+            changed = accounts.change_password(get_db(), user, **form)
+        except InputError as exc:
+            errors = field_messages(exc)
+        else:
+            sessions.start(changed)
             flash("Your password has been changed.", "success")
             return redirect(url_for("dashboard.index"))
     return render_template(
@@ -97,31 +87,34 @@ def change_password():
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
-@auth.role_required("admin")
+@sessions.role_required("admin")
 def users():
     """List accounts and create new ones; a new account gets a one-time password shown once."""
     db, created, errors, form = get_db(), None, {}, {}
     if request.method == "POST":
         form = {k: request.form.get(k, "").strip() for k in ("email", "name", "role")}
-        if "@" not in form["email"] or len(form["email"]) > MAX_EMAIL:
-            errors["email"] = "Enter an e-mail address such as name@example.com"
-        elif store.get_user_by_email(db, form["email"]):
-            errors["email"] = "An account with this e-mail address already exists"
-        if len(form["name"]) > MAX_NAME:
-            errors["name"] = f"Use at most {MAX_NAME} characters"
-        if form["role"] not in store.ROLES:
-            errors["role"] = "Choose a role"
-        if not errors:
-            user, password = auth.create_account(
-                db, form["email"], form["role"], auth.actor(g.user), name=form["name"] or None
+        try:
+            user, password = accounts.create_account(
+                db, form["email"], form["role"], accounts.actor(g.user), name=form["name"] or None
             )
+        except InputError as exc:
+            errors = field_messages(exc)
+        else:
             created, form = {"user": user, "password": password}, {}
     status = 422 if errors else 201 if created else 200
     return render_template(
         "users.html",
-        users=store.list_users(db),
-        roles=store.ROLES,
+        users=accounts.list_users(db),
+        roles=accounts.ROLES,
         created=created,
         errors=errors,
         form=form,
     ), status
+
+
+def field_messages(exc: InputError) -> dict[str, str]:
+    """An application's field errors as the form shows them: the first message per field."""
+    out: dict[str, str] = {}
+    for error in exc.errors:
+        out.setdefault(error["field"], error["message"])
+    return out

@@ -14,10 +14,10 @@ from flask import (
     url_for,
 )
 
-from .. import assessments, auth
-from ..db import get_db
-from ..store import audit, drafts
-from . import forms, formview
+from ..application import InputError, accounts, assessments, drafts
+from ..application.errors import StateError
+from ..store.context import get_db
+from . import forms, formview, sessions
 
 bp = Blueprint("assess", __name__)
 ACTIONS = ("submit", "draft", "refresh", "prefill")
@@ -63,7 +63,7 @@ def render_form(
 
 
 @bp.get("/assessments/new")
-@auth.login_required
+@sessions.login_required
 def new():
     """Step one chooses a model (or 'not in the catalogue'); step two is the form, pre-filled."""
     content, chosen = _content(), request.args.get("model")
@@ -78,7 +78,7 @@ def new():
 
 
 @bp.post("/assessments/new")
-@auth.login_required
+@sessions.login_required
 def post():
     """Submit, save as a draft, re-read the catalogue, or refresh the derived answers."""
     content, action = _content(), request.form.get("action", "submit")
@@ -104,65 +104,48 @@ def _submit(values: dict, draft_id: str | None, previous_id: str | None):
             assessments.validate(content, body)
         else:
             stored = assessments.submit(
-                content, db, body, auth.actor(g.user), previous_id=previous_id
+                content, db, body, accounts.actor(g.user), previous_id, draft_id
             )
-    except assessments.InputError as exc:
+    except InputError as exc:
         errors = errors + exc.errors
-    except assessments.StateError as exc:
-        errors = errors + [{"field": "", "message": str(exc)}]
+    except StateError as exc:
+        errors = errors + [{"field": "", "message": exc.message}]
     if errors:
         return render_form(values, errors, 422, draft_id, previous_id)
-    if draft_id:
-        drafts.delete_draft(db, draft_id, g.user["id"])
     flash("Assessment submitted. It now waits for a reviewer.", "success")
     return redirect(url_for("results.show", assessment_id=stored["id"]))
 
 
 def _save_draft(values: dict, draft_id: str | None):
-    db = get_db()
-    title = forms.first(values, "title")[:200] or "Untitled draft"
-    saved = drafts.save_draft(db, g.user["id"], title, values, draft_id)
-    audit.append_audit_event(
-        db, auth.actor(g.user), "draft.save", {"draft_id": saved, "title": title}
-    )
+    saved = drafts.save(get_db(), g.user, forms.first(values, "title"), values, draft_id)
     flash("Draft saved. You can continue it from the dashboard at any time.", "success")
     return redirect(url_for("assess.draft", draft_id=saved))
 
 
 @bp.get("/drafts/<draft_id>")
-@auth.login_required
+@sessions.login_required
 def draft(draft_id: str):
     """Continue a saved draft exactly as it was typed."""
-    found = drafts.get_draft(get_db(), draft_id, g.user["id"])
-    if found is None:
-        abort(404, description="There is no such draft among yours.")
-    values = found["form"]
+    values = drafts.get(get_db(), g.user, draft_id)["form"]
     return render_form(
         values, draft_id=draft_id, previous_id=forms.first(values, "previous_id") or None
     )
 
 
 @bp.post("/drafts/<draft_id>/delete")
-@auth.login_required
+@sessions.login_required
 def delete_draft(draft_id: str):
     """Discard one of your drafts."""
-    db = get_db()
-    if drafts.get_draft(db, draft_id, g.user["id"]) is None:
-        abort(404, description="There is no such draft among yours.")
-    drafts.delete_draft(db, draft_id, g.user["id"])
-    audit.append_audit_event(db, auth.actor(g.user), "draft.delete", {"draft_id": draft_id})
+    drafts.delete(get_db(), g.user, draft_id)
     flash("Draft discarded.", "info")
     return redirect(url_for("dashboard.index"))
 
 
 @bp.get("/assessments/<assessment_id>/revise")
-@auth.login_required
+@sessions.login_required
 def revise(assessment_id: str):
     """Start a new revision from a submitted assessment, with its answers filled in."""
-    try:
-        stored = assessments.get(get_db(), assessment_id)
-    except assessments.NotFound:
-        abort(404, description="There is no such assessment.")
+    stored = assessments.get(get_db(), assessment_id)
     values = forms.body_values(_content(), stored["input"])
     values["previous_id"] = [stored["id"]]
     return render_form(values, previous_id=stored["id"])

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
-from .. import assessments, auth
+from ..application import assessments, drafts
+from ..application.reviews import STATUSES
 from ..content.model import DECISIONS, RATINGS
-from ..db import get_db
-from ..store import assessments as store_assessments
-from ..store import drafts
-from .filters import STATUS
+from ..store.context import get_db
+from . import sessions
 
 bp = Blueprint("dashboard", __name__)
 PER_PAGE = 25
 DUE_WITHIN_DAYS = 30
-FILTERS = {"status": tuple(STATUS), "rating": RATINGS, "decision": DECISIONS}
+FILTERS = {"status": STATUSES, "rating": RATINGS, "decision": DECISIONS}
 
 
 def _filters() -> dict:
@@ -48,12 +47,12 @@ def root():
 
 
 @bp.get("/dashboard")
-@auth.login_required
+@sessions.login_required
 def index():
     """Assessments, newest first, filtered; approvals expiring within 30 days or expired."""
     db, filters, page = get_db(), _filters(), _page_number()
     items, total = assessments.list_assessments(db, _store_filters(filters), page, PER_PAGE)
-    due = store_assessments.list_due_approvals(db, DUE_WITHIN_DAYS)
+    due = assessments.due_approvals(db, DUE_WITHIN_DAYS)
     return render_template(
         "dashboard.html",
         items=items,
@@ -64,5 +63,5 @@ def index():
         options=FILTERS,
         due=due,
         due_days=DUE_WITHIN_DAYS,
-        drafts=drafts.list_drafts(db, g.user["id"]),
+        drafts=drafts.list_drafts(db, g.user),
     )

@@ -10,7 +10,7 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
-from .. import lineage
+from ..application import assessments
 from ..content.model import Content
 
 REQUESTER = ("name", "email", "organisation")
@@ -115,14 +115,11 @@ def to_body(content: Content, values: dict, derived: dict) -> tuple[dict, list[d
     return body, errors
 
 
-def derived_for(content: Content, values: dict) -> dict[str, lineage.Derived]:
+def derived_for(content: Content, values: dict) -> dict:
     """Licence answers derived from the model and deployment the form currently describes."""
-    given = model_given(values)
-    if not given.get("id") and not given.get("license"):
-        return {}
-    model = lineage.resolve_model(content, given)
-    chain = lineage.lineage(content, model)
-    return lineage.derive_answers(content, model, deployment_given(content, values), chain)
+    return assessments.derived_answers(
+        content, model_given(values), deployment_given(content, values)
+    )
 
 
 def catalogue_values(content: Content, model_id: str) -> dict[str, list[str]]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..application.inputs import WEIGHT_FORMATS
 from ..content.model import MODALITIES, Content
-from ..schemas import WEIGHT_FORMATS
 from . import forms
 
 FIXED_LABELS = {

@@ -14,14 +14,13 @@ from flask import (
     url_for,
 )
 
-from .. import assessments, auth
-from ..db import get_db
-from ..store import assessments as store_assessments
-from . import diff
+from .. import labels
+from ..application import InputError, accounts, assessments, reviews
+from ..application.errors import FourEyesError, StateError
+from ..store.context import get_db
+from . import diff, sessions
 
 bp = Blueprint("results", __name__)
-DECISIONS = (("approve", "Approve"), ("request_changes", "Request changes"), ("reject", "Reject"))
-REVIEWABLE = ("submitted",)
 
 
 def _content():
@@ -29,25 +28,16 @@ def _content():
 
 
 def _get(assessment_id: str) -> dict:
-    try:
-        return assessments.get(get_db(), assessment_id)
-    except assessments.NotFound:
-        abort(404, description="There is no such assessment.")
+    return assessments.get(get_db(), assessment_id)
 
 
-def submitted_by(stored: dict, user: dict | None) -> bool:
-    """True when this user submitted the assessment (an API key with the same id did not)."""
-    submitter = stored["submitted_by"]
-    return submitter["kind"] == "user" and str(submitter["id"]) == str(user and user["id"])
+def _actor(user: dict | None) -> dict | None:
+    return accounts.actor(user) if user else None
 
 
 def can_review(stored: dict, user: dict | None) -> bool:
     """True when this user may decide on this assessment (reviewer role, not its submitter)."""
-    return (
-        auth.has_role(user, "reviewer")
-        and not submitted_by(stored, user)
-        and stored["status"] in REVIEWABLE
-    )
+    return accounts.has_role(user, "reviewer") and reviews.may_review(stored, _actor(user))
 
 
 def _page(stored: dict, review_errors: dict | None = None, comment: str = "", status: int = 200):
@@ -55,8 +45,8 @@ def _page(stored: dict, review_errors: dict | None = None, comment: str = "", st
     content = _content()
     changed = diff.changes(content, previous, stored) if previous else []
     verdict = diff.verdict_changes(previous, stored) if previous else []
-    own = submitted_by(stored, g.user)
-    revisions = store_assessments.list_revisions(get_db(), stored["root_id"])
+    own = reviews.submitted_by(stored, _actor(g.user))
+    revisions = assessments.revisions(get_db(), stored["root_id"])
     return render_template(
         "result.html",
         a=stored,
@@ -68,25 +58,28 @@ def _page(stored: dict, review_errors: dict | None = None, comment: str = "", st
         can_review=can_review(stored, g.user),
         own=own,
         revisions=revisions,
-        decisions=DECISIONS,
+        decisions=[(d, labels.label("decision", d)) for d in reviews.REVIEW_DECISIONS],
         review_errors=review_errors or {},
         comment=comment,
     ), status
 
 
 @bp.get("/assessments/<assessment_id>")
-@auth.login_required
+@sessions.login_required
 def show(assessment_id: str):
     """Overall badge, decision, domains, blockers, conditions, findings, reviews, audit head."""
     return _page(_get(assessment_id))
 
 
 @bp.get("/assessments/<assessment_id>/report.pdf")
-@auth.login_required
+@sessions.login_required
 def pdf(assessment_id: str):
     """The PDF report, as a download."""
     stored = _get(assessment_id)
-    data, digest, filename = assessments.report_pdf(_content(), stored)
+    config = current_app.config
+    data, digest, filename = assessments.report_pdf(
+        _content(), stored, config["FONT_DIR"], config["PDF_SHAPING"]
+    )
     response = current_app.response_class(data, mimetype="application/pdf")
     response.set_etag(digest)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -95,26 +88,22 @@ def pdf(assessment_id: str):
 
 
 @bp.post("/assessments/<assessment_id>/review")
-@auth.role_required("reviewer")
+@sessions.role_required("reviewer")
 def review(assessment_id: str):
     """Record a reviewer's decision; the application refuses the submitter (four eyes)."""
     stored = _get(assessment_id)
     decision = request.form.get("decision", "")
     comment = request.form.get("comment", "").strip()
-    if decision not in dict(DECISIONS):
-        return _page(
-            stored, {"decision": "Choose approve, request changes or reject"}, comment, 422
-        )
     try:
-        assessments.review(
-            _content(), get_db(), assessment_id, auth.actor(g.user), decision, comment
+        reviews.review(
+            _content(), get_db(), assessment_id, accounts.actor(g.user), decision, comment
         )
-    except assessments.InputError as exc:
+    except InputError as exc:
         errors = {e["field"]: e["message"].capitalize() for e in exc.errors}
         return _page(stored, errors, comment, 422)
-    except assessments.FourEyesError as exc:
-        abort(403, description=str(exc) or "You cannot review an assessment you submitted.")
-    except assessments.StateError as exc:
-        return _page(stored, {"decision": str(exc)}, comment, 409)
+    except FourEyesError as exc:
+        abort(403, description=exc.message)
+    except StateError as exc:
+        return _page(stored, {"decision": exc.message}, comment, 409)
     flash("Your review has been recorded.", "success")
     return redirect(url_for("results.show", assessment_id=assessment_id))

@@ -1,0 +1,17 @@
+"""The command line, `flask --app wsgi <command>`: parse arguments, call application functions.
+
+assess.py  assess (score input files offline, in processes), check-content
+admin.py   db migrate, users, keys, audit verify, crosswalk, idempotency purge
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Add every command to `flask --app wsgi`."""
+    from . import admin, assess
+
+    for command in (assess.check_content, assess.assess, *admin.COMMANDS):
+        app.cli.add_command(command)

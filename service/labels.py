@@ -1,0 +1,63 @@
+"""Words for codes: the one table of labels the web pages and the report show.
+
+A code with no label is shown in words (`customer_facing` -> `customer facing`); a test checks
+that every status, decision, review decision, role, answer source and condition kind the
+service can produce has a label here.
+"""
+
+from __future__ import annotations
+
+TABLES: dict[str, dict[str, str]] = {
+    # An assessment's workflow status.
+    "status": {
+        "submitted": "Awaiting review",
+        "approved": "Approved",
+        "rejected": "Rejected",
+        "changes_requested": "Changes requested",
+        "superseded": "Superseded",
+    },
+    # What the engine decides, and what a reviewer chooses to do (the review form's buttons).
+    "decision": {
+        "approve": "Approve",
+        "approve_with_conditions": "Approve with conditions",
+        "reject": "Reject",
+        "request_changes": "Request changes",
+        "changes_requested": "Changes requested",
+    },
+    # A recorded review, as its outcome (by review decision or by the status it set).
+    "review": {
+        "approve": "Approved",
+        "approved": "Approved",
+        "reject": "Rejected",
+        "rejected": "Rejected",
+        "request_changes": "Changes requested",
+        "changes_requested": "Changes requested",
+    },
+    "role": {"submitter": "Submitter", "reviewer": "Reviewer", "admin": "Administrator"},
+    # Where a finding's answer came from.
+    "source": {
+        "assessor": "Given by the assessor",
+        "derived": "Derived from the licence facts",
+        "unknown": "Answered unknown by the assessor",
+        "unanswered": "Not answered",
+    },
+    "condition": {
+        "remediation": "Remediation",
+        "verify_fact": "Verify a licence fact",
+        "license_review": "Legal review",
+        "publisher_review": "Publisher review",
+        "unknowns": "Answer open items",
+    },
+}
+
+
+def human(code) -> str:
+    """A code such as customer_facing as words: 'customer facing' ('' for None)."""
+    return str(code).replace("_", " ") if code is not None else ""
+
+
+def label(kind: str, code) -> str | None:
+    """The label of a code in one of the tables, or the code in words; None for None."""
+    if code is None:
+        return None
+    return TABLES[kind].get(code) or human(code)

@@ -1,0 +1,98 @@
+"""Idempotency-Key on POST: replay, mismatch (422), in progress (409), required (428)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.api.idempotency import fingerprint
+from service.application import keys as apikeys
+from service.store import idempotency
+from service.store.context import get_db
+from tests.support.apps import ApiClient, create_key
+from tests.support.bodies import sample_body
+
+KEY = {"Idempotency-Key": "2f1c7a9e-4b1d-4c55-9d7e-1d3c5a6b7e80"}
+
+
+def total(api) -> int:
+    return api.get("/api/v1/assessments").get_json()["total"]
+
+
+def test_a_repeat_replays_the_first_response(api):
+    first = api.submit(headers=KEY)
+    again = api.submit(headers=KEY)
+    assert first.status_code == again.status_code == 201
+    assert again.data == first.data and again.headers["Location"] == first.headers["Location"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    assert total(api) == 1
+
+
+def test_a_quoted_key_is_the_same_key(api):
+    api.submit(headers=KEY)
+    quoted = {"Idempotency-Key": f'"{KEY["Idempotency-Key"]}"'}
+    assert api.submit(headers=quoted).headers.get("Idempotent-Replayed") == "true"
+
+
+def test_key_order_and_spacing_of_the_body_do_not_matter(api):
+    body = sample_body()
+    api.submit(body, headers=KEY)
+    reordered = dict(reversed(list(body.items())))
+    assert api.submit(reordered, headers=KEY).headers.get("Idempotent-Replayed") == "true"
+
+
+def test_the_same_key_with_another_body_is_422(api):
+    api.submit(headers=KEY)
+    response = api.submit(sample_body(title="Something else"), headers=KEY)
+    assert response.status_code == 422
+    assert response.get_json()["type"].endswith("idempotency-key-reused")
+    assert total(api) == 1
+
+
+def test_a_repeat_while_the_first_runs_is_409(app, api):
+    with app.test_request_context("/api/v1/assessments", method="POST", json=sample_body()):
+        owner = f"key:{apikeys.authenticate(get_db(), api.key)['id']}"
+        idempotency.claim(
+            get_db(), owner, KEY["Idempotency-Key"], fingerprint(), "2000-01-01T00:00:00.000000Z"
+        )
+    response = api.submit(headers=KEY)
+    assert response.status_code == 409 and response.headers["Retry-After"] == "1"
+    assert response.get_json()["type"].endswith("idempotency-request-in-progress")
+    assert total(api) == 0
+
+
+def test_keys_are_scoped_to_the_api_key(app, client, api):
+    other = ApiClient(client, create_key(app, "assessments:read", "assessments:write"))
+    api.submit(headers=KEY)
+    assert other.submit(headers=KEY).headers.get("Idempotent-Replayed") is None
+    assert total(api) == 2
+
+
+def test_a_refused_request_does_not_use_up_the_key(api):
+    assert api.submit(sample_body(policy="nope"), headers=KEY).status_code == 422
+    assert api.submit(headers=KEY).status_code == 201
+
+
+def test_reviews_are_idempotent_too(app, client, api):
+    reviewer = ApiClient(client, create_key(app, "reviews:write"))
+    created = api.submitted()
+    first = reviewer.review(created["id"], "approve", headers=KEY)
+    again = reviewer.review(created["id"], "approve", headers=KEY)
+    assert first.status_code == again.status_code == 200 and again.data == first.data
+
+
+@pytest.mark.parametrize("value", ["", "x" * 256, "with space", "ünïcode"])
+def test_malformed_keys_are_400(api, value):
+    response = api.submit(headers={"Idempotency-Key": value.encode().decode("latin-1")})
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "Idempotency-Key"
+
+
+def test_the_key_can_be_required(make_app):
+    app = make_app(IDEMPOTENCY_KEY_REQUIRED=True)
+    api = ApiClient(app.test_client(), create_key(app))
+    response = api.submit()
+    assert response.status_code == 428
+    assert response.get_json()["type"].endswith("idempotency-key-required")
+    assert api.submit(headers=KEY).status_code == 201
+    assert api.post("/api/v1/score", json=sample_body()).status_code == 200

@@ -1,0 +1,126 @@
+"""The real content, assessment bodies and answer presets, for every test."""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from pathlib import Path
+
+from service.content import load_content
+from service.content.model import UNKNOWN, Content
+from service.engine import lineage
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+LLAMA_8B = "meta-llama/Llama-3.1-8B-Instruct"
+
+# The keys of a stored assessment (docs/architecture.md), as the store and the API return it.
+STORED_KEYS = {
+    "id",
+    "revision",
+    "previous_id",
+    "title",
+    "status",
+    "created_at",
+    "updated_at",
+    "expires_at",
+    "submitted_by",
+    "model_id",
+    "model_name",
+    "rating",
+    "decision",
+    "score",
+    "policy_id",
+    "policy_version",
+    "input",
+    "result",
+    "reviews",
+    "audit_head",
+}
+
+BASE_DEPLOYMENT = {
+    "use_case": "Internal helpdesk that drafts answers to employee IT questions",
+    "sector": "technology",
+    "exposure": "internal",
+    "environment": "production",
+    "commercial_use": True,
+    "monthly_active_users": 2000,
+    "organisation_monthly_active_users": 5000,
+    "deployer_country": "US",
+    "user_regions": ["US"],
+    "data_sensitivity": "internal",
+    "hosting": "on_premises",
+    "autonomy": "advisory",
+    "tool_access": "read_only",
+    "distribution": "internal_only",
+    "trains_models_on_outputs": False,
+    "minors": False,
+}
+
+
+@cache
+def real_content() -> Content:
+    """The content shipped in checklists/ and policies/, loaded once per test session."""
+    return load_content(ROOT / "checklists", ROOT / "policies")
+
+
+def body(
+    model: dict | str,
+    deployment: dict | None = None,
+    answers: dict | None = None,
+    policy: str = "default",
+    title: str = "Test assessment",
+) -> dict:
+    """An assessment body in the API's shape, with a complete default deployment."""
+    model = {"id": model} if isinstance(model, str) else dict(model)
+    return {
+        "title": title,
+        "requester": {
+            "name": "Ada Assessor",
+            "email": "ada@example.com",
+            "organisation": "Example Corp",
+        },
+        "model": model,
+        "deployment": {**BASE_DEPLOYMENT, **(deployment or {})},
+        "answers": dict(answers or {}),
+        "policy": policy,
+    }
+
+
+def preset_answers(content: Content, b: dict, preset: str) -> dict:
+    """Answers for every item: `good` (least risky, honouring derived answers), `unknown`, `worst`.
+
+    For `good`, an item answered from licence facts keeps the derived answer unless an option
+    reports how it was met (it `resolves` the derived answer); then the least risky such option.
+    """
+    if preset == "none":
+        return {}
+    if preset == "unknown":
+        return {i: UNKNOWN for i in content.items}
+    model = lineage.resolve_model(content, b["model"])
+    derived = lineage.derive_answers(
+        content, model, b["deployment"], lineage.lineage(content, model)
+    )
+    out = {}
+    for item in content.items.values():
+        pick = min if preset == "good" else max
+        if item.id in derived:
+            options = [o for o in item.options if derived[item.id].answer in o.resolves]
+            if options and preset == "good":
+                out[item.id] = pick(options, key=lambda o: o.risk).value
+            continue
+        out[item.id] = pick(item.options, key=lambda o: o.risk).value
+    return out
+
+
+def scenario_body(content: Content, spec: dict) -> dict:
+    """Build the body a scenario describes: model, deployment changes, preset, then answers."""
+    b = body(spec["model"], spec.get("deployment"), policy=spec.get("policy", "default"))
+    b["answers"] = preset_answers(content, b, spec.get("preset", "good"))
+    b["answers"].update(copy.deepcopy(spec.get("answers") or {}))
+    return b
+
+
+def sample_body(**changes) -> dict:
+    """A valid assessment body for a catalogue model; keyword arguments replace top-level keys."""
+    return {**body(LLAMA_8B, answers={"SEC-01": "official"}), **changes}
