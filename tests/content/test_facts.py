@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from service import lineage, rules
+from service.engine import lineage, rules
 from service.content import sourced
 from service.content.model import UNKNOWN
-from tests.support import BASE_DEPLOYMENT, real_content
+from tests.support.bodies import BASE_DEPLOYMENT, real_content
 
 
 def derived(model: str, **deployment) -> dict:

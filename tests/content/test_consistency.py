@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from service import rules
+from service.engine import rules
 from service.content.model import SEVERITIES, UNKNOWN, Item
-from tests.support import real_content
+from tests.support.bodies import real_content
 
 ITEMS = sorted(real_content().items.values(), key=lambda i: i.id)
 IDS = [i.id for i in ITEMS]
