@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.engine import rules
 from service.content.model import SEVERITIES, UNKNOWN, Item
+from service.engine import rules
 from tests.support.bodies import real_content
 
 ITEMS = sorted(real_content().items.values(), key=lambda i: i.id)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from service.engine import lineage, rules
 from service.content import sourced
 from service.content.model import UNKNOWN
+from service.engine import lineage, rules
 from tests.support.bodies import BASE_DEPLOYMENT, real_content
 
 
