@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from . import schemas, sourced
-from .model import SEVERITIES, UNKNOWN, Checklist, Condition, ContentError, Context, Item, Policy
+from .model import (
+    EVIDENCE,
+    SEVERITIES,
+    UNKNOWN,
+    Checklist,
+    Condition,
+    ContentError,
+    Context,
+    Item,
+    Policy,
+)
 
 # Facts of the assessed model a rule may name: the catalogue fields plus the two the engine adds.
 # Sourced facts (alignment, maintenance, publisher facts) are not rule facts yet: the engine does
@@ -14,6 +26,8 @@ MODEL_FACTS = (frozenset(schemas.ModelSchema().fields) - frozenset(sourced.SOURC
 }
 LICENSE_FACTS = frozenset(schemas.LicenseSchema().fields)
 NUMERIC_OPS = ("gt", "gte", "lt", "lte")
+# A {scope.key} placeholder in a fact template (the engine fills these; nothing else is read).
+PLACEHOLDER = re.compile(r"\{([a-z]+)\.([A-Za-z0-9_\-]+)\}")
 
 
 def _fail(message: str):
@@ -70,6 +84,7 @@ def _item_rules(where, item: Item, ctx: Context) -> None:
         "severity_rules": ("deployment", "model"),
         "blocker_when": ("deployment", "model", "answers"),
         "derive": ("deployment", "model", "license", "origin"),
+        "prefill": ("evidence",),
     }
     _conditions(where, "applies_when", item.applies_when, scopes["applies_when"], ctx)
     for i, rule in enumerate(item.severity_rules):
@@ -84,6 +99,13 @@ def _item_rules(where, item: Item, ctx: Context) -> None:
         for fact in rule.uses:
             if fact not in LICENSE_FACTS:
                 _fail(f"{where} field derive[{i}].uses: unknown licence fact '{fact}'")
+    for i, rule in enumerate(item.prefill):
+        _conditions(where, f"prefill[{i}].when", rule.when, scopes["prefill"], ctx)
+        if rule.answer is not None and rule.answer not in values:
+            _fail(f"{where} field prefill[{i}].answer: '{rule.answer}' is not an option value")
+        for scope, key in PLACEHOLDER.findall(rule.fact):
+            if scope != "evidence" or key not in EVIDENCE:
+                _fail(f"{where} field prefill[{i}].fact: unknown placeholder '{{{scope}.{key}}}'")
 
 
 def _conditions(where, path, conds, scopes, ctx: Context) -> None:
@@ -115,6 +137,7 @@ def _field_known(where, name, scopes, ctx: Context) -> None:
         "model": MODEL_FACTS,
         "origin": MODEL_FACTS,
         "license": LICENSE_FACTS,
+        "evidence": EVIDENCE,
     }.get(scope)
     if known is not None and key not in known:
         _fail(f"{where}: unknown field '{name}'")

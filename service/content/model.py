@@ -12,6 +12,37 @@ MODALITIES = ("text", "image", "audio", "video", "code")
 # A model reading or producing any of these is multimodal (the Llama 3.2 / 4 EU clause asks).
 MEDIA = ("image", "audio", "video")
 UNKNOWN = "unknown"
+# What an import (model card, ML-BOM, repository file listing) can observe about a model; the
+# `prefill` rules of checklist items read these as `evidence.<name>` (service/interop fills them).
+EVIDENCE = (
+    "source",
+    "bom",
+    "model_card",
+    "files_listed",
+    "weight_formats",
+    "pickle",
+    "pickle_files",
+    "code",
+    "code_files",
+    "opaque",
+    "opaque_files",
+    "hub_digests",
+    "bom_digests",
+    "signature",
+    "signature_files",
+    "gated",
+    "license",
+    "license_declared",
+    "license_spdx",
+    "license_custom",
+    "license_text",
+    "license_file",
+    "repo_id",
+    "repo_in_catalogue",
+    "relation",
+    "base_models",
+    "same_namespace_as_base",
+)
 
 
 class ContentError(Exception):
@@ -79,6 +110,15 @@ class DeriveRule:
 
 
 @dataclass(frozen=True)
+class PrefillRule:
+    """An answer (or, without one, a hint) that imported evidence supports, with its fact."""
+
+    when: tuple[Condition, ...]
+    fact: str
+    answer: str | None = None
+
+
+@dataclass(frozen=True)
 class Item:
     id: str
     domain: str
@@ -94,6 +134,7 @@ class Item:
     severity_rules: tuple[SeverityRule, ...] = ()
     blocker_when: tuple[BlockerRule, ...] = ()
     derive: tuple[DeriveRule, ...] = ()
+    prefill: tuple[PrefillRule, ...] = ()
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)

@@ -15,6 +15,7 @@ from .model import (
     Condition,
     DeriveRule,
     Option,
+    PrefillRule,
     Reference,
     SeverityRule,
 )
@@ -37,7 +38,7 @@ OPERATORS = (
 )
 LIST_OPERATORS = ("in", "not_in", "contains_any")
 SET_OPERATORS = ("in_set", "not_in_set", "intersects_set")
-FIELD_PATH = re.compile(r"^(deployment|model|license|origin|answers)\.[A-Za-z0-9_\-]+$")
+FIELD_PATH = re.compile(r"^(deployment|model|license|origin|answers|evidence)\.[A-Za-z0-9_\-]+$")
 ITEM_ID = re.compile(r"^[A-Z]{2,5}-\d{2,3}$")
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 NON_EMPTY = validate.Length(min=1)
@@ -169,6 +170,16 @@ class DeriveRuleSchema(Schema):
         )
 
 
+class PrefillRuleSchema(Schema):
+    answer = fields.String(validate=NON_EMPTY)
+    when = conditions(required=True, validate=NON_EMPTY)
+    fact = text()
+
+    @post_load
+    def make(self, data, **kwargs):
+        return PrefillRule(when=tuple(data["when"]), fact=data["fact"], answer=data.get("answer"))
+
+
 class ItemSchema(Schema):
     id = fields.String(
         required=True, validate=validate.Regexp(ITEM_ID, error="must look like SEC-01")
@@ -187,6 +198,7 @@ class ItemSchema(Schema):
     severity_rules = fields.List(fields.Nested(SeverityRuleSchema), load_default=list)
     blocker_when = fields.List(fields.Nested(BlockerRuleSchema), load_default=list)
     derive = fields.List(fields.Nested(DeriveRuleSchema), load_default=list)
+    prefill = fields.List(fields.Nested(PrefillRuleSchema), load_default=list)
 
 
 class ChecklistSchema(Schema):
