@@ -7,14 +7,14 @@ import json
 
 import pytest
 
-from service.interop import PrefillError, files, modelcard, prefill
+from service.interop import InteropError, files, modelcard, prefill
 from tests.support import DATA, real_content
 
 GRANITE = json.loads((DATA / "import" / "granite-3.1-8b-instruct.cdx.json").read_text("utf-8"))
 
 
 def _error(document, files_=None, **kw) -> dict:
-    with pytest.raises(PrefillError) as caught:
+    with pytest.raises(InteropError) as caught:
         prefill(real_content(), document, files_, **kw)
     return caught.value.errors[0]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..content.model import Content
 from . import bom_in, draft, modelcard
-from .errors import PrefillError, fail
+from .errors import InteropError, fail
 
 FORMATS = ("model_card", "cyclonedx")
 
@@ -49,4 +49,4 @@ def detect(document) -> str:
     return "cyclonedx" if text.startswith(b"{") and b'"bomFormat"' in text else "model_card"
 
 
-__all__ = ["FORMATS", "PrefillError", "detect", "prefill", "prefill_model_card"]
+__all__ = ["FORMATS", "InteropError", "detect", "prefill", "prefill_model_card"]

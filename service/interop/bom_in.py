@@ -20,7 +20,7 @@ from packageurl import PackageURL
 
 from ..content.model import Content
 from . import files, licences
-from .errors import PrefillError, fail
+from .errors import InteropError, fail
 from .found import Found
 from .modelcard import HUB_ID, MAX_BASE_MODELS, _text
 
@@ -85,7 +85,7 @@ def _validate(raw: dict) -> None:
             }
             for e in islice(errors, SHOWN_ERRORS)
         ]
-        raise PrefillError(found)
+        raise InteropError(found)
 
 
 def _path(parts) -> str:

@@ -16,7 +16,7 @@ from huggingface_hub.repocard import REGEX_YAML_BLOCK
 
 from ..content.model import Content
 from . import files, licences
-from .errors import PrefillError, fail
+from .errors import InteropError, fail
 from .found import Found
 
 MAX_CARD_BYTES = 1 << 20
@@ -166,4 +166,4 @@ def _string(value) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-__all__ = ["read", "PrefillError"]
+__all__ = ["read", "InteropError"]
