@@ -3,8 +3,8 @@ those rules give; every answer carries its fact and where the facts were read.""
 
 from __future__ import annotations
 
-from .. import rules
 from ..content.model import Content
+from ..engine import rules
 from .files import shown
 from .found import Found
 

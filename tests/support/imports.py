@@ -16,6 +16,7 @@ LAYERS = {
     "service.labels": "base",
     "service.content": "content",
     "service.engine": "engine",
+    "service.interop": "interop",
     "service.store.context": "glue",  # the store's Flask glue: the connection of a request
     "service.store": "store",
     "service.report": "report",
@@ -30,10 +31,20 @@ ALLOWED = {
     "base": {"base"},
     "content": {"base", "content"},
     "engine": {"content", "engine"},
+    "interop": {"content", "engine", "interop"},  # pure exchange formats over the engine
     "store": {"base", "store"},
     "glue": {"base", "store", "glue"},
     "report": {"base", "content", "report"},
-    "application": {"base", "content", "engine", "store", "glue", "report", "application"},
+    "application": {
+        "base",
+        "content",
+        "engine",
+        "interop",
+        "store",
+        "glue",
+        "report",
+        "application",
+    },
     "edge": {"base", "content", "glue", "application", "edge"},
     "wiring": set(LAYERS.values()),
 }

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from service import webhook_transport
+from service.application import transport as webhook_transport
 from service.interop import webhook
 
 SECRET = webhook.new_secret(b"s" * 24)

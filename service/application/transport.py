@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .interop import webhook
+from ..interop import webhook
 
 CONNECT_TIMEOUT = 5.0
 TOTAL_TIMEOUT = 10.0

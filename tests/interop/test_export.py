@@ -10,11 +10,11 @@ import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
-from service import assessments
+from service.application import assessments
 from service.interop import register
 from service.interop.bom_out import export
 from service.report import unstored
-from tests.support import BASE_DEPLOYMENT, DATA, real_content
+from tests.support.bodies import BASE_DEPLOYMENT, DATA, real_content
 
 STORED = json.loads((DATA / "report" / "stored-small.json").read_text(encoding="utf-8"))
 VALIDATOR = JsonStrictValidator(SchemaVersion.V1_6)

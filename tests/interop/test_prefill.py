@@ -7,10 +7,10 @@ import copy
 import pytest
 import yaml
 
-from service import assessments
+from service.application import assessments
 from service.content.model import EVIDENCE
 from service.interop import prefill
-from tests.support import BASE_DEPLOYMENT, DATA, real_content
+from tests.support.bodies import BASE_DEPLOYMENT, DATA, real_content
 
 SAMPLES = DATA / "import"
 TABLE = yaml.safe_load((SAMPLES / "expected.yaml").read_text(encoding="utf-8"))["samples"]

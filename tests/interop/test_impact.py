@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 import json
 
-from service import assessments
+from service.application import assessments
 from service.interop import impact
-from tests.support import DATA, real_content
+from tests.support.bodies import DATA, real_content
 
 # Fully answered: approved with conditions at low under default; rated medium under strict.
 BODY = json.loads((DATA / "inputs" / "llama-support-bot.json").read_text(encoding="utf-8"))

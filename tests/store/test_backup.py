@@ -9,11 +9,11 @@ import threading
 
 import pytest
 
-from service import assessments, store
+from service import store
+from service.application import assessments
 from service.store.audit import verify_audit_chain
 from service.store.backup import BackupError, backup
-from tests.conftest import sample_body
-from tests.support import real_content
+from tests.support.bodies import real_content, sample_body
 
 WRITERS = 16
 EACH = 8

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from service.interop import InteropError, files, modelcard, prefill
-from tests.support import DATA, real_content
+from tests.support.bodies import DATA, real_content
 
 GRANITE = json.loads((DATA / "import" / "granite-3.1-8b-instruct.cdx.json").read_text("utf-8"))
 
