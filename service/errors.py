@@ -35,6 +35,7 @@ TYPES = {
     "idempotency-request-in-progress": "A request with this Idempotency-Key is still running.",
     "idempotency-key-required": "This operation needs an Idempotency-Key header.",
     "rate-limited": "Too many requests for this API key; wait for Retry-After seconds.",
+    "too-many-rows": "More rows match than one export carries; narrow the filters.",
 }
 # The HTTP status of each kind of application error.
 STATUS = {
@@ -49,6 +50,7 @@ STATUS = {
     "rate-limited": 429,
     "idempotency-key-reused": 422,
     "idempotency-request-in-progress": 409,
+    "too-many-rows": 422,
 }
 CHALLENGE = 'Bearer realm="modelrisk"'
 

@@ -9,6 +9,7 @@ from . import (
     assessments,
     checklists,
     crosswalk,
+    exchange,
     licenses,
     models,
     policies,
@@ -16,9 +17,20 @@ from . import (
     score,
 )
 from .document import ModelriskApi, tags
+from .exchange_schemas import PrefillInputSchema
 
 PREFIX = "/api/v1"
-BLUEPRINTS = (assessments, score, reviews, checklists, policies, licenses, models, crosswalk)
+BLUEPRINTS = (
+    assessments,
+    score,
+    reviews,
+    exchange,
+    checklists,
+    policies,
+    licenses,
+    models,
+    crosswalk,
+)
 DESCRIPTION = """\
 Risk assessments of open-weight AI model deployments, for procurement and GRC tools.
 
@@ -34,7 +46,7 @@ key without the operation's scope 403.
 `tag:modelrisk,2026:problem:<name>`: validation-error, invalid-json, unsupported-media-type,
 body-too-large, unauthorized, insufficient-scope, four-eyes, invalid-state,
 idempotency-key-reused, idempotency-request-in-progress, idempotency-key-required,
-rate-limited; plain HTTP errors use about:blank.
+rate-limited, too-many-rows; plain HTTP errors use about:blank.
 
 **Retries.** POST operations that store accept `Idempotency-Key` (1-255 characters, a UUID per
 operation): a repeat with the same key and body replays the first response (with
@@ -72,6 +84,7 @@ def init_app(app: Flask, content) -> ModelriskApi:
 
 
 def _register_input_schema(api: ModelriskApi, content) -> None:
+    api.spec.components.schema("PrefillInput", schema=PrefillInputSchema)
     api.spec.components.schema("Answer", schema=AnswerObjectSchema)
     api.spec.components.schema("AssessmentInput", schema=assessment_schema(content))
     props = api.spec.components.schemas["AssessmentInput"]["properties"]

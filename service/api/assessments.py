@@ -114,19 +114,7 @@ def list_assessments(page: int, per_page: int, since=None, **filters):
     after); page with page and per_page.
     """
     if since is not None:
-        try:
-            filters["since"] = times.stamp(since)
-        except OverflowError:  # 9999-12-31T23:00:00-05:00 is past the last representable UTC
-            raise validation_problem(
-                [
-                    {
-                        "field": "since",
-                        "pointer": "",
-                        "in": "query",
-                        "message": "is outside the range of dates in UTC",
-                    }
-                ]
-            ) from None
+        filters["since"] = since_filter(since)
     items, total = assessments.list_assessments(get_db(), filters, page, per_page)
     pages = max(1, math.ceil(total / per_page))
     nav = _page_links(page, pages)
@@ -140,6 +128,23 @@ def list_assessments(page: int, per_page: int, since=None, **filters):
     }
     link = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in nav.items() if url and rel != "self")
     return json_response(body, headers={"Link": link})
+
+
+def since_filter(since) -> str:
+    """The `since` query value as a stored timestamp; 422 when it has no UTC equivalent."""
+    try:
+        return times.stamp(since)
+    except OverflowError:  # 9999-12-31T23:00:00-05:00 is past the last representable UTC
+        raise validation_problem(
+            [
+                {
+                    "field": "since",
+                    "pointer": "",
+                    "in": "query",
+                    "message": "is outside the range of dates in UTC",
+                }
+            ]
+        ) from None
 
 
 def _page_links(page: int, pages: int) -> dict:

@@ -24,6 +24,13 @@ class ListArgsSchema(Schema):
     per_page = fields.Integer(load_default=20, validate=validate.Range(1, 100))
 
 
+class RegisterArgsSchema(ListArgsSchema):
+    """The list's filters without paging: the register carries every matching row."""
+
+    class Meta:
+        exclude = ("page", "per_page")
+
+
 class ReviewInputSchema(Schema):
     decision = Str(required=True, validate=validate.OneOf(tuple(REVIEW_DECISIONS)))
     comment = Str(

@@ -90,6 +90,18 @@ API = {
     ("GET", "/api/v1/licenses"): (Call("/api/v1/licenses"), (401, 200, 403, 403, 200)),
     ("GET", "/api/v1/models"): (Call("/api/v1/models"), (401, 200, 403, 403, 200)),
     ("GET", "/api/v1/crosswalk"): (Call("/api/v1/crosswalk"), (401, 200, 403, 403, 200)),
+    ("POST", "/api/v1/prefill"): (
+        Call("/api/v1/prefill", json={"model_card": "---\nlicense: mit\n---\n"}),
+        (401, 200, 403, 403, 200),
+    ),
+    ("GET", "/api/v1/assessments/<assessment_id>/cyclonedx.json"): (
+        Call(lambda ctx: f"/api/v1/assessments/{ctx.shared}/cyclonedx.json"),
+        (401, 200, 403, 403, 200),
+    ),
+    ("GET", "/api/v1/assessments.csv"): (
+        Call("/api/v1/assessments.csv"),
+        (401, 200, 403, 403, 200),
+    ),
 }
 
 # (method, rule) -> (call, expected status per credential in ROLES order)
