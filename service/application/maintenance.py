@@ -1,4 +1,5 @@
-"""Upkeep run from the command line: migrations, the audit chain, old idempotency records."""
+"""Upkeep run from the command line: migrations, backups, the audit chain, old idempotency
+records."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from sqlite_utils import Database
 from .. import store, times
 from ..store import audit, context
 from ..store import idempotency as records
+from ..store.backup import BackupError
+from ..store.backup import backup as copy_database
+from .errors import ApplicationError
 
 
 def migrate(path: str) -> list[str]:
@@ -27,3 +31,12 @@ def purge_idempotency(db: Database, hours: float) -> int:
 def check_store(db: Database) -> int:
     """Read the store's migration table: raises when the store or its schema is not there."""
     return store.applied_migrations(db)
+
+
+def backup(path: str, target: str) -> dict:
+    """Copy the live database to `target` while writers go on (SQLite's online backup API) and
+    check the copy with PRAGMA integrity_check; returns {target, pages, bytes, integrity}."""
+    try:
+        return copy_database(path, target)
+    except BackupError as exc:
+        raise ApplicationError(str(exc)) from None

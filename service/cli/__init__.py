@@ -1,7 +1,8 @@
 """The command line, `flask --app wsgi <command>`: parse arguments, call application functions.
 
-assess.py  assess (score input files offline, in processes), check-content
-admin.py   db migrate, users, keys, audit verify, crosswalk, idempotency purge
+assess.py    assess (score input files offline, in processes), check-content
+admin.py     db migrate and backup, users, keys, audit verify, crosswalk, idempotency purge
+exchange.py  prefill (a model card or ML-BOM into a draft)
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Add every command to `flask --app wsgi`."""
-    from . import admin, assess
+    from . import admin, assess, exchange
 
-    for command in (assess.check_content, assess.assess, *admin.COMMANDS):
+    for command in (assess.check_content, assess.assess, exchange.prefill, *admin.COMMANDS):
         app.cli.add_command(command)

@@ -1,4 +1,5 @@
-"""Administration commands: the database, accounts, API keys, the audit chain, the crosswalk."""
+"""Administration commands: the database (migrate, backup), accounts, API keys, the audit chain,
+the crosswalk."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from ..application import ApplicationError, InputError, accounts, catalogue, key
 from ..store.context import get_db
 
 
-def _refused(exc: ApplicationError) -> click.ClickException:
+def refused(exc: ApplicationError) -> click.ClickException:
     """An application's refusal as the command's error: one line per field at fault."""
     if isinstance(exc, InputError):
         return click.UsageError("; ".join(f"{e['field']}: {e['message']}" for e in exc.errors))
@@ -30,6 +31,20 @@ def db_migrate():
     click.echo(f"{path}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
 
 
+@db_cli.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+def db_backup(target):
+    """Copy the database to TARGET (a new file) while the service runs, and check the copy."""
+    try:
+        made = maintenance.backup(current_app.config["DATABASE"], target)
+    except ApplicationError as exc:
+        raise refused(exc) from None
+    click.echo(
+        f"{made['target']}: {made['pages']:,} pages, {made['bytes']:,} bytes, "
+        f"integrity_check {made['integrity']}"
+    )
+
+
 @click.group("users", cls=AppGroup)
 def users_cli():
     """Local accounts for the web pages."""
@@ -47,7 +62,7 @@ def users_create(email, role, name, password):
             get_db(), email, role, accounts.system_actor(), name, password
         )
     except ApplicationError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     click.echo(f"created {user['role']} {user['email']} (id {user['id']})")
     if not password:
         click.echo(f"one-time password: {secret}")
@@ -131,7 +146,7 @@ def keys_create(name, scopes):
     try:
         key, record = keys.create(get_db(), name, scopes.split(","), accounts.system_actor())
     except ApplicationError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     click.echo(
         f"created key {record['id']} {record['prefix']} ({record['name']}) with scopes "
         f"{', '.join(record['scopes'])}; it is shown only now:"
