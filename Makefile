@@ -17,10 +17,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the service with its test tools
 
-run: $(STAMP)  ## migrate the SQLite store, create a first admin if none, serve on $(HOST):$(PORT)
+run: $(STAMP)  ## migrate the store, create a first admin if none, serve on $(HOST):$(PORT) with the webhook worker
 	$(BIN)/flask --app wsgi check-content
 	$(BIN)/flask --app wsgi db migrate
 	$(BIN)/flask --app wsgi users bootstrap
+	$(BIN)/flask --app wsgi webhooks deliver & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: $(STAMP)  ## the whole suite, browser and live-server tests included

@@ -81,6 +81,21 @@ SETTINGS = (
     Setting(
         "PDF_SHAPING", False, "shape Devanagari in the PDF report (needs `reportlab[shaping]`)"
     ),
+    Setting(
+        "WEBHOOK_ALLOW_PRIVATE",
+        False,
+        "let webhooks go to http:// and to private, loopback and link-local addresses (closed "
+        "networks and tests only); otherwise https:// to public addresses only",
+    ),
+    Setting(
+        "WEBHOOK_POLL_SECONDS", 1.0, "how often the delivery worker looks for due events, idle"
+    ),
+    Setting(
+        "WEBHOOK_LEASE_SECONDS",
+        60,
+        "how long a worker holds an event it is posting; a killed worker's events are posted "
+        "again after it (keep it above the 10 s a delivery may take)",
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

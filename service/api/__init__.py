@@ -15,6 +15,7 @@ from . import (
     policies,
     reviews,
     score,
+    webhooks,
 )
 from .document import ModelriskApi, tags
 from .exchange_schemas import PrefillInputSchema
@@ -30,6 +31,7 @@ BLUEPRINTS = (
     licenses,
     models,
     crosswalk,
+    webhooks,
 )
 DESCRIPTION = """\
 Risk assessments of open-weight AI model deployments, for procurement and GRC tools.

@@ -11,6 +11,7 @@ from ..content.model import UNKNOWN, Content
 from ..engine import lineage, rules
 from ..store import assessments as stored_assessments
 from ..store import audit, drafts
+from . import webhooks
 from .errors import InputError, NotFound, StateError
 from .inputs import assessment_loader, field_error, flatten_errors, surrogate_errors
 
@@ -151,7 +152,9 @@ def submit(
             audit.append_audit_event(
                 db, actor, "draft.delete", {"draft_id": draft_id, "submitted": assessment_id}
             )
-        return stored_assessments.get_assessment(db, assessment_id)
+        stored = stored_assessments.get_assessment(db, assessment_id)
+        webhooks.enqueue(db, "assessment.submitted", stored)
+        return stored
 
 
 def _submit_details(result: dict, previous: dict | None, previous_id: str | None) -> dict:

@@ -6,6 +6,7 @@ from .. import store, times
 from ..content.model import Content
 from ..store import assessments as stored_assessments
 from ..store import audit
+from . import webhooks
 from .errors import FourEyesError, InputError, NotFound, StateError
 from .inputs import field_error
 
@@ -53,7 +54,9 @@ def review(
             {"decision": decision, "status": status, "comment": comment},
             assessment_id=assessment_id,
         )
-        return stored_assessments.get_assessment(db, assessment_id)
+        stored = stored_assessments.get_assessment(db, assessment_id)
+        webhooks.enqueue(db, "assessment.decided", stored, stored["reviews"][-1])
+        return stored
 
 
 def submitted_by(assessment: dict, actor: dict | None) -> bool:

@@ -3,6 +3,7 @@
 assess.py    assess (score input files offline, in processes), check-content
 admin.py     db migrate and backup, users, keys, audit verify, crosswalk, idempotency purge
 exchange.py  prefill (a model card or ML-BOM into a draft)
+webhooks.py  webhooks add, list, remove, log, deliver (the delivery worker)
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Add every command to `flask --app wsgi`."""
-    from . import admin, assess, exchange
+    from . import admin, assess, exchange, webhooks
 
-    for command in (assess.check_content, assess.assess, exchange.prefill, *admin.COMMANDS):
+    commands = (assess.check_content, assess.assess, exchange.prefill)
+    for command in (*commands, *admin.COMMANDS, *webhooks.COMMANDS):
         app.cli.add_command(command)

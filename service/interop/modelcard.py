@@ -8,6 +8,7 @@ safety pass: size, nesting depth, and no aliases, so a small document cannot exp
 from __future__ import annotations
 
 import json
+import logging
 import re
 
 import yaml
@@ -27,6 +28,9 @@ MAX_BASE_MODELS = 20
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.\-]{0,95}$")
 GATE_KEYS = ("extra_gated_prompt", "extra_gated_fields", "extra_gated_heading")
 LINK_SCHEMES = ("https://", "http://")
+# huggingface_hub logs a warning for every card without front matter; the draft reports what is
+# missing as its own warnings, so the library's line would only repeat it in the service log.
+logging.getLogger("huggingface_hub.repocard").setLevel(logging.ERROR)
 
 
 def read(content: Content, card, info=None) -> Found:

@@ -132,3 +132,46 @@ def m002_api_rate_limits(db: Database) -> None:
     db.execute("CREATE INDEX idx_assessments_status ON assessments(status, expires_at)")
     db.execute("CREATE INDEX idx_assessments_model ON assessments(model_id)")
     db.execute("CREATE INDEX idx_idempotency_created ON idempotency_keys(created_at)")
+
+
+@migrations()
+def m003_webhooks(db: Database) -> None:
+    """Webhook endpoints, the outbox written in the same transaction as each event's change,
+    and the log of every delivery attempt."""
+    db.execute("""
+        CREATE TABLE webhook_endpoints (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            events TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            removed_at TEXT
+        )""")
+    db.execute("""
+        CREATE TABLE webhook_outbox (
+            id TEXT PRIMARY KEY,
+            endpoint_id INTEGER NOT NULL REFERENCES webhook_endpoints(id),
+            event_type TEXT NOT NULL,
+            assessment_id TEXT,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            lease_until TEXT,
+            delivered_at TEXT,
+            last_error TEXT
+        )""")
+    db.execute("CREATE INDEX idx_outbox_due ON webhook_outbox(status, next_attempt_at)")
+    db.execute("""
+        CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL REFERENCES webhook_outbox(id),
+            attempt INTEGER NOT NULL,
+            attempted_at TEXT NOT NULL,
+            status_code INTEGER,
+            error TEXT,
+            duration_ms INTEGER NOT NULL
+        )""")
+    db.execute("CREATE INDEX idx_deliveries_event ON webhook_deliveries(event_id, attempt)")

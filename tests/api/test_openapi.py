@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -46,7 +47,7 @@ def test_every_route_is_documented_with_its_scope(app, spec):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.rule.endswith("openapi.json"):
             continue
-        path = rule.rule.replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)  # <int:id> is {id}
         view = app.view_functions[rule.endpoint]
         for method in rule.methods & {m.upper() for m in METHODS}:
             operation = spec["paths"][path][method.lower()]

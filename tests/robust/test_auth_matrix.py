@@ -44,6 +44,7 @@ class Call:
     form: dict | Callable | None = None
 
 
+HOOK = {"url": "https://hooks.example.com/in", "events": ["assessment.submitted"]}
 # (method, rule) -> (call, expected status per credential in KEYS order)
 API = {
     ("GET", "/api/v1/openapi.json"): (Call("/api/v1/openapi.json"), (200, 200, 200, 200, 200)),
@@ -101,6 +102,19 @@ API = {
     ("GET", "/api/v1/assessments.csv"): (
         Call("/api/v1/assessments.csv"),
         (401, 200, 403, 403, 200),
+    ),
+    ("GET", "/api/v1/webhooks"): (Call("/api/v1/webhooks"), (401, 403, 403, 403, 200)),
+    ("POST", "/api/v1/webhooks"): (
+        Call("/api/v1/webhooks", json=HOOK),
+        (401, 403, 403, 403, 201),
+    ),
+    ("DELETE", "/api/v1/webhooks/<int:endpoint_id>"): (
+        Call(lambda ctx: f"/api/v1/webhooks/{ctx.webhook()}"),
+        (401, 403, 403, 403, 204),
+    ),
+    ("GET", "/api/v1/webhooks/<int:endpoint_id>/deliveries"): (
+        Call(lambda ctx: f"/api/v1/webhooks/{ctx.webhook()}/deliveries"),
+        (401, 403, 403, 403, 200),
     ),
 }
 
@@ -198,6 +212,14 @@ class Context:
             "/api/v1/assessments",
             json=sample_body(),
             headers={"Authorization": f"Bearer {self.owner}"},
+        )
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    def webhook(self) -> int:
+        """A new webhook endpoint, added by the admin key."""
+        response = self.app.test_client().post(
+            "/api/v1/webhooks", json=HOOK, headers={"Authorization": f"Bearer {self.keys['admin']}"}
         )
         assert response.status_code == 201, response.get_json()
         return response.get_json()["id"]
