@@ -4,6 +4,7 @@ assess.py    assess (score input files offline, in processes), check-content
 admin.py     db migrate and backup, users, keys, audit verify, crosswalk, idempotency purge
 exchange.py  prefill (a model card or ML-BOM into a draft)
 webhooks.py  webhooks add, list, remove, log, deliver (the delivery worker)
+portfolio.py portfolio impact (what the loaded content would decide differently)
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Add every command to `flask --app wsgi`."""
-    from . import admin, assess, exchange, webhooks
+    from . import admin, assess, exchange, portfolio, webhooks
 
     commands = (assess.check_content, assess.assess, exchange.prefill)
-    for command in (*commands, *admin.COMMANDS, *webhooks.COMMANDS):
+    for command in (*commands, *admin.COMMANDS, *webhooks.COMMANDS, *portfolio.COMMANDS):
         app.cli.add_command(command)

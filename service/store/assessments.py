@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 
 from sqlite_utils import Database
 
@@ -226,3 +227,36 @@ def _summary(row: dict) -> dict:
         "policy_id": row["policy_id"],
         "policy_version": row["policy_version"],
     }
+
+
+# What portfolio impact reads of each current assessment: its input, and from its stored result
+# only the verdict and the versions it was scored with (the findings stay on disk).
+IMPACT_COLUMNS = (
+    "id, title, status, model_id, model_name, decision, rating, score, policy_id, "
+    "policy_version, input_json, json_extract(result_json, '$.blockers') AS blockers, "
+    "json_extract(result_json, '$.content.versions') AS content_versions, "
+    "content_hash, policy_hash, engine_version"
+)
+
+
+def iter_current(db: Database, status: str | None = None) -> Iterator[dict]:
+    """Every current assessment (the latest revision: not superseded), oldest first, with what
+    portfolio impact reads; rows are read as they are used."""
+    where, args = "status != 'superseded'", []
+    if status:
+        where, args = "status = ?", [status]
+    for row in db.query(
+        f"SELECT {IMPACT_COLUMNS} FROM assessments WHERE {where} ORDER BY created_at, id", args
+    ):
+        row["blockers"] = json.loads(row["blockers"] or "[]")
+        row["content_versions"] = json.loads(row["content_versions"] or "{}")
+        yield row
+
+
+def approved_state(db: Database) -> tuple[int, str | None]:
+    """(how many approved assessments, the newest change among them): a key that moves
+    whenever the approved set does."""
+    row = db.execute(
+        "SELECT COUNT(*), MAX(updated_at) FROM assessments WHERE status = 'approved'"
+    ).fetchone()
+    return row[0], row[1]

@@ -14,7 +14,7 @@ from flask import (
     url_for,
 )
 
-from ..application import InputError, accounts, assessments, drafts
+from ..application import InputError, accounts, assessments, drafts, exchange
 from ..application.errors import StateError
 from ..store.context import get_db
 from . import forms, formview, sessions
@@ -41,6 +41,7 @@ def render_form(
     status: int = 200,
     draft_id: str | None = None,
     previous_id: str | None = None,
+    imported: dict | None = None,
 ):
     """The full form with what was typed, derived licence answers and any errors."""
     content = _content()
@@ -59,6 +60,7 @@ def render_form(
         choices=formview.choices(content),
         draft_id=draft_id,
         previous_id=previous_id,
+        imported=imported,
     ), status
 
 
@@ -75,6 +77,45 @@ def new():
     elif chosen not in ("", "other"):
         flash(f"'{chosen}' is not in the catalogue; describe the model below.", "warning")
     return render_form(values)
+
+
+@bp.post("/assessments/import")
+@sessions.login_required
+def import_document():
+    """Pre-fill the form from an uploaded model card or ML-BOM (and the Hub's file listing)."""
+    content, upload = _content(), request.files.get("document")
+    if upload is None or not upload.filename:
+        return _import_refused([{"field": "document", "message": "choose a file to upload"}])
+    listing = request.files.get("files")
+    try:
+        draft = exchange.prefill(
+            content,
+            upload.read(),
+            listing.read() if listing and listing.filename else None,
+            request.form.get("repo_id", "").strip() or None,
+        )
+    except InputError as exc:
+        return _import_refused(exc.errors)
+    values = _defaults()
+    model_id = draft["body"]["model"].get("id")
+    if model_id:
+        values.update(forms.catalogue_values(content, model_id))
+    values.update(forms.body_values(content, {**draft["body"], "policy": "default"}))
+    del values["title"]  # the assessor names the assessment
+    imported = {
+        "name": upload.filename,
+        "derived": draft["derived"],
+        "warnings": draft["warnings"],
+    }
+    return render_form(values, imported=imported)
+
+
+def _import_refused(errors: list[dict]):
+    return render_template(
+        "assess_choose.html",
+        catalogue=formview.catalogue(_content()),
+        import_errors=errors,
+    ), 422
 
 
 @bp.post("/assessments/new")

@@ -1,10 +1,11 @@
-"""The dashboard: assessments with filters and search, approvals falling due, your drafts."""
+"""The dashboard: assessments with filters and search, approvals falling due, your drafts, the
+register as CSV, and how many approvals the current content would change."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 
-from ..application import assessments, drafts
+from ..application import assessments, drafts, exchange, portfolio
 from ..application.reviews import STATUSES
 from ..content.model import DECISIONS, RATINGS
 from ..store.context import get_db
@@ -64,4 +65,15 @@ def index():
         due=due,
         due_days=DUE_WITHIN_DAYS,
         drafts=drafts.list_drafts(db, g.user),
+        impact=portfolio.approved_would_change(current_app.extensions["modelrisk.content"], db),
     )
+
+
+@bp.get("/dashboard/assessments.csv")
+@sessions.login_required
+def register_csv():
+    """The register as CSV, with the dashboard's filters and search."""
+    lines = exchange.register_csv(get_db(), _store_filters(_filters()))
+    response = Response("".join(lines), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="assessments.csv"'
+    return response

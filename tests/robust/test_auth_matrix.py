@@ -103,6 +103,10 @@ API = {
         Call("/api/v1/assessments.csv"),
         (401, 200, 403, 403, 200),
     ),
+    ("GET", "/api/v1/portfolio/impact"): (
+        Call("/api/v1/portfolio/impact"),
+        (401, 200, 403, 403, 200),
+    ),
     ("GET", "/api/v1/webhooks"): (Call("/api/v1/webhooks"), (401, 403, 403, 403, 200)),
     ("POST", "/api/v1/webhooks"): (
         Call("/api/v1/webhooks", json=HOOK),
@@ -151,6 +155,10 @@ WEB = {
         (LOGIN, 403, 403, 201),
     ),
     ("GET", "/dashboard"): (Call("/dashboard"), (LOGIN, 200, 200, 200)),
+    ("GET", "/dashboard/assessments.csv"): (
+        Call("/dashboard/assessments.csv"),
+        (LOGIN, 200, 200, 200),
+    ),
     ("GET", "/assessments/new"): (Call("/assessments/new"), (LOGIN, 200, 200, 200)),
     ("POST", "/assessments/new"): (
         Call("/assessments/new", form=lambda ctx: form_data()),

@@ -1,0 +1,75 @@
+"""Portfolio impact: every current assessment re-scored against the content and policy loaded
+now, listing those whose decision, rating or blockers would change. Nothing stored changes."""
+
+from __future__ import annotations
+
+import json
+
+from .. import engine
+from ..content.model import Content
+from ..interop import impact
+from ..store import assessments as stored_assessments
+from .assessments import evaluate
+from .errors import InputError
+from .inputs import field_error
+
+# The dashboard's count is kept per process until the approved set or the content changes.
+_APPROVED: dict[tuple, int] = {}
+
+
+def impact_report(content: Content, db, policy_id: str | None = None) -> dict:
+    """{policy, content: {hash, versions}, summary, changes, unscorable}: what the loaded
+    content (and `policy_id`, else each assessment's own policy) would decide differently."""
+    if policy_id is not None and policy_id not in content.policies:
+        raise InputError([field_error(("policy",), f"unknown policy '{policy_id}'")])
+    changes, failures, assessed = _rescore(content, stored_assessments.iter_current(db), policy_id)
+    return {
+        "policy": policy_id,
+        "content": {"hash": content.hash, "versions": dict(content.versions)},
+        "summary": impact.summarise(assessed, changes, failures),
+        "changes": changes,
+        "unscorable": failures,
+    }
+
+
+def approved_would_change(content: Content, db) -> int:
+    """How many approved deployments the loaded content would decide differently (for the
+    dashboard); worked out again only when the approved set or the content changes."""
+    policies = tuple(sorted((p.id, p.hash) for p in content.policies.values()))
+    key = (content.hash, policies, *stored_assessments.approved_state(db))
+    if key not in _APPROVED:
+        _APPROVED.clear()
+        rows = stored_assessments.iter_current(db, status="approved")
+        changes, _failures, _count = _rescore(content, rows, None)
+        _APPROVED[key] = len(changes)
+    return _APPROVED[key]
+
+
+def _rescore(content: Content, rows, policy_id: str | None) -> tuple[list, list, int]:
+    changes, failures, assessed = [], [], 0
+    for row in rows:
+        assessed += 1
+        body = json.loads(row.pop("input_json"))
+        if policy_id is not None:
+            body["policy"] = policy_id
+        if _unchanged(content, row, body["policy"]):
+            continue  # the same input, content, policy and engine give the same verdict
+        try:
+            _, result = evaluate(content, body)
+        except InputError as exc:
+            failures.append(impact.unscorable(row, exc.errors))
+            continue
+        change = impact.compare(row, result)
+        if change is not None:
+            changes.append(change)
+    return changes, failures, assessed
+
+
+def _unchanged(content: Content, row: dict, policy_id: str) -> bool:
+    policy = content.policies.get(policy_id)
+    return (
+        policy is not None
+        and row["content_hash"] == content.hash
+        and row["policy_hash"] == policy.hash
+        and row["engine_version"] == engine.ENGINE_VERSION
+    )

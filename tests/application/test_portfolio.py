@@ -1,0 +1,98 @@
+"""Portfolio impact: current assessments re-scored against the content and policy loaded now;
+changed verdicts listed with versions before and after; nothing stored changes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from service.application import InputError, assessments, portfolio, reviews
+from service.content import load_content
+from tests.support.bodies import DATA, ROOT, real_content
+
+# Approved with conditions at low under the default policy, medium under the strict one.
+BODY = json.loads((DATA / "inputs" / "llama-support-bot.json").read_text(encoding="utf-8"))
+SUBMITTER = {"kind": "user", "id": "1", "name": "Ada"}
+REVIEWER = {"kind": "user", "id": "2", "name": "Rita"}
+
+
+def _approved(db, title="Support bot") -> dict:
+    stored = assessments.submit(real_content(), db, {**BODY, "title": title}, SUBMITTER)
+    return reviews.review(real_content(), db, stored["id"], REVIEWER, "approve", "")
+
+
+def _snapshot(db) -> list:
+    return db.execute("SELECT * FROM assessments ORDER BY id").fetchall()
+
+
+def test_nothing_changes_under_the_content_it_was_scored_with(db, monkeypatch):
+    _approved(db)
+    calls = []
+    monkeypatch.setattr(portfolio, "evaluate", lambda *a: calls.append(a))
+    report = portfolio.impact_report(real_content(), db)
+    assert report["summary"] == {
+        "assessed": 1,
+        "changed": 0,
+        "approved_changed": 0,
+        "unscorable": 0,
+    }
+    assert calls == []  # same input, content, policy and engine: not re-scored
+
+
+def test_another_policy_lists_the_change_with_versions(db):
+    stored = _approved(db)
+    before = _snapshot(db)
+    report = portfolio.impact_report(real_content(), db, "strict")
+    (change,) = report["changes"]
+    assert (change["id"], change["status"], change["changed"]) == (
+        stored["id"],
+        "approved",
+        ["rating"],
+    )
+    assert (change["before"]["rating"], change["after"]["rating"]) == ("low", "medium")
+    assert change["after"]["content_versions"] == dict(real_content().versions)
+    assert report["summary"]["approved_changed"] == 1
+    assert _snapshot(db) == before  # nothing stored changed
+
+
+def test_a_revision_replaces_its_predecessor(db):
+    first = _approved(db)
+    assessments.submit(real_content(), db, {**BODY, "title": "v2"}, SUBMITTER, first["id"])
+    report = portfolio.impact_report(real_content(), db, "strict")
+    assert report["summary"]["assessed"] == 1
+    assert [c["title"] for c in report["changes"]] == ["v2"]
+
+
+def test_input_the_content_no_longer_accepts_is_unscorable(db):
+    stored = _approved(db)
+    answers = {**BODY["answers"], "SEC-99": "yes"}
+    db.execute(
+        "UPDATE assessments SET input_json = ?, content_hash = 'older' WHERE id = ?",
+        [json.dumps({**BODY, "answers": answers}), stored["id"]],
+    )
+    report = portfolio.impact_report(real_content(), db)
+    (failure,) = report["unscorable"]
+    assert failure["id"] == stored["id"]
+    assert failure["errors"][0]["field"] == "answers.SEC-99"
+
+
+def test_an_unknown_policy_is_refused(db):
+    with pytest.raises(InputError) as caught:
+        portfolio.impact_report(real_content(), db, "lenient")
+    assert caught.value.errors[0]["field"] == "policy"
+
+
+def test_the_dashboard_count_follows_the_content(db, tmp_path):
+    _approved(db)
+    assert portfolio.approved_would_change(real_content(), db) == 0
+    policies = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", policies)
+    default = policies / "default.yaml"
+    default.write_text(
+        default.read_text(encoding="utf-8").replace("medium: 15", "medium: 1"), encoding="utf-8"
+    )
+    stricter = load_content(ROOT / "checklists", policies)
+    assert stricter.policies["default"].hash != real_content().policies["default"].hash
+    assert portfolio.approved_would_change(stricter, db) == 1
