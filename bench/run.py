@@ -9,6 +9,7 @@ is met. What it measures:
   bench/pdf.py's `timed`), and served again from the report cache (`report.cached_pdf_for`);
 - `flask --app wsgi assess` over a folder of 1,000 generated inputs (a subprocess), printing
   text and then writing --out files;
+- portfolio impact over 10,000 stored assessments, every one scored again (bench/portfolio.py);
 - a gunicorn server it starts on 127.0.0.1 (free port, 2 workers, temporary database, a fresh
   API key): `POST /api/v1/assessments` and `GET /livez` in alternating rounds at 16 connections,
   then the workers' resident memory after 1,000 submissions and after 1,000 PDF reports.
@@ -47,6 +48,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from pdf import timed  # noqa: E402
+from portfolio import bench_portfolio  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from render_samples import FULL_DEPLOYMENT, ROOT, content, full_body, stored  # noqa: E402
 
@@ -700,11 +702,13 @@ def main() -> int:
     parser.add_argument("--engine-calls", type=int, default=200)
     parser.add_argument("--engine-batches", type=int, default=25)
     parser.add_argument("--pdf-runs", type=int, default=20)
+    parser.add_argument("--portfolio", type=int, default=10_000, help="stored assessments")
+    parser.add_argument("--portfolio-runs", type=int, default=3)
     parser.add_argument(
         "--skip",
         action="append",
         default=[],
-        choices=("engine", "pdf", "batch", "server"),
+        choices=("engine", "pdf", "batch", "portfolio", "server"),
         help="leave a part out",
     )
     args = parser.parse_args()
@@ -731,6 +735,8 @@ def main() -> int:
             bench_pdf(table, c, args)
         if "batch" not in args.skip:
             bench_batch(table, inputs, tmp, env, args)
+        if "portfolio" not in args.skip:
+            bench_portfolio(table, c, inputs, tmp, args.portfolio, args.portfolio_runs)
         if "server" not in args.skip:
             subprocess.run(
                 flask_cmd("db", "migrate"), cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL

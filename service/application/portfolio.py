@@ -4,6 +4,7 @@ now, listing those whose decision, rating or blockers would change. Nothing stor
 from __future__ import annotations
 
 import json
+import multiprocessing
 
 from .. import engine
 from ..content.model import Content
@@ -15,14 +16,21 @@ from .inputs import field_error
 
 # The dashboard's count is kept per process until the approved set or the content changes.
 _APPROVED: dict[tuple, int] = {}
+CHUNK = 250  # assessments per task when several processes score
+_FORKED: Content | None = None  # the content a forked process inherits
 
 
-def impact_report(content: Content, db, policy_id: str | None = None) -> dict:
+def impact_report(content: Content, db, policy_id: str | None = None, jobs: int = 1) -> dict:
     """{policy, content: {hash, versions}, summary, changes, unscorable}: what the loaded
-    content (and `policy_id`, else each assessment's own policy) would decide differently."""
+    content (and `policy_id`, else each assessment's own policy) would decide differently.
+    With jobs > 1 (the command line, not a request) that many processes score."""
     if policy_id is not None and policy_id not in content.policies:
         raise InputError([field_error(("policy",), f"unknown policy '{policy_id}'")])
-    changes, failures, assessed = _rescore(content, stored_assessments.iter_current(db), policy_id)
+    rows = stored_assessments.iter_current(db)
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        changes, failures, assessed = _in_processes(content, list(rows), policy_id, jobs)
+    else:
+        changes, failures, assessed = _rescore(content, rows, policy_id)
     return {
         "policy": policy_id,
         "content": {"hash": content.hash, "versions": dict(content.versions)},
@@ -43,6 +51,24 @@ def approved_would_change(content: Content, db) -> int:
         changes, _failures, _count = _rescore(content, rows, None)
         _APPROVED[key] = len(changes)
     return _APPROVED[key]
+
+
+def _in_processes(content: Content, rows: list, policy_id, jobs: int) -> tuple[list, list, int]:
+    """Score in `jobs` forked processes, chunk by chunk; results keep the rows' order."""
+    global _FORKED
+    _FORKED = content  # inherited by the forked processes instead of being sent to each
+    chunks = [(rows[i : i + CHUNK], policy_id) for i in range(0, len(rows), CHUNK)]
+    changes, failures = [], []
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for part_changes, part_failures, _ in pool.imap(_rescore_chunk, chunks):
+            changes += part_changes
+            failures += part_failures
+    return changes, failures, len(rows)
+
+
+def _rescore_chunk(task) -> tuple[list, list, int]:
+    rows, policy_id = task
+    return _rescore(_FORKED, rows, policy_id)
 
 
 def _rescore(content: Content, rows, policy_id: str | None) -> tuple[list, list, int]:

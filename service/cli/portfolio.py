@@ -4,6 +4,7 @@ differently, and how."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -23,12 +24,17 @@ def portfolio_cli():
 @portfolio_cli.command("impact")
 @click.option("--policy", help="Re-score every assessment under this policy (default: its own).")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
-def impact(policy, fmt):
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help="Processes that score (default: the CPU count).",
+)
+def impact(policy, fmt, jobs):
     """Re-score every current assessment against the content (and policy) loaded now and list
     those whose decision, rating or blockers would change. Nothing stored changes."""
     content = current_app.extensions["modelrisk.content"]
     try:
-        report = portfolio.impact_report(content, get_db(), policy)
+        report = portfolio.impact_report(content, get_db(), policy, jobs or os.cpu_count() or 1)
     except ApplicationError as exc:
         raise refused(exc) from None
     if fmt == "json":

@@ -96,3 +96,13 @@ def test_the_dashboard_count_follows_the_content(db, tmp_path):
     stricter = load_content(ROOT / "checklists", policies)
     assert stricter.policies["default"].hash != real_content().policies["default"].hash
     assert portfolio.approved_would_change(stricter, db) == 1
+
+
+def test_several_processes_give_the_same_report(db, monkeypatch):
+    for n in range(3):
+        _approved(db, f"Bot {n}")
+    monkeypatch.setattr(portfolio, "CHUNK", 1)  # one assessment per task: order must hold
+    alone = portfolio.impact_report(real_content(), db, "strict")
+    together = portfolio.impact_report(real_content(), db, "strict", jobs=2)
+    assert together == alone
+    assert [c["title"] for c in together["changes"]] == ["Bot 0", "Bot 1", "Bot 2"]
