@@ -116,21 +116,21 @@ def create_webhook(data):
     return json_response(endpoint, 201)
 
 
-@blp.route("/<int:endpoint_id>", methods=["DELETE"], operation_id="deleteWebhook")
+@blp.route("/<endpoint_id>", methods=["DELETE"], operation_id="deleteWebhook")
 @require("admin")
 @blp.response(204)
 @documents_not_found
-def delete_webhook(endpoint_id: int):
+def delete_webhook(endpoint_id: str):
     """Remove a webhook endpoint; its undelivered events are cancelled"""
     webhooks.remove(get_db(), endpoint_id, keys.actor(g.api_key))
     return Response(status=204)
 
 
-@blp.route("/<int:endpoint_id>/deliveries", methods=["GET"], operation_id="listWebhookDeliveries")
+@blp.route("/<endpoint_id>/deliveries", methods=["GET"], operation_id="listWebhookDeliveries")
 @require("admin")
 @blp.arguments(LogArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, WebhookLogSchema)
 @documents_not_found
-def deliveries(endpoint_id: int, limit: int):
+def deliveries(endpoint_id: str, limit: int):
     """An endpoint's events and delivery attempts, newest first"""
     return json_response(webhooks.log(get_db(), endpoint_id, limit))

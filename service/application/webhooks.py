@@ -53,18 +53,18 @@ def list_endpoints(db: Database) -> list[dict]:
     return outbox.list_endpoints(db)
 
 
-def remove(db: Database, endpoint_id: int, actor: dict) -> None:
+def remove(db: Database, endpoint_id: int | str, actor: dict) -> None:
     """Remove an endpoint and cancel its undelivered events, audited; NotFound if none."""
-    _known_range(endpoint_id)
+    endpoint_id = _endpoint_id(endpoint_id)
     with store.write(db):
         if not outbox.remove_endpoint(db, endpoint_id, times.now()):
             raise NotFound(f"There is no such webhook endpoint: {endpoint_id}.")
         audit.append_audit_event(db, actor, "webhook.remove", {"endpoint": endpoint_id})
 
 
-def log(db: Database, endpoint_id: int, limit: int = 100) -> dict:
+def log(db: Database, endpoint_id: int | str, limit: int = 100) -> dict:
     """An endpoint's events (newest first) and its delivery attempts."""
-    _known_range(endpoint_id)
+    endpoint_id = _endpoint_id(endpoint_id)
     if outbox.get_endpoint(db, endpoint_id) is None:
         raise NotFound(f"There is no such webhook endpoint: {endpoint_id}.")
     limit = max(1, min(limit, MAX_LOG))
@@ -74,10 +74,12 @@ def log(db: Database, endpoint_id: int, limit: int = 100) -> dict:
     }
 
 
-def _known_range(endpoint_id: int) -> None:
-    """Ids are SQLite integers: anything outside their range names no endpoint."""
-    if not 0 < endpoint_id < 2**63:
-        raise NotFound(f"There is no such webhook endpoint: {endpoint_id}.")
+def _endpoint_id(value: int | str) -> int:
+    """An endpoint id as given (a path segment, an option): a SQLite integer, or NotFound."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit() and len(text) <= 18 and int(text) > 0):
+        raise NotFound(f"There is no such webhook endpoint: {text[:40]}.")
+    return int(text)
 
 
 def enqueue(db: Database, event_type: str, stored: dict, review: dict | None = None) -> int:

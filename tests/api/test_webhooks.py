@@ -52,3 +52,10 @@ def test_bad_endpoints_are_422_naming_the_field(admin, body, field):
 def test_only_admin_keys_manage_webhooks(api):
     assert api.get("/api/v1/webhooks").status_code == 403
     assert api.post("/api/v1/webhooks", json=HOOK).status_code == 403
+
+
+@pytest.mark.parametrize("endpoint", ["abc", "0", "99999999999999999999999", "1e3", "٣"])
+def test_ids_that_name_no_endpoint_are_404(admin, endpoint):
+    assert admin.get(f"/api/v1/webhooks/{endpoint}/deliveries").status_code == 404
+    response = admin.client.delete(f"/api/v1/webhooks/{endpoint}", headers=admin.headers())
+    assert response.status_code == 404

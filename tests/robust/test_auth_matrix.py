@@ -11,6 +11,7 @@ Sessions never authenticate the API (it takes no CSRF token) and keys never auth
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,11 +113,11 @@ API = {
         Call("/api/v1/webhooks", json=HOOK),
         (401, 403, 403, 403, 201),
     ),
-    ("DELETE", "/api/v1/webhooks/<int:endpoint_id>"): (
+    ("DELETE", "/api/v1/webhooks/<endpoint_id>"): (
         Call(lambda ctx: f"/api/v1/webhooks/{ctx.webhook()}"),
         (401, 403, 403, 403, 204),
     ),
-    ("GET", "/api/v1/webhooks/<int:endpoint_id>/deliveries"): (
+    ("GET", "/api/v1/webhooks/<endpoint_id>/deliveries"): (
         Call(lambda ctx: f"/api/v1/webhooks/{ctx.webhook()}/deliveries"),
         (401, 403, 403, 403, 200),
     ),
@@ -155,6 +156,13 @@ WEB = {
         (LOGIN, 403, 403, 201),
     ),
     ("GET", "/dashboard"): (Call("/dashboard"), (LOGIN, 200, 200, 200)),
+    ("POST", "/assessments/import"): (
+        Call(
+            "/assessments/import",
+            form=lambda ctx: {"document": (io.BytesIO(b"---\nlicense: mit\n---\n"), "README.md")},
+        ),
+        (LOGIN, 200, 200, 200),
+    ),
     ("GET", "/dashboard/assessments.csv"): (
         Call("/dashboard/assessments.csv"),
         (LOGIN, 200, 200, 200),
