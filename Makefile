@@ -21,7 +21,7 @@ run: $(STAMP)  ## migrate the SQLite store, create a first admin if none, serve 
 	$(BIN)/flask --app wsgi check-content
 	$(BIN)/flask --app wsgi db migrate
 	$(BIN)/flask --app wsgi users bootstrap
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile -
 
 test: $(STAMP)  ## the whole suite, browser and live-server tests included
 	$(BIN)/python -m pytest
