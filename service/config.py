@@ -77,6 +77,12 @@ SETTINGS = (
         "scheme and host come from the last N proxies' X-Forwarded-For, -Proto and -Host",
     ),
     Setting(
+        "BODY_READ_TIMEOUT",
+        15,
+        "seconds a request body may go without a byte before its request fails, freeing its "
+        "thread (read by gunicorn.conf.py)",
+    ),
+    Setting(
         "REPORT_TIME_BUDGET",
         10,
         "seconds a PDF report may take to render; past it the download is refused (503)",

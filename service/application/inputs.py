@@ -14,7 +14,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from ..bounds import MAX_LINE_BREAKS
+from ..bounds import line_break_problem
 from ..content.model import MODALITIES, UNKNOWN, Content, ContextField
 
 TITLE = validate.Length(1, 200)
@@ -23,22 +23,6 @@ LONG_TEXT = 4000
 URL_LENGTH = 2000
 WEIGHT_FORMATS = ("safetensors", "gguf", "pickle", "onnx", "other", "unknown")
 MAX_ANSWERS = 500
-
-
-# Every line end str.splitlines knows, with \r\n counted once.
-_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
-def line_breaks(text: str) -> int:
-    """How many line breaks a text holds (\n, \r\n, \r and the other Unicode line ends)."""
-    return len(_LINE_BREAK.findall(text)) if text else 0
-
-
-def line_break_problem(text: str | None) -> str | None:
-    """Why a note or comment has too many lines, or None: the one rule for every free text."""
-    if text and line_breaks(text) > MAX_LINE_BREAKS:
-        return f"at most {MAX_LINE_BREAKS} line breaks"
-    return None
 
 
 def few_lines(text) -> None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .. import store, times
+from ..bounds import line_break_problem
 from ..content.model import Content
 from ..store import assessments as stored_assessments
 from ..store import audit
 from . import people
 from .errors import FourEyesError, InputError, NotFound, RoleRequired, StateError
-from .inputs import field_error, line_break_problem
+from .inputs import field_error
 
 # Every status an assessment can have; only a submitted one can be reviewed.
 STATUSES = ("submitted", "approved", "rejected", "changes_requested", "superseded")

@@ -80,7 +80,8 @@ def reserve(db: Database, email: str, client: str, actor: dict) -> Attempt:
         if waits:
             wait = max(1, math.ceil(max(waits)))
             raise Throttled(
-                f"Too many failed sign-in attempts. Wait {wait} seconds and try again.",
+                f"Too many failed sign-in attempts. Wait {wait} second{'s' * (wait != 1)} "
+                "and try again.",
                 retry_after=wait,
             )
         for subject, schedule in schedules.items():

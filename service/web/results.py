@@ -65,8 +65,7 @@ def _page(
         verdict_changed=verdict,
         can_review=can_review(stored, g.user),
         can_revise=not stored["next_id"] and assessments.may_revise(db, stored, _actor(g.user)),
-        own=refusal is not None and accounts.has_role(g.user, "reviewer"),
-        refusal=refusal,
+        own=refusal is not None,  # a signed-in person is refused only as a submitter
         revisions=revisions,
         in_force=assessments.approval_in_force(revisions),
         decisions=[(d, labels.label("decision", d)) for d in reviews.REVIEW_DECISIONS],

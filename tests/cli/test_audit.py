@@ -246,3 +246,19 @@ def test_a_malformed_head_is_refused(app, head):
 def test_verify_with_another_key_fails(make_app, app, governed):
     other = make_app(DATABASE=app.config["DATABASE"], AUDIT_KEY="another key")
     assert "its HMAC does not match" in broken(other)
+
+
+def test_a_row_inserted_by_hand_has_no_event(app, governed):
+    tamper(
+        app,
+        "INSERT INTO users (email, name, role, password_hash, created_at) "
+        "VALUES ('mallory@example.com', 'M', 'admin', 'x', '2026-01-01T00:00:00.000000Z')",
+    )
+    with app.app_context():
+        mallory = users.get_user_by_email(get_db(), "mallory@example.com")["id"]
+    assert f"account {mallory}: the row has no audit event" in broken(app)
+
+
+def test_a_row_deleted_by_hand_is_missed(app, governed):
+    tamper(app, "DELETE FROM reviews WHERE id = ?", [governed["review"]])
+    assert f"review {governed['review']}: the row is gone, but event" in broken(app)
