@@ -260,6 +260,10 @@ class ActorSchema(Schema):
         **Nullable,
         **_d("Id of the account acting (a user, or the key's owner); null for a service key."),
     )
+    person_name = Str(
+        **Nullable,
+        **_d("On reviews: the e-mail address of that account; null for a service key."),
+    )
 
 
 class ReviewSchema(Schema):

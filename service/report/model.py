@@ -165,8 +165,11 @@ def risk_acceptance(stored: dict) -> dict | None:
         return None
     review = accepted[-1]
     reviewer = review.get("reviewer") or {}
+    by = reviewer.get("name") or reviewer.get("id")
+    person = reviewer.get("person_name")
     return {
-        "by": reviewer.get("name") or reviewer.get("id"),
+        # A key accepts a risk for the person who owns it: name them both.
+        "by": f"{person} (with the key {by})" if person and person != by else by,
         "date": (review.get("created_at") or "")[:10],
         "justification": review.get("comment") or "",
     }

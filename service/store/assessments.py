@@ -226,8 +226,14 @@ def add_review(
 
 
 def list_reviews(db: Database, assessment_id: str) -> list[dict]:
-    """The reviews of one assessment, oldest first."""
-    found = rows(db, "SELECT * FROM reviews WHERE assessment_id = ? ORDER BY id", [assessment_id])
+    """The reviews of one assessment, oldest first, each with the address of the account its
+    reviewer acted for (a key's owner)."""
+    found = rows(
+        db,
+        "SELECT r.*, u.email AS person_name FROM reviews AS r "
+        "LEFT JOIN users AS u ON u.id = r.reviewer_person WHERE r.assessment_id = ? ORDER BY r.id",
+        [assessment_id],
+    )
     return [
         {
             "id": r["id"],
@@ -236,6 +242,7 @@ def list_reviews(db: Database, assessment_id: str) -> list[dict]:
                 "id": r["reviewer_id"],
                 "name": r["reviewer_name"],
                 "person": r["reviewer_person"],
+                "person_name": r["person_name"],
             },
             "decision": r["decision"],
             "comment": r["comment"],

@@ -178,7 +178,9 @@ def test_approving_a_rejected_assessment_needs_an_explicit_reasoned_acceptance(p
     listed = people["sue"].get("/api/v1/assessments?status=approved").get_json()["items"]
     assert listed[0]["risk_accepted"] is True
     first_page = pages(people["sue"].get(created["links"]["report"]).data)[0]
-    assert "Risk accepted by ada's key on" in first_page and "synthetic data" in first_page
+    accepted_by = "Risk accepted by ada@example.com (with the key ada's key) on"
+    assert accepted_by in first_page and "synthetic data" in first_page
+    assert body["reviews"][-1]["reviewer"]["person_name"] == "ada@example.com"
 
 
 def test_accept_risk_is_refused_where_there_is_no_risk_to_accept(people):

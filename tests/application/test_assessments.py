@@ -98,6 +98,7 @@ def test_review_moves_a_submitted_assessment(db, alice, bob, decision, status):
         "id": bob["person"],
         "name": "bob@example.com",
         "person": bob["person"],
+        "person_name": "bob@example.com",
     }
     assert (reviewed["expires_at"] is not None) == (status == "approved")
     assert reviewed["audit_head"] != stored["audit_head"]
