@@ -12,7 +12,7 @@ from cyclonedx.validation.json import JsonStrictValidator
 from service.api.exchange_schemas import DraftEvidenceSchema
 from service.application import exchange
 from service.content.model import EVIDENCE
-from tests.support.bodies import DATA, sample_body
+from tests.support.bodies import DATA, approvable_body, sample_body
 
 SAMPLES = DATA / "import"
 CARD = (SAMPLES / "gemma-2-9b-it.README.md").read_text(encoding="utf-8")
@@ -92,8 +92,8 @@ def test_prefill_needs_read_scope(client, make_key):
 
 
 def test_cyclonedx_export_is_valid_and_404_for_unknown(api, reviewer):
-    created = api.submitted()
-    reviewer.review(created["id"], "approve")
+    created = api.submitted(approvable_body())  # approving a reject would need accept_risk
+    assert reviewer.review(created["id"], "approve").status_code == 200
     response = api.get(f"/api/v1/assessments/{created['id']}/cyclonedx.json")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.cyclonedx+json"
@@ -104,9 +104,9 @@ def test_cyclonedx_export_is_valid_and_404_for_unknown(api, reviewer):
 
 
 def test_register_csv_with_filters_and_neutralised_cells(api, reviewer):
-    first = api.submitted(sample_body(title="=cmd|' /C calc'!A0"))
+    first = api.submitted(approvable_body(title="=cmd|' /C calc'!A0"))
     api.submitted(sample_body(title="Plain"))
-    reviewer.review(first["id"], "approve")
+    assert reviewer.review(first["id"], "approve").status_code == 200
     response = api.get("/api/v1/assessments.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
