@@ -262,3 +262,37 @@ def test_a_row_inserted_by_hand_has_no_event(app, governed):
 def test_a_row_deleted_by_hand_is_missed(app, governed):
     tamper(app, "DELETE FROM reviews WHERE id = ?", [governed["review"]])
     assert f"review {governed['review']}: the row is gone, but event" in broken(app)
+
+
+def test_webhook_endpoints_are_bound_to_their_events(app):
+    """An endpoint added and removed with the commands verifies; one pointed at another
+    receiver, or handed another signing secret, in the database fails verify naming it."""
+    added = run(
+        app,
+        "webhooks",
+        "add",
+        "--url",
+        "https://hooks.example.com/in",
+        "--events",
+        "assessment.decided",
+    )
+    assert added.exit_code == 0, added.output
+    endpoint = int(re.search(r"endpoint (\d+):", added.output).group(1))
+    assert run(app, "audit", "verify").exit_code == 0
+    tamper(
+        app,
+        "UPDATE webhook_endpoints SET url = 'https://evil.example.net/' WHERE id = ?",
+        [endpoint],
+    )
+    assert f"webhook endpoint {endpoint}: the row does not match" in broken(app)
+    tamper(
+        app,
+        "UPDATE webhook_endpoints SET url = 'https://hooks.example.com/in' WHERE id = ?",
+        [endpoint],
+    )
+    assert run(app, "audit", "verify").exit_code == 0
+    removed = run(app, "webhooks", "remove", str(endpoint))
+    assert removed.exit_code == 0, removed.output
+    assert run(app, "audit", "verify").exit_code == 0
+    tamper(app, "UPDATE webhook_endpoints SET secret = 'whsec_known', removed_at = NULL")
+    assert f"webhook endpoint {endpoint}: the row does not match" in broken(app)
