@@ -127,3 +127,36 @@ def test_register_refuses_more_rows_than_it_carries(api, monkeypatch):
 
 def test_the_documented_evidence_is_the_content_models():
     assert tuple(DraftEvidenceSchema().fields) == EVIDENCE
+
+
+def test_an_accepted_risk_shows_in_the_webhook_the_register_and_the_export(
+    api, reviewer, client, make_key, db
+):
+    """Approving against the engine's reject is visible wherever the decision leaves the
+    service, not only in the API and on the pages."""
+    admin = {"Authorization": f"Bearer {make_key('admin')}"}
+    hook = {"url": "https://hooks.example.com/in", "events": ["assessment.decided"]}
+    assert client.post("/api/v1/webhooks", json=hook, headers=admin).status_code == 201
+    created = api.submitted()
+    assert created["decision"] == "reject"  # sample_body: the engine rejects it
+    accepted = reviewer.post(
+        f"/api/v1/assessments/{created['id']}/reviews",
+        json={
+            "decision": "approve",
+            "accept_risk": True,
+            "comment": "Pilot on synthetic data only, until the DPIA is signed.",
+        },
+    )
+    assert accepted.status_code == 200, accepted.get_json()
+    (body,) = [r[0] for r in db.execute("SELECT body FROM webhook_outbox").fetchall()]
+    data = json.loads(body)["data"]
+    assert data["assessment"]["risk_accepted"] is True and data["review"]["accept_risk"] is True
+    assert data["review"]["reviewer_person"] == "reviewer@example.com"
+    rows = list(csv.DictReader(io.StringIO(api.get("/api/v1/assessments.csv").get_data(True))))
+    assert [r["risk_accepted"] for r in rows] == ["true"]
+    document = api.get(f"/api/v1/assessments/{created['id']}/cyclonedx.json").get_json()
+    names = {p["name"]: p["value"] for p in document["metadata"]["properties"]}
+    assert names["modelrisk:assessment:risk_accepted"] == "true"
+    review = document["declarations"]["attestations"][1]["summary"]
+    assert review.startswith("Review by reviewer@example.com (with the key reviewer) on ")
+    assert "accepting the risk" in review
