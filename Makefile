@@ -23,7 +23,7 @@ run: $(STAMP)  ## migrate the store, create a first admin if none, serve on $(HO
 	$(BIN)/flask --app wsgi users bootstrap
 	$(BIN)/flask --app wsgi webhooks deliver & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile -
 
 test: $(STAMP)  ## the whole suite, browser and live-server tests included
 	$(BIN)/python -m pytest

@@ -311,7 +311,8 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn on 127.0.0.1 with WORKERS sync workers; stopped (with its group) on close."""
+    """gunicorn on 127.0.0.1, served as gunicorn.conf.py says with WORKERS workers; stopped
+    (with its group) on close."""
 
     def __init__(self, env: dict, port: int):
         self.port = port
@@ -320,6 +321,8 @@ class Server:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
                 "--workers",
                 str(WORKERS),
                 "--bind",
@@ -724,6 +727,7 @@ def main() -> int:
             **os.environ,
             "MODELRISK_DATABASE": str(tmp / "bench.sqlite3"),
             "MODELRISK_SECRET_KEY": os.urandom(16).hex(),
+            "MODELRISK_AUDIT_KEY": os.urandom(16).hex(),
             "PYTHONUNBUFFERED": "1",
         }
         body = full_body(c)

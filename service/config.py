@@ -35,7 +35,7 @@ SETTINGS = (
     Setting(
         "INSTANCE_PATH",
         None,
-        "folder for the database and the generated session key",
+        "folder for the database and the generated session and audit keys",
         "`instance/`",
     ),
     Setting("DATABASE", None, "SQLite file of the store", "`<INSTANCE_PATH>/modelrisk.sqlite3`"),
@@ -56,9 +56,36 @@ SETTINGS = (
         "MAX_CONTENT_LENGTH", 2 * 1024 * 1024, "largest request body in bytes (413 above)", "2 MiB"
     ),
     Setting(
+        "AUDIT_KEY",
+        None,
+        "key of the audit trail's HMAC chain; keep it where those who can write the database "
+        "cannot read it (a secret store), and the same on every host",
+        "a random key kept in `<INSTANCE_PATH>/audit_key`",
+    ),
+    Setting(
         "SESSION_COOKIE_SECURE",
         False,
-        "send the session cookie over HTTPS only; set `true` behind TLS",
+        "send the session cookie over HTTPS only (it is, whatever this says, on requests that "
+        "arrive over HTTPS)",
+    ),
+    Setting("SESSION_IDLE_MINUTES", 30, "a signed-in session ends after this many idle minutes"),
+    Setting("SESSION_LIFETIME_HOURS", 12, "a signed-in session ends this many hours after sign-in"),
+    Setting(
+        "TRUSTED_PROXIES",
+        0,
+        "how many reverse proxies stand in front of the service; with N > 0 the client address, "
+        "scheme and host come from the last N proxies' X-Forwarded-For, -Proto and -Host",
+    ),
+    Setting(
+        "BODY_READ_TIMEOUT",
+        15,
+        "seconds a request body may go without a byte before its request fails, freeing its "
+        "thread (read by gunicorn.conf.py)",
+    ),
+    Setting(
+        "REPORT_TIME_BUDGET",
+        10,
+        "seconds a PDF report may take to render; past it the download is refused (503)",
     ),
     Setting("API_RATE_LIMIT", 100_000, "requests per API key per window; `0` turns the limit off"),
     Setting("API_RATE_WINDOW", 60, "length of the rate-limit window, in seconds"),
@@ -146,10 +173,12 @@ def apply(app, test_config: dict | None) -> None:
         app.config["DATABASE"] = str(folder / "modelrisk.sqlite3")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(folder / "secret_key")
+    if not app.config["AUDIT_KEY"]:
+        app.config["AUDIT_KEY"] = instance_secret(folder / "audit_key")
 
 
 def instance_secret(path: Path) -> str:
-    """A random session key kept in the instance folder, so no deployment runs on a known one."""
+    """A random key kept in the instance folder, so no deployment runs on a known one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         # Write aside, then link into place: two workers starting at once agree on one key.

@@ -29,8 +29,13 @@ TYPES = {
     "body-too-large": "The request body is larger than the service accepts.",
     "unauthorized": "No valid API key was given.",
     "insufficient-scope": "The API key lacks the scope this operation needs.",
-    "four-eyes": "The submitter of an assessment cannot review it.",
+    "four-eyes": "Nobody reviews an assessment they submitted a revision of; a service key "
+    "never reviews.",
+    "role-required": "The account the credential acts for lacks the role this operation needs.",
+    "not-owner": "Only the person who submitted an assessment, or an administrator, may revise it.",
     "invalid-state": "The assessment's status does not allow this operation.",
+    "no-input-changed": "A new revision must change the input of the latest one.",
+    "report-timeout": "The report did not render within the service's time budget.",
     "idempotency-key-reused": "The Idempotency-Key was used before with a different request.",
     "idempotency-request-in-progress": "A request with this Idempotency-Key is still running.",
     "idempotency-key-required": "This operation needs an Idempotency-Key header.",
@@ -42,8 +47,13 @@ STATUS = {
     "validation-error": 422,
     "not-found": 404,
     "four-eyes": 403,
+    "role-required": 403,
+    "not-owner": 403,
     "invalid-state": 409,
+    "no-input-changed": 409,
+    "report-timeout": 503,
     "login-refused": 401,
+    "password-expired": 401,
     "throttled": 429,
     "unauthorized": 401,
     "insufficient-scope": 403,
@@ -53,6 +63,7 @@ STATUS = {
     "too-many-rows": 422,
 }
 CHALLENGE = 'Bearer realm="modelrisk"'
+MAX_ERRORS = 50  # field errors listed in a problem; `error_count` says how many there were
 
 
 class Problem(HTTPException):
@@ -166,7 +177,9 @@ def _body(problem: Problem, title: str) -> dict:
         "instance": request.path,
     }
     if problem.errors is not None:
-        body["errors"] = problem.errors
+        # A body of 150,000 unknown keys must not come back as 150,000 errors (megabytes).
+        body["errors"] = problem.errors[:MAX_ERRORS]
+        body["error_count"] = len(problem.errors)
     return body
 
 

@@ -34,6 +34,12 @@ TABLES: dict[str, dict[str, str]] = {
         "changes_requested": "Changes requested",
     },
     "role": {"submitter": "Submitter", "reviewer": "Reviewer", "admin": "Administrator"},
+    # Marks beside a status: an approval against the engine's reject decision, and an approval
+    # that stays in force while a newer revision waits for review.
+    "flag": {
+        "risk_accepted": "Risk accepted",
+        "revision_pending": "Newer revision awaiting review",
+    },
     # Where a finding's answer came from.
     "source": {
         "assessor": "Given by the assessor",

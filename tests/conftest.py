@@ -10,6 +10,7 @@ from tests.support.apps import (
     WRITER_SCOPES,
     ApiClient,
     Web,
+    add_user,
     build_app,
     create_key,
 )
@@ -49,20 +50,26 @@ def db(app):
 
 @pytest.fixture
 def make_key(app):
-    """Create an API key for `app`: make_key("assessments:read", name=...) -> key string."""
-    return lambda *scopes, name="test key": create_key(app, *scopes, name=name)
+    """Create an API key for `app`: make_key("assessments:read", name=..., owner=EMAIL) -> key
+    string; without an owner it is a service key."""
+    return lambda *scopes, name="test key", owner=None: create_key(
+        app, *scopes, name=name, owner=owner
+    )
 
 
 @pytest.fixture
 def api(client, make_key):
-    """An API client whose key may read and submit assessments."""
+    """An API client whose (service) key may read and submit assessments."""
     return ApiClient(client, make_key(*WRITER_SCOPES, name="submitter"))
 
 
 @pytest.fixture
-def reviewer(client, make_key):
-    """An API client whose key may read and review assessments."""
-    return ApiClient(client, make_key(*REVIEWER_SCOPES, name="reviewer"))
+def reviewer(app, client, make_key):
+    """An API client whose key may read and review assessments, owned by a reviewer's account."""
+    add_user(app, "reviewer@example.com", "reviewer")
+    return ApiClient(
+        client, make_key(*REVIEWER_SCOPES, name="reviewer", owner="reviewer@example.com")
+    )
 
 
 @pytest.fixture

@@ -18,10 +18,11 @@ def test_readme_configuration_table_is_generated_from_the_settings():
 
 def test_every_setting_the_code_reads_is_declared():
     read = set()
-    for path in SERVICE.rglob("*.py"):
+    for path in [*SERVICE.rglob("*.py"), ROOT / "gunicorn.conf.py"]:
         text = path.read_text(encoding="utf-8")
         read |= set(re.findall(r"config\[\"([A-Z_]+)\"\]", text))
         read |= set(re.findall(r"config\.get\(\"([A-Z_]+)\"", text))
+        read |= set(re.findall(r"from_environment\(\"([A-Z_]+)\"", text))
     declared = set(config.BY_NAME) | set(config.FIXED) | FLASK_OWN | {"API_SPEC_OPTIONS"}
     assert read - declared == set()
     unused = {name for name in config.BY_NAME if name not in read} - {"MAX_CONTENT_LENGTH"}

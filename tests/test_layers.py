@@ -41,7 +41,7 @@ INJECTED = [
     ("service.application.assessments", "from ..web import forms"),
     ("service.web.results", "from ..store import assessments"),
     ("service.api.assessments", "from ..engine import scoring"),
-    ("service.cli.admin", "from ..store.audit import verify_audit_chain"),
+    ("service.cli.admin", "from ..store.audit_verify import verify"),
     ("service.labels", "from .application import reviews"),
 ]
 

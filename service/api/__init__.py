@@ -41,16 +41,22 @@ Risk assessments of open-weight AI model deployments, for procurement and GRC to
 **Keys.** Send `Authorization: Bearer <key>` (or `X-API-Key: <key>`) on every call except this
 document. Keys look like `mr_live_XXXXXXXX_...`, carry scopes (`assessments:read`,
 `assessments:write`, `reviews:write`, `admin`; admin implies all) and are created with
-`flask --app wsgi keys create --name NAME --scopes a,b`. A missing or invalid key gives 401, a
-key without the operation's scope 403.
+`flask --app wsgi keys create --name NAME --scopes a,b [--owner EMAIL]`. A missing or invalid
+key gives 401, a key without the operation's scope 403.
 
 **Errors.** Every error is RFC 9457 `application/problem+json` with `type`, `title`, `status`,
-`detail`, `instance`; validation problems (422) list `errors: [{field, pointer, message, in}]`,
-`pointer` being a JSON Pointer into the body. Problem types are
-`tag:modelrisk,2026:problem:<name>`: validation-error, invalid-json, unsupported-media-type,
-body-too-large, unauthorized, insufficient-scope, four-eyes, invalid-state,
+`detail`, `instance`; validation problems (422) list `errors: [{field, pointer, message, in}]`
+(the first 50) and `error_count`, `pointer` being a JSON Pointer into the body. Problem types
+are `tag:modelrisk,2026:problem:<name>`: validation-error, invalid-json,
+unsupported-media-type, body-too-large, unauthorized, insufficient-scope, four-eyes,
+role-required, not-owner, invalid-state, no-input-changed, report-timeout,
 idempotency-key-reused, idempotency-request-in-progress, idempotency-key-required,
 rate-limited, too-many-rows; plain HTTP errors use about:blank.
+
+**People.** A key created with an owner (`keys create --owner EMAIL`) acts for that account; a
+key without one is a service key. Reviews are made by people: nobody reviews an assessment they
+submitted any revision of, through their account or any key they own, and service keys never
+review. Only the submitter of an assessment, or an administrator, may revise it.
 
 **Retries.** POST operations that store accept `Idempotency-Key` (1-255 characters, a UUID per
 operation): a repeat with the same key and body replays the first response (with

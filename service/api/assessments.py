@@ -94,8 +94,12 @@ def create_assessment():
 def revise(assessment_id: str):
     """Submit a new revision of an assessment
 
-    The new assessment links to this one (`previous_id`), which becomes `superseded`. Only the
-    latest revision can be revised (409 otherwise).
+    The new assessment links to this one (`previous_id`; this one's `next_id` names it). Only
+    the person who submitted the assessment (through any key they own, or a service key its
+    own chain) or an administrator may revise it (403, not-owner); only the latest revision can
+    be revised, and only with a changed input (409, invalid-state or no-input-changed). An
+    `approved` revision keeps its approval in force until the new revision is decided; any
+    other status becomes `superseded`.
     """
     stored = assessments.submit(
         content(), get_db(), json_body(), keys.actor(g.api_key), previous_id=assessment_id
@@ -117,7 +121,7 @@ def list_assessments(page: int, per_page: int, since=None, **filters):
         filters["since"] = since_filter(since)
     items, total = assessments.list_assessments(get_db(), filters, page, per_page)
     pages = max(1, math.ceil(total / per_page))
-    nav = _page_links(page, pages)
+    nav = _page_links(page, per_page, pages)
     body = {
         "items": [represent(s) for s in items],
         "page": page,
@@ -147,11 +151,15 @@ def since_filter(since) -> str:
         ) from None
 
 
-def _page_links(page: int, pages: int) -> dict:
-    args = request.args.to_dict()
+def _page_links(page: int, per_page: int, pages: int) -> dict:
+    """Links to other pages, carrying the list's own filters and nothing else from the query
+    (url_for reads `_external`, `_method`, `_scheme` and `_anchor` as instructions)."""
+    filters = ListArgsSchema.FILTERS
+    args = {k: v for k, v in request.args.items() if k in filters}
+    args["per_page"] = per_page
 
     def at(n):
-        return url_for("api_assessments.list_assessments", **{**args, "page": n})
+        return url_for("api_assessments.list_assessments", **args, page=n)
 
     return {
         "self": at(page),
@@ -179,16 +187,23 @@ def get_assessment(assessment_id: str):
             "description": "The PDF report, as an attachment; ETag is the SHA-256 of the bytes. "
             "The same bytes come as application/octet-stream when Accept prefers that type.",
             "content": {kind: {"schema": BINARY} for kind in REPORT_TYPES},
-        }
+        },
+        # The report did not render within REPORT_TIME_BUDGET (report-timeout).
+        "503": "SERVICE_UNAVAILABLE",
     }
 )
 @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag).")
 @documents_not_found
 def report(assessment_id: str):
-    """Download the assessment's PDF report"""
+    """Download the assessment's PDF report
+
+    A report that does not render within the service's time budget is refused with 503
+    (report-timeout); the assessment itself is unaffected.
+    """
     found = assessments.get(get_db(), assessment_id)
+    config = current_app.config
     data, digest, filename = assessments.report_pdf(
-        content(), found, current_app.config["FONT_DIR"], current_app.config["PDF_SHAPING"]
+        content(), found, config["FONT_DIR"], config["PDF_SHAPING"], config["REPORT_TIME_BUDGET"]
     )
     mimetype = request.accept_mimetypes.best_match(REPORT_TYPES, default=REPORT_TYPES[0])
     response = Response(data, mimetype=mimetype)

@@ -116,6 +116,9 @@ class PolicySchema(Schema):
     decisions = fields.Dict(keys=Str(), values=Str())
     max_unknown_share = fields.Float()
     review_interval_days = fields.Integer()
+    risk_acceptance_days = fields.Integer(
+        metadata={"description": "The longest an approval against a reject decision lasts."}
+    )
     license_stance = fields.Dict(keys=Str(), values=fields.Dict(keys=Str(), values=Str()))
     unknown_license_stance = Str()
     publisher_countries_review = fields.List(Str())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..application.reviews import MAX_COMMENT, REVIEW_DECISIONS, STATUSES
+from ..application.inputs import few_lines
+from ..application.reviews import MAX_COMMENT, MIN_ACCEPTANCE, REVIEW_DECISIONS, STATUSES
 from ..content.model import DECISIONS, RATINGS
 
 Str = fields.String
@@ -15,6 +16,9 @@ def _d(text: str) -> dict:
 
 
 class ListArgsSchema(Schema):
+    # The query arguments a page link carries on (page and per_page are set per link).
+    FILTERS = ("status", "decision", "rating", "model", "since")
+
     status = Str(validate=validate.OneOf(STATUSES))
     decision = Str(validate=validate.OneOf(DECISIONS))
     rating = Str(validate=validate.OneOf(RATINGS))
@@ -34,9 +38,19 @@ class RegisterArgsSchema(ListArgsSchema):
 class ReviewInputSchema(Schema):
     decision = Str(required=True, validate=validate.OneOf(tuple(REVIEW_DECISIONS)))
     comment = Str(
-        validate=validate.Length(max=MAX_COMMENT),
+        validate=[validate.Length(max=MAX_COMMENT), few_lines],
         load_default="",
-        **_d("Required to reject or request changes."),
+        **_d(
+            "Required to reject or request changes, and to accept a risk (at least "
+            f"{MIN_ACCEPTANCE} characters); at most 40 line breaks."
+        ),
+    )
+    accept_risk = fields.Boolean(
+        load_default=False,
+        **_d(
+            "Approve against the engine's reject decision, accepting its risk; needs a "
+            "comment saying why. Refused for any other review."
+        ),
     )
 
 

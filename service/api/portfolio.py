@@ -89,10 +89,11 @@ class ImpactSchema(Schema):
 def impact(policy=None):
     """Which current assessments the loaded content would decide differently
 
-    Re-scores every current assessment (the latest revision of each) against the checklists,
-    licences, models and policies loaded now, under its own policy or `policy`, and lists those
-    whose decision, rating or blockers would change, with the content versions before and
-    after; assessments whose input the content no longer accepts are listed as `unscorable`.
+    Re-scores every current assessment (the latest revision of each, and an approval still in
+    force while a newer revision awaits review) against the checklists, licences, models and
+    policies loaded now, under its own policy or `policy`, and lists those whose decision,
+    rating or blockers would change, with the content versions before and after; assessments
+    whose input the content no longer accepts are listed as `unscorable`.
     Nothing stored changes. Assessments scored with the loaded content, policy and engine are
     not re-scored: they cannot change.
     """

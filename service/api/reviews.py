@@ -29,16 +29,28 @@ blp = ApiBlueprint(
 @idempotent
 @documents_not_found
 @documents_json_body
-def create_review(assessment_id: str, decision: str, comment: str = ""):
+def create_review(assessment_id: str, decision: str, comment: str = "", accept_risk: bool = False):
     """Review a submitted assessment
 
     `approve` sets status `approved` (expiring after the policy's review interval), `reject`
     sets `rejected`, `request_changes` sets `changes_requested`; a comment is required for the
-    last two. The key that submitted the assessment cannot review it (403, four-eyes); an
-    assessment that is not `submitted` cannot be reviewed (409). Returns the assessment.
+    last two. Approving against the engine's `reject` decision needs `accept_risk: true` and a
+    comment of at least 30 characters; the approval then shows `risk_accepted: true` and lapses
+    after the policy's `risk_acceptance_days` at the latest. Reviews are made by a person: the
+    key must be owned by an account with the reviewer or admin role (403, role-required), and
+    nobody reviews an assessment they submitted any revision of, through their account or any
+    key they own; a service key (no owner) never reviews (403, four-eyes). An assessment that
+    is not `submitted` cannot be reviewed (409). Deciding a revision ends the approval of an
+    older revision of the same assessment. Returns the assessment.
     """
     stored = reviews.review(
-        content(), get_db(), assessment_id, keys.actor(g.api_key), decision, comment
+        content(),
+        get_db(),
+        assessment_id,
+        keys.actor(g.api_key),
+        decision,
+        comment,
+        accept_risk,
     )
     return json_response(represent(stored))
 

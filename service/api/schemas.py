@@ -36,7 +36,11 @@ class ProblemSchema(Schema):
     status = fields.Integer(required=True)
     detail = Str(required=True)
     instance = Str()
-    errors = fields.List(fields.Nested(FieldErrorSchema), **_d("Validation errors, one a field."))
+    errors = fields.List(
+        fields.Nested(FieldErrorSchema),
+        **_d("Validation errors, one a field; at most the first 50."),
+    )
+    error_count = fields.Integer(**_d("How many field errors there were in all."))
 
 
 class OverallSchema(Schema):
@@ -252,6 +256,14 @@ class ActorSchema(Schema):
     kind = Str(validate=validate.OneOf(("user", "key")))
     id = Str()
     name = Str()
+    person = Str(
+        **Nullable,
+        **_d("Id of the account acting (a user, or the key's owner); null for a service key."),
+    )
+    person_name = Str(
+        **Nullable,
+        **_d("On reviews: the e-mail address of that account; null for a service key."),
+    )
 
 
 class ReviewSchema(Schema):
@@ -259,6 +271,7 @@ class ReviewSchema(Schema):
     reviewer = fields.Nested(ActorSchema)
     decision = Str(validate=validate.OneOf(tuple(REVIEW_DECISIONS)))
     comment = Str()
+    accept_risk = fields.Boolean(**_d("This approval accepted the risk of a reject decision."))
     created_at = Str()
 
 
@@ -283,7 +296,13 @@ class AssessmentSummarySchema(Schema):
     previous_id = Str(**Nullable)
     root_id = Str()
     title = Str()
-    status = Str(validate=validate.OneOf(STATUSES))
+    status = Str(
+        validate=validate.OneOf(STATUSES),
+        **_d(
+            "`approved` means the approval is in force until `expires_at`; at most one "
+            "revision of an assessment is approved."
+        ),
+    )
     created_at = Str(**_d("ISO 8601 UTC with a trailing Z."))
     updated_at = Str()
     expires_at = Str(**Nullable, **_d("When an approval lapses."))
@@ -295,6 +314,16 @@ class AssessmentSummarySchema(Schema):
     score = fields.Float()
     policy_id = Str()
     policy_version = Str()
+    next_id = Str(
+        **Nullable,
+        **_d(
+            "The revision that follows this one; null for the latest. An approved revision with "
+            "a next_id keeps its approval in force until that revision is decided."
+        ),
+    )
+    risk_accepted = fields.Boolean(
+        **_d("Approved against the engine's reject decision by a reviewer accepting its risk.")
+    )
     policy = fields.Nested(PolicyRefSchema)
     links = fields.Nested(AssessmentLinksSchema)
 

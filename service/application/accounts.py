@@ -6,15 +6,16 @@ these functions, so an address, a role or a password is judged the same way ever
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import times
 from ..store import audit, write
 from ..store import users as store
-from .errors import InputError, LoginRefused, NotFound, Throttled
+from . import sessions, throttle
+from .errors import InputError, LoginRefused, NotFound, PasswordExpired
 from .inputs import field_error
 
 ROLES = ("submitter", "reviewer", "admin")
@@ -22,9 +23,7 @@ HASH_METHOD = "scrypt"
 MIN_PASSWORD = 12
 MAX_EMAIL = 254
 MAX_NAME = 200
-WINDOW_SECONDS = 15 * 60
-MAX_PER_ACCOUNT = 5
-MAX_PER_CLIENT = 20
+ONE_TIME_HOURS = 24  # a generated or given first password works this long
 # Checked against when the e-mail is unknown, so a wrong address costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method=HASH_METHOD)
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud or copied by hand
@@ -55,8 +54,8 @@ def verify_password(user: dict, password: str) -> bool:
 
 
 def actor(user: dict) -> dict:
-    """The audit actor for an account."""
-    return {"kind": "user", "id": user["id"], "name": user["email"]}
+    """The audit and four-eyes actor for an account: the person is the account itself."""
+    return {"kind": "user", "id": user["id"], "name": user["email"], "person": str(user["id"])}
 
 
 def system_actor() -> dict:
@@ -96,7 +95,8 @@ def create_account(
 ) -> tuple[dict, str]:
     """Create an account that must change its password; returns (user, one-time password).
 
-    InputError names the field at fault, a duplicate address included.
+    The password (given or generated) works for ONE_TIME_HOURS. InputError names the field at
+    fault, a duplicate address included.
     """
     email, name = (email or "").strip(), (name or "").strip() or (email or "").strip()
     with write(db):
@@ -104,17 +104,24 @@ def create_account(
         if errors:
             raise InputError(errors)
         password = password or generate_password()
-        try:
-            user = store.create_user(
-                db, email, name, role, hash_password(password), must_change_password=True
-            )
-        except store.DuplicateUser:
-            raise InputError(
-                [field_error(("email",), "An account with this e-mail address already exists")]
-            ) from None
-        audit.append_audit_event(
-            db, by, "user.create", {"user_id": user["id"], "email": user["email"], "role": role}
-        )
+        details = {"email": email, "role": role}
+        with audit.recorded(db, by, "user.create", details) as change:
+            try:
+                user = store.create_user(
+                    db,
+                    email,
+                    name,
+                    role,
+                    hash_password(password),
+                    must_change_password=True,
+                    password_expires_at=times.shifted(hours=ONE_TIME_HOURS),
+                )
+            except store.DuplicateUser:
+                raise InputError(
+                    [field_error(("email",), "An account with this e-mail address already exists")]
+                ) from None
+            change.created("user", user["id"])
+            change.details["user_id"] = user["id"]
     return user, password
 
 
@@ -126,16 +133,45 @@ def bootstrap(db: Database) -> tuple[dict, str] | None:
         return create_account(db, "admin@localhost", "admin", system_actor(), "Administrator")
 
 
+def _account(db: Database, email: str) -> dict:
+    user = store.get_user_by_email(db, email or "")
+    if user is None:
+        raise NotFound(f"There is no account for {email}.")
+    return user
+
+
 def set_disabled(db: Database, email: str, disabled: bool, by: dict) -> dict:
-    """Disable or re-enable an account (its sessions stop at their next request), audited."""
+    """Disable or re-enable an account, audited; disabling ends its sessions and its keys work
+    no more (a key acts for its owner)."""
     with write(db):
-        user = store.get_user_by_email(db, email or "")
-        if user is None:
-            raise NotFound(f"There is no account for {email}.")
-        store.set_disabled(db, user["id"], disabled)
+        user = _account(db, email)
         action = "user.disable" if disabled else "user.enable"
-        audit.append_audit_event(db, by, action, {"user_id": user["id"], "email": user["email"]})
+        details = {"user_id": user["id"], "email": user["email"]}
+        with audit.recorded(db, by, action, details, touches=(("user", user["id"]),)):
+            store.set_disabled(db, user["id"], disabled)
+        if disabled:
+            sessions.end_all(db, user["id"])
     return {**user, "disabled": disabled}
+
+
+def reset_password(db: Database, email: str, by: dict) -> tuple[dict, str]:
+    """Give an account a new one-time password (ONE_TIME_HOURS) and end its sessions, audited."""
+    with write(db):
+        user = _account(db, email)
+        password = generate_password()
+        details = {"user_id": user["id"], "email": user["email"]}
+        with audit.recorded(
+            db, by, "user.password_reset", details, touches=(("user", user["id"]),)
+        ):
+            store.set_password(
+                db,
+                user["id"],
+                hash_password(password),
+                must_change=True,
+                expires_at=times.shifted(hours=ONE_TIME_HOURS),
+            )
+        sessions.end_all(db, user["id"])
+        return store.get_user(db, user["id"]), password
 
 
 def list_users(db: Database) -> list[dict]:
@@ -148,47 +184,60 @@ def get_user(db: Database, user_id) -> dict | None:
     return store.get_user(db, user_id)
 
 
+def _anonymous(email: str, client: str) -> dict:
+    return {"kind": "anonymous", "id": client, "name": (email or "")[:MAX_EMAIL]}
+
+
 def authenticate(db: Database, email: str, password: str, client: str) -> dict:
-    """The account for these credentials, or LoginRefused; failures are counted and throttled."""
+    """The account for these credentials, or LoginRefused; attempts are throttled (throttle.py).
+
+    The attempt is counted before the password is checked (one transaction, so concurrent
+    guesses are counted one by one); the failure's audit event follows in its own.
+    """
     email = (email or "").strip()
-    subjects = [f"email:{email.lower()}", f"client:{client}"]
-    if (
-        store.failed_logins(db, subjects[0], WINDOW_SECONDS) >= MAX_PER_ACCOUNT
-        or store.failed_logins(db, subjects[1], WINDOW_SECONDS) >= MAX_PER_CLIENT
-    ):
-        raise Throttled("Too many failed sign-in attempts. Wait 15 minutes and try again.")
+    attempt = throttle.reserve(db, email, client, _anonymous(email, client))
     user = store.get_user_by_email(db, email) if email else None
     ok = check_password_hash(user["password_hash"] if user else _DUMMY_HASH, password or "")
     if not ok or user is None or user["disabled"]:
-        with write(db):
-            store.record_failed_login(db, subjects)
-            audit.append_audit_event(
-                db,
-                {"kind": "anonymous", "id": client, "name": email[:MAX_EMAIL]},
-                "login.failed",
-                {"client": client},
-            )
+        audit.append_audit_event(db, _anonymous(email, client), "login.failed", {"client": client})
         raise LoginRefused("The e-mail address or password is not right.")
-    with write(db):
-        store.clear_failed_logins(db, subjects[0])
-        audit.append_audit_event(db, actor(user), "login", {"client": client})
+    throttle.succeeded(db, attempt)
+    if user["must_change_password"] and _expired(user):
+        audit.append_audit_event(db, actor(user), "login.password_expired", {"client": client})
+        raise PasswordExpired(
+            "This one-time password has expired. Ask an administrator for a new one."
+        )
+    audit.append_audit_event(db, actor(user), "login", {"client": client})
     return user
 
 
-def logout(db: Database, user: dict) -> None:
-    """Record that a user signed out."""
+def _expired(user: dict) -> bool:
+    expires = times.parse(user.get("password_expires_at"))
+    return expires is not None and expires <= times.parse(times.now())
+
+
+def logout(db: Database, user: dict, token: str | None) -> None:
+    """End this session and record that the user signed out."""
     with write(db):
+        sessions.end(db, token)
         audit.append_audit_event(db, actor(user), "logout", {})
 
 
-def change_password(db: Database, user: dict, current: str, new: str, confirm: str) -> dict:
-    """Set a user's own new password and clear must-change, audited; returns the account.
+def change_password(
+    db: Database, user: dict, current: str, new: str, confirm: str, client: str = "unknown"
+) -> dict:
+    """Set a user's own new password, clear must-change and end every session, audited.
 
-    InputError names `current`, `new` or `confirm` when the change is refused.
+    A wrong current password counts as a failed sign-in (throttled the same way), so the form
+    is no way round the sign-in's limits. InputError names `current`, `new` or `confirm`.
     """
+    attempt = throttle.reserve(db, user["email"], client, actor(user))
     errors = []
     if not verify_password(user, current):
+        audit.append_audit_event(db, actor(user), "user.password_change_failed", {"client": client})
         errors.append(field_error(("current",), "Your current password is not right"))
+    else:
+        throttle.succeeded(db, attempt)
     problem = password_problem(new, user["email"])
     if problem:
         errors.append(field_error(("new",), problem.rstrip(".")))
@@ -198,23 +247,10 @@ def change_password(db: Database, user: dict, current: str, new: str, confirm: s
         errors.append(field_error(("new",), "Choose a password different from the current one"))
     if errors:
         raise InputError(errors)
-    with write(db):
+    details = {"user_id": user["id"]}
+    with audit.recorded(
+        db, actor(user), "user.password_change", details, touches=(("user", user["id"]),)
+    ):
         store.set_password(db, user["id"], hash_password(new), must_change=False)
-        audit.append_audit_event(db, actor(user), "user.password_change", {"user_id": user["id"]})
-        return store.get_user(db, user["id"])
-
-
-def session_stamp(user: dict) -> str:
-    """A value that changes with the password, so a new password ends other sessions."""
-    # A digest, not a slice: the session cookie is signed but readable by its holder.
-    return hashlib.sha256(user["password_hash"].encode()).hexdigest()[:24]
-
-
-def session_user(db: Database, user_id, stamp: str | None) -> dict | None:
-    """The account a session names, if it still exists, is enabled and has that password."""
-    if user_id is None:
-        return None
-    user = store.get_user(db, user_id)
-    if user is None or user["disabled"] or stamp != session_stamp(user):
-        return None
-    return user
+        sessions.end_all(db, user["id"])
+    return store.get_user(db, user["id"])

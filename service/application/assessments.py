@@ -11,8 +11,8 @@ from ..content.model import UNKNOWN, Content
 from ..engine import lineage, rules
 from ..store import assessments as stored_assessments
 from ..store import audit, drafts
-from . import webhooks
-from .errors import InputError, NotFound, StateError
+from . import people, webhooks
+from .errors import InputError, NoChange, NotFound, NotOwner, ReportTimeout, StateError
 from .inputs import assessment_loader, field_error, flatten_errors, surrogate_errors
 
 
@@ -124,30 +124,22 @@ def submit(
 ) -> dict:
     """Validate, score, save and audit an assessment in one write transaction; returns it stored.
 
-    With `previous_id` the assessment is a new revision of that one, which becomes superseded;
-    with `draft_id` the actor's draft it came from is deleted in the same transaction.
+    With `previous_id` the assessment is a new revision of that one: only the person who
+    submitted the chain, or an administrator, may revise it, and only with a changed input. An
+    approved revision stays approved (in force) until the new one is decided; any other becomes
+    superseded. With `draft_id` the actor's draft it came from is deleted in the same transaction.
     """
     # Scoring is pure: done before the write lock is taken, so other writers do not queue on it.
     clean, result = evaluate(content, body)
     with store.write(db):
-        previous = _revisable(db, previous_id) if previous_id else None
-        assessment_id = stored_assessments.save_assessment(db, clean, result, actor, previous)
+        previous = _revisable(db, previous_id, actor, result) if previous_id else None
+        details = _submit_details(result, previous, previous_id)
+        with audit.recorded(db, actor, "assessment.submit", details) as change:
+            assessment_id = stored_assessments.save_assessment(db, clean, result, actor, previous)
+            change.created("assessment", assessment_id)
+            change.assessment_id = assessment_id
         if previous:
-            stored_assessments.set_status(db, previous["id"], "superseded")
-            audit.append_audit_event(
-                db,
-                actor,
-                "assessment.superseded",
-                {"by": assessment_id},
-                assessment_id=previous["id"],
-            )
-        audit.append_audit_event(
-            db,
-            actor,
-            "assessment.submit",
-            _submit_details(result, previous, previous_id),
-            assessment_id=assessment_id,
-        )
+            _follow(db, actor, previous, assessment_id)
         if draft_id and drafts.delete_draft(db, draft_id, actor["id"]):
             audit.append_audit_event(
                 db, actor, "draft.delete", {"draft_id": draft_id, "submitted": assessment_id}
@@ -155,6 +147,19 @@ def submit(
         stored = stored_assessments.get_assessment(db, assessment_id)
         webhooks.enqueue(db, "assessment.submitted", stored)
         return stored
+
+
+def _follow(db, actor: dict, previous: dict, assessment_id: str) -> None:
+    """Link the previous revision to its successor; it is superseded unless its approval is in
+    force, which it stays until the successor is decided (reviews.review)."""
+    pid = previous["id"]
+    keeps = previous["status"] == "approved"
+    action = "assessment.revised" if keeps else "assessment.superseded"
+    touches = (("assessment", pid),)
+    with audit.recorded(db, actor, action, {"by": assessment_id}, pid, touches):
+        stored_assessments.set_next(db, pid, assessment_id)
+        if not keeps:
+            stored_assessments.supersede(db, pid)
 
 
 def _submit_details(result: dict, previous: dict | None, previous_id: str | None) -> dict:
@@ -170,15 +175,48 @@ def _submit_details(result: dict, previous: dict | None, previous_id: str | None
     }
 
 
-def _revisable(db, previous_id: str) -> dict:
+def _revisable(db, previous_id: str, actor: dict, result: dict) -> dict:
+    """The revision to follow, when this actor may revise it with this input."""
     previous = stored_assessments.get_summary(db, previous_id)
     if previous is None:
         raise NotFound(f"There is no such assessment: {previous_id}.")
-    if previous["status"] == "superseded":
+    if previous["next_id"] or previous["status"] == "superseded":
         raise StateError(
             f"Assessment {previous_id} already has a newer revision; revise the latest one."
         )
+    if not may_revise(db, previous, actor):
+        raise NotOwner(
+            "Only the person who submitted this assessment "
+            f"({previous['submitted_by']['name']}) or an administrator may revise it."
+        )
+    if stored_assessments.input_hash(db, previous_id) == result["input_hash"]:
+        raise NoChange(
+            f"No input changed: revision {previous['revision']} has this very input. Change "
+            "an answer, the deployment or the model before submitting a new revision."
+        )
     return previous
+
+
+def may_revise(db, assessment: dict, actor: dict | None) -> bool:
+    """True when the actor is the chain's submitter (the same person, or the same service key)
+    or an administrator."""
+    if actor is None:
+        return False
+    root = assessment
+    if assessment["root_id"] != assessment["id"]:
+        root = stored_assessments.get_summary(db, assessment["root_id"]) or assessment
+    owner = people.principal(root["submitted_by"])
+    return people.principal(actor) == owner or people.is_admin(db, actor)
+
+
+def approval_in_force(revisions: list[dict]) -> dict | None:
+    """The revision of a chain whose approval is in force: approved and not yet expired (at most
+    one revision of a chain is approved; see reviews.py)."""
+    now = times.now()
+    for revision in revisions:
+        if revision["status"] == "approved" and (revision["expires_at"] or "") > now:
+            return revision
+    return None
 
 
 def get(db, assessment_id: str) -> dict:
@@ -207,10 +245,24 @@ def due_approvals(db, within_days: int) -> list[dict]:
 
 
 def report_pdf(
-    content: Content, found: dict, font_dir=None, shaping: bool | None = None
+    content: Content,
+    found: dict,
+    font_dir=None,
+    shaping: bool | None = None,
+    budget: float | None = None,
 ) -> tuple[bytes, str, str]:
-    """The stored assessment's PDF report: (bytes, SHA-256 for the ETag, download filename)."""
-    data = report.cached_pdf_for(found, content, font_dir, shaping)
+    """The stored assessment's PDF report: (bytes, SHA-256 for the ETag, download filename).
+
+    ReportTimeout when it takes longer than `budget` seconds to render.
+    """
+    try:
+        data = report.cached_pdf_for(found, content, font_dir, shaping, budget)
+    except report.RenderTimeout:
+        raise ReportTimeout(
+            f"The report of assessment {found['id']} did not render within {budget:g} seconds; "
+            "it is refused rather than keep the service busy. Its result is unchanged and "
+            "readable as JSON or on its page."
+        ) from None
     return data, hashlib.sha256(data).hexdigest(), report.filename_for(found)
 
 

@@ -12,6 +12,7 @@ class ApplicationError(Exception):
     """An operation refused; `kind` names why, `errors` lists the fields at fault, if any."""
 
     kind = "invalid-request"
+    keep_writes = False  # True when what the refusal wrote (its audit event) must be kept
 
     def __init__(self, message: str, errors: list[dict] | None = None, **facts):
         super().__init__(message)
@@ -42,9 +43,34 @@ class StateError(ApplicationError):
 
 
 class FourEyesError(ApplicationError):
-    """The reviewer is the one who submitted the assessment: a second person must review it."""
+    """The reviewer submitted a revision of the assessment (as an account or through a key they
+    own), or is a service key that stands for no person: a second person must review it."""
 
     kind = "four-eyes"
+
+
+class RoleRequired(ApplicationError):
+    """The person an actor stands for lacks the role the operation needs."""
+
+    kind = "role-required"
+
+
+class NotOwner(ApplicationError):
+    """Only the person who submitted an assessment, or an administrator, may revise it."""
+
+    kind = "not-owner"
+
+
+class NoChange(ApplicationError):
+    """A new revision must change the input of the latest one."""
+
+    kind = "no-input-changed"
+
+
+class ReportTimeout(ApplicationError):
+    """The PDF report did not render within its time budget."""
+
+    kind = "report-timeout"
 
 
 class LoginRefused(ApplicationError):
@@ -54,9 +80,15 @@ class LoginRefused(ApplicationError):
 
 
 class Throttled(LoginRefused):
-    """Too many failed sign-ins for this account or client; try again later."""
+    """Too many failed sign-ins for this account or client; `facts` has `retry_after` seconds."""
 
     kind = "throttled"
+
+
+class PasswordExpired(LoginRefused):
+    """The right one-time password, past its expiry: an administrator must issue a new one."""
+
+    kind = "password-expired"
 
 
 class Unauthorized(ApplicationError):

@@ -14,6 +14,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from ..bounds import line_break_problem
 from ..content.model import MODALITIES, UNKNOWN, Content, ContextField
 
 TITLE = validate.Length(1, 200)
@@ -22,6 +23,13 @@ LONG_TEXT = 4000
 URL_LENGTH = 2000
 WEIGHT_FORMATS = ("safetensors", "gguf", "pickle", "onnx", "other", "unknown")
 MAX_ANSWERS = 500
+
+
+def few_lines(text) -> None:
+    """marshmallow validator of line_break_problem."""
+    problem = line_break_problem(text) if isinstance(text, str) else None
+    if problem:
+        raise ValidationError(problem)
 
 
 class RequesterSchema(Schema):
@@ -55,9 +63,11 @@ class ModelInputSchema(Schema):
 
 class AnswerObjectSchema(Schema):
     value = fields.String(required=True, validate=validate.Length(1, 100))
-    note = fields.String(validate=validate.Length(max=LONG_TEXT), allow_none=True)
+    note = fields.String(validate=[validate.Length(max=LONG_TEXT), few_lines], allow_none=True)
     evidence_url = fields.URL(validate=validate.Length(max=URL_LENGTH), allow_none=True)
-    justification = fields.String(validate=validate.Length(max=LONG_TEXT), allow_none=True)
+    justification = fields.String(
+        validate=[validate.Length(max=LONG_TEXT), few_lines], allow_none=True
+    )
 
 
 # One instance for every answer: a schema instance costs more to build than to load with.
@@ -85,7 +95,9 @@ def _plain_answer(given: dict) -> dict | None:
         return None
     for key in _TEXT_FIELDS:
         text = given.get(key)
-        if text is not None and (not isinstance(text, str) or len(text) > LONG_TEXT):
+        if text is not None and (
+            not isinstance(text, str) or len(text) > LONG_TEXT or line_break_problem(text)
+        ):
             return None
     url = given.get("evidence_url")
     if url is not None:
@@ -186,7 +198,11 @@ def _context_field(spec: ContextField) -> fields.Field:
             **common,
         )
     return fields.String(
-        validate=validate.Length(1 if spec.required else 0, spec.max_length or LONG_TEXT), **common
+        validate=[
+            validate.Length(1 if spec.required else 0, spec.max_length or LONG_TEXT),
+            few_lines,
+        ],
+        **common,
     )
 
 

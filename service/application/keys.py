@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from .. import times
 from ..store import audit, ratelimits, write
 from ..store import keys as store_keys
+from ..store import users as stored_users
 from .errors import InputError, InsufficientScope, NotFound, RateLimited, Unauthorized
 from .inputs import field_error
 
@@ -41,8 +42,11 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create(db: Database, name: str, scopes: list[str], by: dict) -> tuple[str, dict]:
-    """Create a key; returns (the key, shown this once, and its record without the hash)."""
+def create(
+    db: Database, name: str, scopes: list[str], by: dict, owner: str | None = None
+) -> tuple[str, dict]:
+    """Create a key, owned by the account with the e-mail `owner` (None: a service key);
+    returns (the key, shown this once, and its record without the hash)."""
     name, scopes = (name or "").strip(), sorted({s.strip() for s in scopes if s.strip()})
     unknown = [s for s in scopes if s not in SCOPES]
     errors = []
@@ -56,18 +60,19 @@ def create(db: Database, name: str, scopes: list[str], by: dict) -> tuple[str, d
                 + (f" (unknown: {', '.join(unknown)})" if unknown else ""),
             )
         )
+    account = stored_users.get_user_by_email(db, owner) if owner else None
+    if owner and (account is None or account["disabled"]):
+        errors.append(field_error(("owner",), f"there is no enabled account for {owner}"))
     if errors:
         raise InputError(errors)
     prefix = PREFIX + _random(8)
     key = f"{prefix}_{_random(40)}"
-    with write(db):
-        record = store_keys.insert_key(db, name, prefix, _hash(key), scopes)
-        audit.append_audit_event(
-            db,
-            by,
-            "key.create",
-            {"key_id": record["id"], "name": name, "prefix": prefix, "scopes": scopes},
-        )
+    owner_id = account["id"] if account else None
+    details = {"name": name, "prefix": prefix, "scopes": scopes, "owner_user_id": owner_id}
+    with audit.recorded(db, by, "key.create", details) as change:
+        record = store_keys.insert_key(db, name, prefix, _hash(key), scopes, owner_id)
+        change.created("api_key", record["id"])
+        change.details["key_id"] = record["id"]
     return key, _public(record)
 
 
@@ -77,8 +82,8 @@ def authenticate(db: Database, presented: str) -> dict | None:
     if not match:
         return None
     record = store_keys.find_key(db, match.group(1))
-    if record is None or record["revoked_at"]:
-        return None
+    if record is None or record["revoked_at"] or record["owner_disabled"]:
+        return None  # a key acts for its owner, so it stops when the owner's account does
     if not hmac.compare_digest(record["key_hash"], _hash(presented)):
         return None
     return _public(record)
@@ -90,8 +95,14 @@ def has_scope(record: dict, scope: str) -> bool:
 
 
 def actor(record: dict) -> dict:
-    """The audit and four-eyes actor for a key."""
-    return {"kind": "key", "id": str(record["id"]), "name": record["name"]}
+    """The audit and four-eyes actor for a key: it stands for its owner's account, if any."""
+    owner = record.get("owner_user_id")
+    return {
+        "kind": "key",
+        "id": str(record["id"]),
+        "name": record["name"],
+        "person": None if owner is None else str(owner),
+    }
 
 
 def revoke(db: Database, key_id: int, by: dict) -> dict:
@@ -100,10 +111,11 @@ def revoke(db: Database, key_id: int, by: dict) -> dict:
         record = store_keys.get_key(db, key_id)
         if record is None:
             raise NotFound(f"there is no key {key_id}")
-        if store_keys.revoke_key(db, key_id):
-            audit.append_audit_event(
-                db, by, "key.revoke", {"key_id": key_id, "prefix": record["prefix"]}
-            )
+        if not record["revoked_at"]:
+            details = {"key_id": key_id, "prefix": record["prefix"]}
+            touches = (("api_key", key_id),)
+            with audit.recorded(db, by, "key.revoke", details, touches=touches):
+                store_keys.revoke_key(db, key_id)
     return _public(store_keys.get_key(db, key_id))
 
 

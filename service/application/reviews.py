@@ -1,13 +1,22 @@
-"""Reviews: a second person approves, rejects or asks for changes; the workflow's states."""
+"""Reviews: a second person approves, rejects or asks for changes; the workflow's states.
+
+Statuses of a revision: `submitted` (waits for review), `approved` (its approval is in force
+until `expires_at`), `rejected`, `changes_requested`, `superseded`. At most one revision of a
+chain is `approved`: a newer revision waiting for review leaves that approval in force, and once
+the newer one is decided (whatever the decision) the older approval becomes `superseded`.
+"""
 
 from __future__ import annotations
 
+from sqlite_utils import Database
+
 from .. import store, times
+from ..bounds import line_break_problem
 from ..content.model import Content
 from ..store import assessments as stored_assessments
 from ..store import audit
-from . import webhooks
-from .errors import FourEyesError, InputError, NotFound, StateError
+from . import people, webhooks
+from .errors import FourEyesError, InputError, NotFound, RoleRequired, StateError
 from .inputs import field_error
 
 # Every status an assessment can have; only a submitted one can be reviewed.
@@ -20,16 +29,28 @@ REVIEW_DECISIONS = {
     "request_changes": "changes_requested",
 }
 NEEDS_COMMENT = ("reject", "request_changes")
+REVIEWER_ROLES = ("reviewer", "admin")
 MAX_COMMENT = 4000
+MIN_ACCEPTANCE = 30  # characters of justification to approve against a reject decision
 
 
 def review(
-    content: Content, db, assessment_id: str, actor: dict, decision: str, comment: str | None
+    content: Content,
+    db: Database,
+    assessment_id: str,
+    actor: dict,
+    decision: str,
+    comment: str | None,
+    accept_risk: bool = False,
 ) -> dict:
     """Record a second person's decision (approve | reject | request_changes); returns it stored.
 
-    Four eyes: the key or user that submitted an assessment never reviews it. Only a submitted
-    assessment can be reviewed; an approval expires after the policy's review interval.
+    Four eyes, per person: nobody reviews a chain they submitted any revision of, through their
+    account or a key they own, and a service key never reviews; such attempts are refused and
+    audited. Approving against a reject decision accepts its risk: `accept_risk` and a comment
+    of MIN_ACCEPTANCE characters, and the approval lasts at most the policy's
+    risk_acceptance_days. Approving, rejecting or asking for changes ends the approval of an
+    older revision of the chain.
     """
     comment = (comment or "").strip()
     check_review(decision, comment)
@@ -37,37 +58,126 @@ def review(
         current = stored_assessments.get_summary(db, assessment_id)
         if current is None:
             raise NotFound(f"There is no such assessment: {assessment_id}.")
-        if submitted_by(current, actor):
-            raise FourEyesError("You submitted this assessment; someone else must review it.")
-        if current["status"] not in REVIEWABLE:
-            raise StateError(
-                f"This assessment is {current['status'].replace('_', ' ')}; only a "
-                "submitted assessment can be reviewed."
+        refusal = four_eyes_refusal(db, current, actor)
+        if refusal:
+            audit.append_audit_event(
+                db,
+                actor,
+                "assessment.review_refused",
+                {"decision": decision, "reason": refusal},
+                assessment_id=assessment_id,
             )
-        status = REVIEW_DECISIONS[decision]
-        stored_assessments.add_review(db, assessment_id, actor, decision, comment)
-        stored_assessments.set_status(db, assessment_id, status, _expiry(content, current, status))
-        audit.append_audit_event(
-            db,
-            actor,
-            "assessment.review",
-            {"decision": decision, "status": status, "comment": comment},
-            assessment_id=assessment_id,
-        )
+            error = FourEyesError(refusal)
+            error.keep_writes = True  # the refusal's event stays on record
+            raise error
+        _check_reviewer(db, actor)
+        _check_state(current)
+        _check_acceptance(current, decision, comment, accept_risk)
+        _record(content, db, current, actor, decision, comment, accept_risk)
         stored = stored_assessments.get_assessment(db, assessment_id)
+        # In the review's own transaction: the event exists exactly when the decision does.
         webhooks.enqueue(db, "assessment.decided", stored, stored["reviews"][-1])
         return stored
 
 
-def submitted_by(assessment: dict, actor: dict | None) -> bool:
-    """True when this actor (a user or a key) submitted the assessment."""
-    by = assessment["submitted_by"]
-    return actor is not None and (by["kind"], str(by["id"])) == (actor["kind"], str(actor["id"]))
+def _record(content, db, current, actor, decision, comment, accept_risk) -> None:
+    """The review, the new status and the end of an older approval, each with its event."""
+    aid, status = current["id"], REVIEW_DECISIONS[decision]
+    details = {"decision": decision, "status": status, "comment": comment}
+    if accept_risk:
+        details["accept_risk"] = True
+    touches = (("assessment", aid),)
+    with audit.recorded(db, actor, "assessment.review", details, aid, touches) as change:
+        review_id = stored_assessments.add_review(db, aid, actor, decision, comment, accept_risk)
+        change.created("review", review_id)
+        change.details["review_id"] = review_id
+        expires = _expiry(content, current, status, accept_risk)
+        stored_assessments.set_status(db, aid, status, expires, risk_accepted=accept_risk)
+    for older in stored_assessments.approved_revisions(db, current["root_id"]):
+        if older == aid:
+            continue
+        touches = (("assessment", older),)
+        with audit.recorded(db, actor, "assessment.superseded", {"by": aid}, older, touches):
+            stored_assessments.supersede(db, older)
 
 
-def may_review(assessment: dict, actor: dict | None) -> bool:
-    """True when the assessment waits for review and this actor did not submit it."""
-    return assessment["status"] in REVIEWABLE and not submitted_by(assessment, actor)
+def four_eyes_refusal(db: Database, assessment: dict, actor: dict | None) -> str | None:
+    """Why this actor may not review this assessment's chain, or None when they may."""
+    if actor is None:
+        return "Sign in to review."
+    mine = people.principal(actor)
+    if people.person_id(actor) is None:
+        return (
+            "This API key belongs to no person (a service key), so it cannot review; reviews "
+            "need a key owned by a reviewer's account (keys create --owner EMAIL)."
+        )
+    for submitter in stored_assessments.chain_submitters(db, assessment["root_id"]):
+        if people.principal(submitter) == mine or (submitter["kind"], submitter["id"]) == (
+            actor["kind"],
+            str(actor["id"]),
+        ):
+            return (
+                "You submitted a revision of this assessment (with your account or a key you "
+                "own); someone else must review it."
+            )
+    return None
+
+
+def may_review(db: Database, assessment: dict, actor: dict | None) -> bool:
+    """True when the assessment waits for review and this actor may decide on it."""
+    return assessment["status"] in REVIEWABLE and four_eyes_refusal(db, assessment, actor) is None
+
+
+def _check_reviewer(db: Database, actor: dict) -> None:
+    """The person must be enabled and hold the reviewer or admin role."""
+    found = people.person(db, actor)
+    if found is None or found["disabled"] or found["role"] not in REVIEWER_ROLES:
+        role = found["role"] if found else "none"
+        raise RoleRequired(
+            f"Reviews need a reviewer or an administrator; {actor['name']} acts for an account "
+            f"with the role {role}{' (disabled)' if found and found['disabled'] else ''}."
+        )
+
+
+def _check_state(current: dict) -> None:
+    if current["status"] not in REVIEWABLE:
+        raise StateError(
+            f"This assessment is {current['status'].replace('_', ' ')}; only a "
+            "submitted assessment can be reviewed."
+        )
+
+
+def _check_acceptance(current: dict, decision: str, comment: str, accept_risk: bool) -> None:
+    """Approving against a reject decision accepts its risk, explicitly and with reasons."""
+    against = decision == "approve" and current["decision"] == "reject"
+    if against and not accept_risk:
+        raise InputError(
+            [
+                field_error(
+                    ("accept_risk",),
+                    f"the engine decided reject ({current['rating']} risk); to approve anyway, "
+                    f"accept the risk (accept_risk: true) and say why in the comment",
+                )
+            ]
+        )
+    if against and len(comment) < MIN_ACCEPTANCE:
+        raise InputError(
+            [
+                field_error(
+                    ("comment",),
+                    f"say why the risk is accepted: at least {MIN_ACCEPTANCE} characters",
+                )
+            ]
+        )
+    if accept_risk and not against:
+        raise InputError(
+            [
+                field_error(
+                    ("accept_risk",),
+                    "only an approval against a reject decision accepts a risk",
+                )
+            ]
+        )
 
 
 def check_review(decision: str, comment: str) -> None:
@@ -75,8 +185,11 @@ def check_review(decision: str, comment: str) -> None:
     errors = []
     if decision not in REVIEW_DECISIONS:
         errors.append(field_error(("decision",), f"must be one of: {', '.join(REVIEW_DECISIONS)}"))
+    lines = line_break_problem(comment)
     if len(comment) > MAX_COMMENT:
         errors.append(field_error(("comment",), f"at most {MAX_COMMENT} characters"))
+    elif lines:
+        errors.append(field_error(("comment",), lines))
     elif decision in NEEDS_COMMENT and not comment:
         errors.append(
             field_error(
@@ -88,12 +201,14 @@ def check_review(decision: str, comment: str) -> None:
         raise InputError(errors)
 
 
-def _expiry(content: Content, current: dict, status: str) -> str | None:
+def _expiry(content: Content, current: dict, status: str, accept_risk: bool) -> str | None:
+    """When an approval lapses: the policy's review interval, capped for an accepted risk."""
     if status != "approved":
         return None
     policy = content.policies.get(current["policy_id"])
-    # A policy no longer loaded: the shortest interval any loaded policy sets, to err early.
-    days = (
-        policy or min(content.policies.values(), key=lambda p: p.review_interval_days)
-    ).review_interval_days
+    # A policy no longer loaded: the shortest period any loaded policy sets, to err early.
+    candidates = [policy] if policy else list(content.policies.values())
+    days = min(p.review_interval_days for p in candidates)
+    if accept_risk:
+        days = min(days, min(p.risk_acceptance_days for p in candidates))
     return times.shifted(days=days)

@@ -38,13 +38,13 @@ def add(db: Database, url: str, events: str, actor: dict, allow_private: bool) -
     except InteropError as exc:
         raise InputError([field_error((e["field"],), e["message"]) for e in exc.errors]) from None
     secret = webhook.new_secret(os.urandom(webhook.SECRET_BYTES))
-    with store.write(db):
-        endpoint_id = outbox.add_endpoint(
-            db, checked, names, secret, actor["name"] or actor["kind"], times.now()
-        )
-        audit.append_audit_event(
-            db, actor, "webhook.add", {"endpoint": endpoint_id, "url": checked, "events": names}
-        )
+    created_by = actor["name"] or actor["kind"]
+    details = {"url": checked, "events": names}
+    # Audited like a key: the endpoint row is bound to this event by its digest (store.digests).
+    with audit.recorded(db, actor, "webhook.add", details) as change:
+        endpoint_id = outbox.add_endpoint(db, checked, names, secret, created_by, times.now())
+        change.created("webhook_endpoint", endpoint_id)
+        change.details["endpoint"] = endpoint_id
     return {**outbox.get_endpoint(db, endpoint_id), "secret": secret}
 
 
@@ -56,10 +56,10 @@ def list_endpoints(db: Database) -> list[dict]:
 def remove(db: Database, endpoint_id: int | str, actor: dict) -> None:
     """Remove an endpoint and cancel its undelivered events, audited; NotFound if none."""
     endpoint_id = _endpoint_id(endpoint_id)
-    with store.write(db):
+    touches = (("webhook_endpoint", endpoint_id),)
+    with audit.recorded(db, actor, "webhook.remove", {"endpoint": endpoint_id}, None, touches):
         if not outbox.remove_endpoint(db, endpoint_id, times.now()):
             raise NotFound(f"There is no such webhook endpoint: {endpoint_id}.")
-        audit.append_audit_event(db, actor, "webhook.remove", {"endpoint": endpoint_id})
 
 
 def log(db: Database, endpoint_id: int | str, limit: int = 100) -> dict:

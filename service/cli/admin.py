@@ -27,7 +27,7 @@ def db_cli():
 def db_migrate():
     """Create the database or bring its schema up to date."""
     path = current_app.config["DATABASE"]
-    applied = maintenance.migrate(path)
+    applied = maintenance.migrate(path, current_app.config["AUDIT_KEY"])
     click.echo(f"{path}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
 
 
@@ -90,6 +90,18 @@ def users_enable(email):
     _set_disabled(email, False)
 
 
+@users_cli.command("reset-password")
+@click.option("--email", required=True, help="The account that needs a new password.")
+def users_reset_password(email):
+    """Give an account a new one-time password (24 hours) and end its sessions."""
+    try:
+        user, secret = accounts.reset_password(get_db(), email, accounts.system_actor())
+    except ApplicationError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"reset the password of {user['email']} (id {user['id']})")
+    click.echo(f"one-time password: {secret}")
+
+
 def _set_disabled(email: str, disabled: bool) -> None:
     try:
         user = accounts.set_disabled(get_db(), email, disabled, accounts.system_actor())
@@ -120,13 +132,26 @@ def audit_cli():
 
 
 @audit_cli.command("verify")
-def audit_verify():
-    """Walk the hash chain; name the first broken event and exit 1 if there is one."""
-    ok, _count, message = maintenance.verify_audit(get_db())
-    if not ok:
-        click.echo(f"audit chain BROKEN: {message}", err=True)
+@click.option("--head", help="A head printed by `audit head` earlier (SEQ:HASH) that must be in.")
+def audit_verify(head):
+    """Check the chain's HMACs and links and every audited row; exit 1 naming what is wrong."""
+    try:
+        result = maintenance.verify_audit(get_db(), head)
+    except ApplicationError as exc:
+        raise refused(exc) from None
+    if not result.ok:
+        click.echo(f"audit chain BROKEN: {result.message()}", err=True)
         raise SystemExit(1)
-    click.echo(message)
+    click.echo(result.message())
+
+
+@audit_cli.command("head")
+def audit_head():
+    """Print the chain's head as SEQ:HASH, to keep somewhere the database's writers cannot."""
+    head = maintenance.audit_head(get_db())
+    if head is None:
+        raise click.ClickException("the audit chain has no events yet")
+    click.echo(head)
 
 
 @click.group("keys", cls=AppGroup)
@@ -141,14 +166,22 @@ def keys_cli():
     required=True,
     help="Comma-separated: assessments:read, assessments:write, reviews:write, admin.",
 )
-def keys_create(name, scopes):
+@click.option(
+    "--owner",
+    help="E-mail of the account the key acts for; without it the key is a service key, "
+    "which cannot review.",
+)
+def keys_create(name, scopes, owner):
     """Create a key and print it, once, alone on the last line."""
     try:
-        key, record = keys.create(get_db(), name, scopes.split(","), accounts.system_actor())
+        key, record = keys.create(
+            get_db(), name, scopes.split(","), accounts.system_actor(), owner=owner
+        )
     except ApplicationError as exc:
         raise refused(exc) from None
+    who = f"owned by {record['owner_email']}" if record["owner_email"] else "a service key"
     click.echo(
-        f"created key {record['id']} {record['prefix']} ({record['name']}) with scopes "
+        f"created key {record['id']} {record['prefix']} ({record['name']}, {who}) with scopes "
         f"{', '.join(record['scopes'])}; it is shown only now:"
     )
     click.echo(key)
@@ -159,8 +192,9 @@ def keys_list():
     """List keys: id, prefix, name, scopes, created, last used, revoked (never the secret)."""
     for k in keys.list_keys(get_db()):
         state = f"revoked {k['revoked_at']}" if k["revoked_at"] else "active"
+        owner = f"owner {k['owner_email']}" if k["owner_email"] else "service key"
         click.echo(
-            f"{k['id']:>4}  {k['prefix']}  {k['name']}  [{','.join(k['scopes'])}]  "
+            f"{k['id']:>4}  {k['prefix']}  {k['name']}  [{','.join(k['scopes'])}]  {owner}  "
             f"created {k['created_at']}  last used {k['last_used_at'] or 'never'}  {state}"
         )
 

@@ -262,6 +262,7 @@ def _policy(data: dict, digest: str) -> Policy:
         decisions=data["decisions"],
         max_unknown_share=data["max_unknown_share"],
         review_interval_days=data["review_interval_days"],
+        risk_acceptance_days=data["risk_acceptance_days"],
         license_stance={"kinds": stance["kinds"], "licenses": stance["licenses"]},
         unknown_license_stance=stance["unknown"],
         publisher_countries_review=tuple(data["publisher_countries_review"]),

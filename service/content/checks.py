@@ -266,6 +266,11 @@ def policy(fname, stem, pol: Policy, checklists, licenses) -> None:
     for lid in pol.license_stance["licenses"]:
         if lid not in licenses:
             _fail(f"{fname}: field license_stance.licenses.{lid}: unknown licence")
+    if pol.risk_acceptance_days > pol.review_interval_days:
+        _fail(
+            f"{fname}: field risk_acceptance_days: an approval that accepts a reject decision "
+            f"cannot outlast an ordinary one (review_interval_days {pol.review_interval_days})"
+        )
     rating = pol.rating_for(100 * min(pol.unknown_risk, pol.unanswered_risk))
     if rating == "low" or pol.decisions[rating] == "approve":
         _fail(

@@ -261,6 +261,7 @@ class Policy:
     decisions: dict[str, str]
     max_unknown_share: float
     review_interval_days: int
+    risk_acceptance_days: int
     license_stance: dict[str, dict[str, str]]
     unknown_license_stance: str
     publisher_countries_review: tuple[str, ...]

@@ -436,6 +436,8 @@ class PolicySchema(Schema):
     )
     max_unknown_share = fields.Float(required=True, validate=validate.Range(0, 1))
     review_interval_days = fields.Integer(required=True, validate=validate.Range(1, 3650))
+    # An approval against a reject decision (risk accepted) lasts at most this long.
+    risk_acceptance_days = fields.Integer(load_default=90, validate=validate.Range(1, 3650))
     license_stance = fields.Nested(LicenseStanceSchema, required=True)
     publisher_countries_review = fields.List(
         fields.String(validate=validate.Regexp(r"^[A-Z]{2}$")), load_default=list

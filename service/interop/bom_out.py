@@ -63,6 +63,8 @@ def _properties(stored: dict) -> list[dict]:
         ("assessment:id", stored["id"]),
         ("assessment:revision", stored["revision"]),
         ("assessment:status", stored["status"]),
+        # Present only when a reviewer approved against the engine's reject decision.
+        ("assessment:risk_accepted", "true" if stored.get("risk_accepted") else None),
         ("assessment:title", stored["title"]),
         ("decision", result["decision"]),
         ("rating", result["overall"]["rating"]),

@@ -43,7 +43,7 @@ def assessors(stored: dict) -> list[dict]:
                 "thirdParty": False,
                 "organization": {
                     "name": organisation or review["reviewer"]["name"],
-                    "contact": [{"name": review["reviewer"]["name"]}],
+                    "contact": [{"name": _reviewer(review)}],
                 },
             }
         )
@@ -122,10 +122,13 @@ def attestations(stored: dict, findings: list[dict]) -> list[dict]:
     ]
     for review in stored.get("reviews", []):
         comment = f" {review['comment']}" if review.get("comment") else ""
+        accepted = ""
+        if review.get("accept_risk"):
+            accepted = ", accepting the risk of the engine's reject"
         out.append(
             {
-                "summary": f"Review by {review['reviewer']['name']} on {review['created_at']}: "
-                f"{review['decision']}.{comment}",
+                "summary": f"Review by {_reviewer(review)} on {review['created_at']}: "
+                f"{review['decision']}{accepted}.{comment}",
                 "assessor": _review_ref(review),
                 "map": [
                     {"requirement": f"requirement-{f['item']}", "claims": [f"claim-{f['item']}"]}
@@ -144,6 +147,8 @@ def _decision(stored: dict) -> str:
         f"{result['overall']['score']} under policy {policy['id']} {policy['version']}; "
         f"status {stored['status']}."
     )
+    if stored.get("risk_accepted"):
+        text += " Approved against this decision: a reviewer accepted the risk."
     if result["blockers"]:
         text += " Blockers: " + "; ".join(f"{b['item']}: {b['reason']}" for b in result["blockers"])
     return text
@@ -151,6 +156,13 @@ def _decision(stored: dict) -> str:
 
 def _review_ref(review: dict) -> str:
     return f"assessor-review-{review['id']}"
+
+
+def _reviewer(review: dict) -> str:
+    """Who reviewed: the credential, and the person it acts for when that is someone else (a
+    key reviews for its owner), as the report and the history name them."""
+    by, person = review["reviewer"]["name"], review["reviewer"].get("person_name")
+    return f"{person} (with the key {by})" if person and person != by else by
 
 
 def _finding(finding: dict) -> str:

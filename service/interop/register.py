@@ -26,6 +26,7 @@ COLUMNS = (
     "created_at",
     "updated_at",
     "expires_at",
+    "risk_accepted",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
@@ -55,6 +56,8 @@ def _cell(summary: dict, column: str) -> str:
     value = summary.get(column)
     if column == "submitted_by" and isinstance(value, dict):
         value = value.get("name")
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if value is None:
         return ""
     return str(value)

@@ -42,17 +42,22 @@ ASSESSMENT_FIELDS = (
     "created_at",
     "updated_at",
     "expires_at",
+    "risk_accepted",
 )
 
 
 def event_data(summary: dict, review: dict | None = None) -> dict:
-    """The `data` of an event: the assessment's summary, and the review that decided it."""
+    """The `data` of an event: the assessment's summary, and the review that decided it (with
+    the person behind the reviewing credential and whether it accepted a reject's risk)."""
     data = {"assessment": {k: summary.get(k) for k in ASSESSMENT_FIELDS}}
+    data["assessment"]["risk_accepted"] = bool(summary.get("risk_accepted"))
     if review is not None:
         data["review"] = {
             "id": review["id"],
             "decision": review["decision"],
             "reviewer": review["reviewer"]["name"],
+            "reviewer_person": review["reviewer"].get("person_name"),
+            "accept_risk": bool(review.get("accept_risk")),
             "created_at": review["created_at"],
         }
     return data

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections import OrderedDict
 
 from .fonts import resolve_font_dir, resolve_shaping
 from .model import build, filename_for
-from .render import render, story
+from .render import RenderTimeout, render, story
 
 __all__ = [
+    "RenderTimeout",
     "build",
     "cached_pdf_for",
     "filename_for",
@@ -25,6 +27,9 @@ __all__ = [
 CACHE_SIZE = 32  # reports kept per process: ~120 KiB each for 80 items
 _cache: OrderedDict[str, bytes] = OrderedDict()
 _cache_lock = threading.Lock()
+# One render at a time per process: reportlab keeps process-wide state (fonts, settings), and
+# renders are CPU-bound, so threads would gain nothing by overlapping them.
+_render_lock = threading.Lock()
 
 
 def thresholds_for(stored: dict, content=None) -> dict | None:
@@ -43,8 +48,15 @@ def pdf_for(stored: dict, content=None, font_dir=None, shaping: bool | None = No
     return render(build(stored, thresholds_for(stored, content)), font_dir, shaping)
 
 
-def cached_pdf_for(stored: dict, content=None, font_dir=None, shaping: bool | None = None) -> bytes:
-    """pdf_for, keeping the last CACHE_SIZE reports of this process.
+def cached_pdf_for(
+    stored: dict,
+    content=None,
+    font_dir=None,
+    shaping: bool | None = None,
+    budget: float | None = None,
+) -> bytes:
+    """pdf_for, keeping the last CACHE_SIZE reports of this process; a render past `budget`
+    seconds raises RenderTimeout (and nothing is kept).
 
     The report is a function of its report model, the fallback fonts and shaping alone, so the
     bytes are kept under the SHA-256 of those: a repeat download of an assessment costs the
@@ -61,12 +73,25 @@ def cached_pdf_for(stored: dict, content=None, font_dir=None, shaping: bool | No
         if data is not None:
             _cache.move_to_end(key)
             return data
-    data = render(report, font_dir, shaping)
+    data = _render_in_turn(report, font_dir, shaping, budget)
     with _cache_lock:
         _cache[key] = data
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return data
+
+
+def _render_in_turn(report: dict, font_dir, shaping: bool, budget: float | None) -> bytes:
+    """render() once no other thread of this process is rendering; the wait counts against the
+    budget, so a queue of slow reports cannot hold a request longer than the budget either."""
+    started = time.monotonic()
+    if not _render_lock.acquire(timeout=-1 if budget is None else budget):
+        raise RenderTimeout("another report was still rendering when the time budget ran out")
+    try:
+        left = None if budget is None else max(0.0, budget - (time.monotonic() - started))
+        return render(report, font_dir, shaping, left)
+    finally:
+        _render_lock.release()
 
 
 def unstored(clean: dict, result: dict, created_at: str, **fields) -> dict:

@@ -165,6 +165,14 @@ def stylesheet() -> dict[str, ParagraphStyle]:
         "decision": ParagraphStyle(
             "decision", base, fontName=BOLD, fontSize=14, leading=18, spaceBefore=8, spaceAfter=4
         ),
+        "acceptance": ParagraphStyle(
+            "acceptance",
+            base,
+            fontSize=9.5,
+            leading=12.5,
+            textColor=THRESHOLD_COLOURS["high"],
+            spaceAfter=4,
+        ),
         "mono": ParagraphStyle("mono", base, fontSize=8, leading=10.5, spaceAfter=0),
         "header_title": ParagraphStyle(
             "header_title",

@@ -148,6 +148,30 @@ def _cover(stored: dict, result: dict, body: dict) -> dict:
         "decision": result["decision"],
         "decision_label": label("decision", result["decision"]),
         "policy": {"id": policy["id"], "name": policy.get("name"), "version": policy["version"]},
+        "risk_acceptance": risk_acceptance(stored),
+    }
+
+
+def risk_acceptance(stored: dict) -> dict | None:
+    """Who accepted the risk of a reject decision, when, and why; None unless it was accepted."""
+    if not stored.get("risk_accepted"):
+        return None
+    accepted = [
+        r
+        for r in stored.get("reviews") or []
+        if r.get("accept_risk") and r.get("decision") == "approve"
+    ]
+    if not accepted:
+        return None
+    review = accepted[-1]
+    reviewer = review.get("reviewer") or {}
+    by = reviewer.get("name") or reviewer.get("id")
+    person = reviewer.get("person_name")
+    return {
+        # A key accepts a risk for the person who owns it: name them both.
+        "by": f"{person} (with the key {by})" if person and person != by else by,
+        "date": (review.get("created_at") or "")[:10],
+        "justification": review.get("comment") or "",
     }
 
 

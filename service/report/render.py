@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
@@ -34,25 +35,50 @@ HEADER_TITLE_WIDTH = FRAME_WIDTH * 0.75
 # process-wide setting at save time; it is set once here so every render is alike.
 rl_config.useA85 = 0
 
-__all__ = ["render", "story"]
+__all__ = ["RenderTimeout", "render", "story"]
 
 
-def render(report: dict, font_dir=None, shaping: bool | None = None) -> bytes:
-    """The PDF of a report model; the same model always gives the same bytes."""
+class RenderTimeout(Exception):
+    """The report did not finish within its time budget."""
+
+
+def render(
+    report: dict, font_dir=None, shaping: bool | None = None, budget: float | None = None
+) -> bytes:
+    """The PDF of a report model; the same model always gives the same bytes.
+
+    With `budget` (seconds), RenderTimeout is raised once layout runs past it: the check comes
+    before every flowable and every piece of a split one, so the thread is freed soon after.
+    """
+    deadline = None if budget is None else time.monotonic() + budget
     fonts = fontset(font_dir, shaping)
     styles = stylesheet()
     flowables = story(report, fonts, styles)
     buffer = io.BytesIO()
-    doc = _document(buffer, report, Decorations(report, fonts, styles))
+    doc = _document(buffer, report, Decorations(report, fonts, styles), deadline)
     doc.build(flowables, canvasmaker=NumberedCanvas)
     fonts.warn_missing(f"report of assessment {report['cover']['assessment_id']}")
     return buffer.getvalue()
 
 
-def _document(buffer, report: dict, deco: Decorations) -> BaseDocTemplate:
+class Document(BaseDocTemplate):
+    """reportlab's document template, checking a deadline before each flowable it lays out."""
+
+    def __init__(self, *args, deadline: float | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def handle_flowable(self, flowables):
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise RenderTimeout("the report did not render within its time budget")
+        return super().handle_flowable(flowables)
+
+
+def _document(buffer, report: dict, deco: Decorations, deadline: float | None) -> Document:
     meta = report["meta"]
-    doc = BaseDocTemplate(
+    doc = Document(
         buffer,
+        deadline=deadline,
         pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
         invariant=1,
         lang="en",

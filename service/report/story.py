@@ -60,9 +60,18 @@ def _cover(c: dict, w: Writer) -> list:
         w.p(line, "cover_model"),
         RatingBadge(c["rating"], c["score"]),
         w.p(f"Decision: {c['decision_label']}", "decision"),
+        *_acceptance(c.get("risk_acceptance"), w),
         Spacer(1, 4 * mm),
         w.table(None, rows, [LABEL_WIDTH, FRAME_WIDTH - LABEL_WIDTH], label_column=True),
     ]
+
+
+def _acceptance(accepted: dict | None, w: Writer) -> list:
+    """The line that says a reviewer approved against the engine's reject decision, and why."""
+    if not accepted:
+        return []
+    text = f"Risk accepted by {accepted['by']} on {accepted['date']}: {accepted['justification']}"
+    return [w.p(text, "acceptance")]
 
 
 def _summary(report: dict, w: Writer) -> list:

@@ -5,10 +5,22 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
+from ..bounds import MAX_LINE_BREAKS
 from .fonts import FontSet
 
 # Control characters would break reportlab's XML parser; show them as U+FFFD instead of dropping.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def bounded_lines(text: str) -> str:
+    """Text with at most MAX_LINE_BREAKS line breaks kept; the lines past them are joined with
+    spaces. Input is refused past that bound, so only rows stored before it lose breaks (and a
+    stored note of thousands of empty lines no longer costs seconds of layout)."""
+    if text.count("\n") <= MAX_LINE_BREAKS:
+        return text
+    lines = text.split("\n")
+    rest = " ".join(line for line in lines[MAX_LINE_BREAKS:] if line.strip())
+    return "\n".join(lines[:MAX_LINE_BREAKS] + [rest])
 
 
 def markup(text, fonts: FontSet) -> str:
@@ -16,6 +28,7 @@ def markup(text, fonts: FontSet) -> str:
     if text is None:
         return ""
     text = CONTROL.sub("\ufffd", str(text)).replace("\r\n", "\n").replace("\r", "\n")
+    text = bounded_lines(text)
     if text.isascii():
         return escape(text).replace("\n", "<br/>")
     out = []

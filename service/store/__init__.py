@@ -1,6 +1,8 @@
 """The store: one SQLite database, opened per request, written in IMMEDIATE transactions.
 
-Every query lives in this package; views and commands call its verbs and never write SQL.
+Every query lives in this package; views and commands call its verbs and never write SQL. A
+connection carries the audit trail's key (kept outside the database), so every verb that
+appends an audit event can sign it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from .migrations import migrations
 BUSY_TIMEOUT_MS = 30_000
 
 
-def connect(path: str | Path) -> Database:
+class Store(Database):
+    """A sqlite-utils Database that also holds the audit key (bytes, or None: cannot append)."""
+
+    audit_key: bytes | None = None
+
+
+def connect(path: str | Path, audit_key: str | bytes | None = None) -> Store:
     """Open the database with WAL, foreign keys and a busy timeout; autocommit outside writes."""
     conn = sqlite3.connect(
         str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
@@ -27,17 +35,27 @@ def connect(path: str | Path) -> Database:
     conn.execute("PRAGMA synchronous = NORMAL")
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
-    return Database(conn)
+    db = Store(conn)
+    db.audit_key = audit_key.encode() if isinstance(audit_key, str) else audit_key
+    return db
 
 
-def migrate(path: str | Path) -> list[str]:
-    """Apply pending migrations; returns the names applied. Safe to run on every start."""
+def migrate(path: str | Path, audit_key: str | bytes | None = None) -> list[str]:
+    """Apply pending migrations; returns the names applied. Safe to run on every start.
+
+    With the audit key, events recorded under the old unkeyed chain are then re-anchored in the
+    same transaction (store.audit_upgrade), so the trail is keyed from the first start on.
+    """
+    from .audit_upgrade import upgrade_legacy_chain
+
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = connect(path)
+    db = connect(path, audit_key)
     try:
         with write(db):
             pending = [m.name for m in migrations.pending(db)]
             migrations.apply(db)
+            if db.audit_key and upgrade_legacy_chain(db):
+                pending.append("audit chain upgraded to HMAC-SHA256")
         return pending
     finally:
         db.close()
@@ -50,6 +68,10 @@ def write(db: Database) -> Iterator[Database]:
     A deferred BEGIN upgrades to a write lock only at the first write, and two workers doing so
     at once make one of them fail with "database is locked" whatever the busy timeout; taking the
     lock first makes writers queue on the busy timeout instead.
+
+    An exception rolls the transaction back, unless it carries `keep_writes = True`: a refusal
+    that was itself audited (a four-eyes attempt) keeps its event, whichever transaction it
+    ran in, and is then raised.
     """
     if db.conn.in_transaction:
         yield db
@@ -57,8 +79,8 @@ def write(db: Database) -> Iterator[Database]:
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
-    except BaseException:
-        db.conn.execute("ROLLBACK")
+    except BaseException as exc:
+        db.conn.execute("COMMIT" if getattr(exc, "keep_writes", False) else "ROLLBACK")
         raise
     db.conn.execute("COMMIT")
 

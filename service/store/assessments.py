@@ -14,8 +14,8 @@ from .audit import audit_head
 
 SUMMARY_COLUMNS = (
     "id, revision, previous_id, root_id, title, status, created_at, updated_at, expires_at, "
-    "submitted_by_kind, submitted_by_id, submitted_by_name, model_id, model_name, rating, "
-    "decision, score, policy_id, policy_version"
+    "submitted_by_kind, submitted_by_id, submitted_by_name, submitted_by_person, model_id, "
+    "model_name, rating, decision, score, policy_id, policy_version, next_id, risk_accepted"
 )
 FILTERS = {
     "status": "status = ?",
@@ -45,9 +45,10 @@ def save_assessment(
         db.execute(
             "INSERT INTO assessments (id, revision, previous_id, root_id, title, status, "
             "created_at, updated_at, expires_at, submitted_by_kind, submitted_by_id, "
-            "submitted_by_name, model_id, model_name, rating, decision, score, policy_id, "
-            "policy_version, policy_hash, content_hash, engine_version, input_hash, input_json, "
-            "result_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "submitted_by_name, submitted_by_person, model_id, model_name, rating, decision, "
+            "score, policy_id, policy_version, policy_hash, content_hash, engine_version, "
+            "input_hash, input_json, result_json) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 assessment_id,
                 previous["revision"] + 1 if previous else 1,
@@ -61,6 +62,7 @@ def save_assessment(
                 actor["kind"],
                 str(actor["id"]),
                 actor["name"],
+                actor.get("person"),
                 model.get("id"),
                 model.get("name") or model.get("id") or "",
                 result["overall"]["rating"],
@@ -136,40 +138,103 @@ def list_due_approvals(db: Database, within_days: int) -> list[dict]:
 
 
 def set_status(
-    db: Database, assessment_id: str, status: str, expires_at: str | None = None
+    db: Database,
+    assessment_id: str,
+    status: str,
+    expires_at: str | None = None,
+    risk_accepted: bool = False,
 ) -> None:
-    """Move an assessment to a new status (and set when its approval expires)."""
+    """Move an assessment to a new status (with when its approval expires, and whether it
+    accepts the risk of a reject decision)."""
     with write(db):
         db.execute(
-            "UPDATE assessments SET status = ?, updated_at = ?, expires_at = ? WHERE id = ?",
-            [status, times.now(), expires_at, assessment_id],
+            "UPDATE assessments SET status = ?, updated_at = ?, expires_at = ?, "
+            "risk_accepted = ? WHERE id = ?",
+            [status, times.now(), expires_at, int(risk_accepted), assessment_id],
         )
 
 
+def supersede(db: Database, assessment_id: str) -> None:
+    """Mark a revision superseded; its approval (expiry, risk accepted) stays on record."""
+    with write(db):
+        db.execute(
+            "UPDATE assessments SET status = 'superseded', updated_at = ? WHERE id = ?",
+            [times.now(), assessment_id],
+        )
+
+
+def set_next(db: Database, assessment_id: str, next_id: str) -> None:
+    """Link a revision to the one that follows it."""
+    with write(db):
+        db.execute(
+            "UPDATE assessments SET next_id = ?, updated_at = ? WHERE id = ?",
+            [next_id, times.now(), assessment_id],
+        )
+
+
+def input_hash(db: Database, assessment_id: str) -> str | None:
+    """The SHA-256 of an assessment's canonical input, or None when there is no such one."""
+    row = db.execute("SELECT input_hash FROM assessments WHERE id = ?", [assessment_id]).fetchone()
+    return row[0] if row else None
+
+
+def chain_submitters(db: Database, root_id: str) -> list[dict]:
+    """Who submitted the revisions of one chain: {kind, id, person}, each once."""
+    return rows(
+        db,
+        "SELECT DISTINCT submitted_by_kind AS kind, submitted_by_id AS id, "
+        "submitted_by_person AS person FROM assessments WHERE root_id = ?",
+        [root_id],
+    )
+
+
+def approved_revisions(db: Database, root_id: str) -> list[str]:
+    """Ids of a chain's revisions whose approval is in force (status approved)."""
+    found = db.execute(
+        "SELECT id FROM assessments WHERE root_id = ? AND status = 'approved' ORDER BY revision",
+        [root_id],
+    )
+    return [row[0] for row in found]
+
+
 def add_review(
-    db: Database, assessment_id: str, reviewer: dict, decision: str, comment: str
+    db: Database,
+    assessment_id: str,
+    reviewer: dict,
+    decision: str,
+    comment: str,
+    accept_risk: bool = False,
 ) -> int:
     """Record a reviewer's decision on an assessment; returns the review id."""
     with write(db):
         cursor = db.execute(
             "INSERT INTO reviews (assessment_id, reviewer_kind, reviewer_id, reviewer_name, "
-            "decision, comment, created_at) VALUES (?,?,?,?,?,?,?)",
+            "reviewer_person, decision, comment, created_at, accept_risk) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
             [
                 assessment_id,
                 reviewer["kind"],
                 str(reviewer["id"]),
                 reviewer["name"],
+                reviewer.get("person"),
                 decision,
                 comment,
                 times.now(),
+                int(accept_risk),
             ],
         )
         return cursor.lastrowid
 
 
 def list_reviews(db: Database, assessment_id: str) -> list[dict]:
-    """The reviews of one assessment, oldest first."""
-    found = rows(db, "SELECT * FROM reviews WHERE assessment_id = ? ORDER BY id", [assessment_id])
+    """The reviews of one assessment, oldest first, each with the address of the account its
+    reviewer acted for (a key's owner)."""
+    found = rows(
+        db,
+        "SELECT r.*, u.email AS person_name FROM reviews AS r "
+        "LEFT JOIN users AS u ON u.id = r.reviewer_person WHERE r.assessment_id = ? ORDER BY r.id",
+        [assessment_id],
+    )
     return [
         {
             "id": r["id"],
@@ -177,9 +242,12 @@ def list_reviews(db: Database, assessment_id: str) -> list[dict]:
                 "kind": r["reviewer_kind"],
                 "id": r["reviewer_id"],
                 "name": r["reviewer_name"],
+                "person": r["reviewer_person"],
+                "person_name": r["person_name"],
             },
             "decision": r["decision"],
             "comment": r["comment"],
+            "accept_risk": bool(r["accept_risk"]),
             "created_at": r["created_at"],
         }
         for r in found
@@ -218,6 +286,7 @@ def _summary(row: dict) -> dict:
             "kind": row["submitted_by_kind"],
             "id": row["submitted_by_id"],
             "name": row["submitted_by_name"],
+            "person": row["submitted_by_person"],
         },
         "model_id": row["model_id"],
         "model_name": row["model_name"],
@@ -226,6 +295,8 @@ def _summary(row: dict) -> dict:
         "score": row["score"],
         "policy_id": row["policy_id"],
         "policy_version": row["policy_version"],
+        "next_id": row["next_id"],
+        "risk_accepted": bool(row["risk_accepted"]),
     }
 
 
@@ -240,7 +311,8 @@ IMPACT_COLUMNS = (
 
 
 def iter_current(db: Database, status: str | None = None) -> Iterator[dict]:
-    """Every current assessment (the latest revision: not superseded), oldest first, with what
+    """Every current assessment (not superseded: the latest revision of each chain, and an
+    approval still in force while a newer revision awaits review), oldest first, with what
     portfolio impact reads; rows are read as they are used."""
     where, args = "status != 'superseded'", []
     if status:

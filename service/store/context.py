@@ -17,14 +17,14 @@ _lock = threading.Lock()
 def get_db() -> Database:
     """The request's database connection; the schema is brought up to date once per process."""
     if "db" not in g:
-        path = current_app.config["DATABASE"]
+        path, key = current_app.config["DATABASE"], current_app.config["AUDIT_KEY"]
         if path not in _migrated:
             with _lock:
                 if path not in _migrated:
-                    migrate(path)
+                    migrate(path, key)
                     _migrated.add(path)
                     _keep_open(path)
-        g.db = connect(path)
+        g.db = connect(path, key)
     return g.db
 
 
@@ -49,9 +49,9 @@ def close_db(exc: BaseException | None = None) -> None:
         db.close()
 
 
-def migrate_now(path: str) -> list[str]:
+def migrate_now(path: str, audit_key: str | bytes | None) -> list[str]:
     """Migrate the database at `path` now (the `db migrate` command); returns what was applied."""
-    applied = migrate(path)
+    applied = migrate(path, audit_key)
     _migrated.add(path)
     return applied
 

@@ -7,32 +7,45 @@ from sqlite_utils import Database
 from .. import times
 from . import one, rows, write
 
-COLUMNS = "id, name, prefix, key_hash, scopes, created_at, revoked_at, last_used_at"
+# A key's record, with its owner's address and state (NULLs for a service key).
+COLUMNS = (
+    "k.id, k.name, k.prefix, k.key_hash, k.scopes, k.created_at, k.revoked_at, k.last_used_at, "
+    "k.owner_user_id, u.email AS owner_email, u.disabled AS owner_disabled"
+)
+FROM = "api_keys AS k LEFT JOIN users AS u ON u.id = k.owner_user_id"
 
 
-def insert_key(db: Database, name: str, prefix: str, key_hash: str, scopes: list[str]) -> dict:
-    """Store a new key's public prefix, hash and scopes; returns its record."""
+def insert_key(
+    db: Database,
+    name: str,
+    prefix: str,
+    key_hash: str,
+    scopes: list[str],
+    owner_user_id: int | None = None,
+) -> dict:
+    """Store a new key's public prefix, hash, scopes and owner; returns its record."""
     with write(db):
         cursor = db.execute(
-            "INSERT INTO api_keys (name, prefix, key_hash, scopes, created_at) VALUES (?,?,?,?,?)",
-            [name, prefix, key_hash, " ".join(scopes), times.now()],
+            "INSERT INTO api_keys (name, prefix, key_hash, scopes, created_at, owner_user_id) "
+            "VALUES (?,?,?,?,?,?)",
+            [name, prefix, key_hash, " ".join(scopes), times.now(), owner_user_id],
         )
         return get_key(db, cursor.lastrowid)
 
 
 def get_key(db: Database, key_id: int) -> dict | None:
     """One key's record by id, or None."""
-    return _one(db, f"SELECT {COLUMNS} FROM api_keys WHERE id = ?", [key_id])
+    return _one(db, f"SELECT {COLUMNS} FROM {FROM} WHERE k.id = ?", [key_id])
 
 
 def find_key(db: Database, prefix: str) -> dict | None:
     """One key's record by its public prefix (e.g. mr_live_AbC123xy), or None."""
-    return _one(db, f"SELECT {COLUMNS} FROM api_keys WHERE prefix = ?", [prefix])
+    return _one(db, f"SELECT {COLUMNS} FROM {FROM} WHERE k.prefix = ?", [prefix])
 
 
 def list_keys(db: Database) -> list[dict]:
     """Every key's record (revoked ones too), oldest first; hashes are left out."""
-    found = rows(db, f"SELECT {COLUMNS} FROM api_keys ORDER BY id")
+    found = rows(db, f"SELECT {COLUMNS} FROM {FROM} ORDER BY k.id")
     return [{k: v for k, v in _record(r).items() if k != "key_hash"} for r in found]
 
 
@@ -63,4 +76,5 @@ def _one(db: Database, sql: str, args: list) -> dict | None:
 
 def _record(row: dict) -> dict:
     row["scopes"] = row["scopes"].split()
+    row["owner_disabled"] = bool(row["owner_disabled"])
     return row

@@ -175,3 +175,46 @@ def m003_webhooks(db: Database) -> None:
             duration_ms INTEGER NOT NULL
         )""")
     db.execute("CREATE INDEX idx_deliveries_event ON webhook_deliveries(event_id, attempt)")
+
+
+@migrations()
+def m004_governance(db: Database) -> None:
+    """Persons behind keys and submissions, revision links, risk acceptance, the keyed audit
+    chain with row digests, server-side sessions, login throttling, one-time password expiry."""
+    for sql in (
+        # A key acts for its owner's account; a key without one is a service key.
+        "ALTER TABLE api_keys ADD COLUMN owner_user_id INTEGER REFERENCES users(id)",
+        # The account a submission or review is attributed to (a user, or a key's owner).
+        "ALTER TABLE assessments ADD COLUMN submitted_by_person TEXT",
+        "UPDATE assessments SET submitted_by_person = submitted_by_id "
+        "WHERE submitted_by_kind = 'user'",
+        "ALTER TABLE reviews ADD COLUMN reviewer_person TEXT",
+        "UPDATE reviews SET reviewer_person = reviewer_id WHERE reviewer_kind = 'user'",
+        # The revision that follows this one (NULL for the latest of its chain).
+        "ALTER TABLE assessments ADD COLUMN next_id TEXT REFERENCES assessments(id)",
+        "UPDATE assessments SET next_id = (SELECT n.id FROM assessments AS n "
+        "WHERE n.previous_id = assessments.id)",
+        "ALTER TABLE assessments ADD COLUMN risk_accepted INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE reviews ADD COLUMN accept_risk INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX idx_assessments_person ON assessments(root_id, submitted_by_person)",
+        # Events already written keep their unkeyed links and are marked so.
+        "ALTER TABLE audit_events ADD COLUMN scheme TEXT NOT NULL DEFAULT 'sha256'",
+        "ALTER TABLE audit_events ADD COLUMN state_json TEXT",
+        "ALTER TABLE users ADD COLUMN password_expires_at TEXT",
+        """CREATE TABLE sessions (
+            id_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            client TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_sessions_user ON sessions(user_id)",
+        """CREATE TABLE login_throttle (
+            subject TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_at TEXT NOT NULL,
+            next_at TEXT NOT NULL
+        )""",
+        "DROP TABLE login_attempts",
+    ):
+        db.execute(sql)

@@ -1,16 +1,16 @@
-"""Local user accounts and failed-login records: every query about people lives here."""
+"""Local user accounts: every query about the people who sign in lives here."""
 
 from __future__ import annotations
-
-import hashlib
 
 from sqlite_utils import Database
 
 from .. import times
 from . import one, rows, write
 
-SUBJECT_LENGTH = 320  # "email:" and the longest address, or "client:" and an IP address
-_COLUMNS = "id, email, name, role, password_hash, must_change_password, disabled, created_at"
+_COLUMNS = (
+    "id, email, name, role, password_hash, must_change_password, disabled, created_at, "
+    "password_expires_at"
+)
 
 
 class DuplicateUser(Exception):
@@ -32,6 +32,7 @@ def create_user(
     role: str,
     password_hash: str,
     must_change_password: bool = True,
+    password_expires_at: str | None = None,
 ) -> dict:
     """Insert an account inside the caller's (or a new) write transaction; returns it."""
     with write(db):
@@ -39,8 +40,16 @@ def create_user(
             raise DuplicateUser(email)
         cursor = db.execute(
             "INSERT INTO users (email, name, role, password_hash, must_change_password, "
-            "disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
-            [email, name, role, password_hash, int(must_change_password), times.now()],
+            "disabled, created_at, password_expires_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+            [
+                email,
+                name,
+                role,
+                password_hash,
+                int(must_change_password),
+                times.now(),
+                password_expires_at,
+            ],
         )
         return get_user(db, cursor.lastrowid)
 
@@ -65,12 +74,15 @@ def count_users(db: Database) -> int:
     return db.execute("SELECT COUNT(*) FROM users").fetchone()[0]
 
 
-def set_password(db: Database, user_id, password_hash: str, must_change: bool) -> None:
-    """Replace an account's password hash and its must-change flag."""
+def set_password(
+    db: Database, user_id, password_hash: str, must_change: bool, expires_at: str | None = None
+) -> None:
+    """Replace an account's password hash, its must-change flag and when it expires."""
     with write(db):
         db.execute(
-            "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?",
-            [password_hash, int(must_change), user_id],
+            "UPDATE users SET password_hash = ?, must_change_password = ?, "
+            "password_expires_at = ? WHERE id = ?",
+            [password_hash, int(must_change), expires_at, user_id],
         )
 
 
@@ -78,38 +90,3 @@ def set_disabled(db: Database, user_id, disabled: bool) -> None:
     """Disable or re-enable an account."""
     with write(db):
         db.execute("UPDATE users SET disabled = ? WHERE id = ?", [int(disabled), user_id])
-
-
-def _subject(subject: str) -> str:
-    """The subject as stored: as given up to SUBJECT_LENGTH characters, else its start and a
-    digest, so an address typed a megabyte long is not stored a megabyte long per attempt."""
-    if len(subject) <= SUBJECT_LENGTH:
-        return subject
-    digest = hashlib.sha256(subject.encode("utf-8", "replace")).hexdigest()
-    return f"{subject[: SUBJECT_LENGTH - 65]}#{digest}"
-
-
-def record_failed_login(db: Database, subjects: list[str]) -> None:
-    """Remember a failed login against each subject (an e-mail address, a client address)."""
-    with write(db):
-        for subject in subjects:
-            db.execute(
-                "INSERT INTO login_attempts (subject, created_at) VALUES (?, ?)",
-                [_subject(subject), times.now()],
-            )
-        # Old rows say nothing any more; pruning here keeps the table small without a job.
-        db.execute("DELETE FROM login_attempts WHERE created_at < ?", [times.shifted(days=-1)])
-
-
-def failed_logins(db: Database, subject: str, window_seconds: int) -> int:
-    """How many failed logins a subject had within the window."""
-    return db.execute(
-        "SELECT COUNT(*) FROM login_attempts WHERE subject = ? AND created_at >= ?",
-        [_subject(subject), times.shifted(seconds=-window_seconds)],
-    ).fetchone()[0]
-
-
-def clear_failed_logins(db: Database, subject: str) -> None:
-    """Forget a subject's failed logins (after a successful one)."""
-    with write(db):
-        db.execute("DELETE FROM login_attempts WHERE subject = ?", [_subject(subject)])

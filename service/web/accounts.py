@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from ..application import InputError, accounts
-from ..application.errors import LoginRefused
+from ..application.errors import LoginRefused, Throttled
 from ..store.context import get_db
 from . import sessions
 
@@ -36,30 +36,30 @@ def login():
     """The sign-in form; failed attempts are counted per account and per client."""
     if g.get("user") and request.method == "GET":
         return redirect(url_for("dashboard.index"))
-    error, email, status = None, "", 200
+    error, email, status, retry = None, "", 200, None
     if request.method == "POST":
         email = request.form.get("email", "").strip()
         try:
             user = accounts.authenticate(
-                get_db(), email, request.form.get("password", ""), request.remote_addr or "unknown"
+                get_db(), email, request.form.get("password", ""), sessions.client()
             )
         except LoginRefused as exc:
             error, status = exc.message, 429 if exc.kind == "throttled" else 401
+            retry = exc.facts.get("retry_after")
         else:
-            sessions.start(user)
+            sessions.start(get_db(), user)
             if user["must_change_password"]:
                 return redirect(url_for("web_auth.change_password"))
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("login.html", error=error, email=email), status
+    headers = {"Retry-After": str(retry)} if status == 429 and retry else {}
+    return render_template("login.html", error=error, email=email), status, headers
 
 
 @bp.post("/logout")
 def logout():
-    """End the session (a POST with a CSRF token, so no other site can sign you out)."""
-    user = g.get("user")
-    if user:
-        accounts.logout(get_db(), user)
-    session.clear()
+    """End the session on the server (a POST with a CSRF token, so no other site can sign you
+    out); a copy of the cookie is worth nothing afterwards."""
+    sessions.end(get_db(), g.get("user"))
     flash("You have signed out.", "info")
     return redirect(url_for("web_auth.login"))
 
@@ -71,19 +71,24 @@ def change_password():
     if user is None:
         return redirect(url_for("web_auth.login"))
     errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         form = {k: request.form.get(k, "") for k in ("current", "new", "confirm")}
         try:
-            changed = accounts.change_password(get_db(), user, **form)
+            changed = accounts.change_password(get_db(), user, **form, client=sessions.client())
         except InputError as exc:
             errors = field_messages(exc)
+        except Throttled as exc:
+            errors, status = {"current": exc.message}, 429
         else:
-            sessions.start(changed)
+            sessions.start(get_db(), changed)
             flash("Your password has been changed.", "success")
             return redirect(url_for("dashboard.index"))
+    if errors and status == 200:
+        status = 422
     return render_template(
         "password.html", errors=errors, forced=user["must_change_password"]
-    ), 422 if errors else 200
+    ), status
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from flask import (
 )
 
 from ..application import InputError, accounts, assessments, drafts, exchange
-from ..application.errors import StateError
+from ..application.errors import NoChange, NotOwner, StateError
 from ..store.context import get_db
 from . import forms, formview, sessions
 
@@ -149,8 +149,12 @@ def _submit(values: dict, draft_id: str | None, previous_id: str | None):
             )
     except InputError as exc:
         errors = errors + exc.errors
-    except StateError as exc:
-        errors = errors + [{"field": "", "message": exc.message}]
+    except NotOwner as exc:
+        abort(403, description=exc.message)
+    except (StateError, NoChange) as exc:
+        return render_form(
+            values, [{"field": "", "message": exc.message}], 409, draft_id, previous_id
+        )
     if errors:
         return render_form(values, errors, 422, draft_id, previous_id)
     flash("Assessment submitted. It now waits for a reviewer.", "success")
@@ -185,8 +189,15 @@ def delete_draft(draft_id: str):
 @bp.get("/assessments/<assessment_id>/revise")
 @sessions.login_required
 def revise(assessment_id: str):
-    """Start a new revision from a submitted assessment, with its answers filled in."""
+    """Start a new revision from a submitted assessment, with its answers filled in; only its
+    submitter (the same person) or an administrator may."""
     stored = assessments.get(get_db(), assessment_id)
+    if not assessments.may_revise(get_db(), stored, accounts.actor(g.user)):
+        abort(
+            403,
+            description="Only the person who submitted this assessment or an "
+            "administrator may revise it.",
+        )
     values = forms.body_values(_content(), stored["input"])
     values["previous_id"] = [stored["id"]]
     return render_form(values, previous_id=stored["id"])

@@ -16,7 +16,7 @@ from flask import (
 
 from .. import labels
 from ..application import InputError, accounts, assessments, reviews
-from ..application.errors import FourEyesError, StateError
+from ..application.errors import FourEyesError, RoleRequired, StateError
 from ..store.context import get_db
 from . import diff, sessions
 
@@ -36,17 +36,25 @@ def _actor(user: dict | None) -> dict | None:
 
 
 def can_review(stored: dict, user: dict | None) -> bool:
-    """True when this user may decide on this assessment (reviewer role, not its submitter)."""
-    return accounts.has_role(user, "reviewer") and reviews.may_review(stored, _actor(user))
+    """True when this user may decide on this assessment (reviewer role, not a submitter of
+    any revision of it)."""
+    return accounts.has_role(user, "reviewer") and reviews.may_review(
+        get_db(), stored, _actor(user)
+    )
 
 
-def _page(stored: dict, review_errors: dict | None = None, comment: str = "", status: int = 200):
+def _page(
+    stored: dict,
+    review_errors: dict | None = None,
+    form: dict | None = None,
+    status: int = 200,
+):
+    db, content = get_db(), _content()
     previous = _get(stored["previous_id"]) if stored.get("previous_id") else None
-    content = _content()
     changed = diff.changes(content, previous, stored) if previous else []
     verdict = diff.verdict_changes(previous, stored) if previous else []
-    own = reviews.submitted_by(stored, _actor(g.user))
-    revisions = assessments.revisions(get_db(), stored["root_id"])
+    refusal = reviews.four_eyes_refusal(db, stored, _actor(g.user))
+    revisions = assessments.revisions(db, stored["root_id"])
     return render_template(
         "result.html",
         a=stored,
@@ -56,11 +64,14 @@ def _page(stored: dict, review_errors: dict | None = None, comment: str = "", st
         changed=changed,
         verdict_changed=verdict,
         can_review=can_review(stored, g.user),
-        own=own,
+        can_revise=not stored["next_id"] and assessments.may_revise(db, stored, _actor(g.user)),
+        own=refusal is not None,  # a signed-in person is refused only as a submitter
         revisions=revisions,
+        in_force=assessments.approval_in_force(revisions),
         decisions=[(d, labels.label("decision", d)) for d in reviews.REVIEW_DECISIONS],
+        min_acceptance=reviews.MIN_ACCEPTANCE,
         review_errors=review_errors or {},
-        comment=comment,
+        form=form or {},
     ), status
 
 
@@ -78,7 +89,7 @@ def pdf(assessment_id: str):
     stored = _get(assessment_id)
     config = current_app.config
     data, digest, filename = assessments.report_pdf(
-        _content(), stored, config["FONT_DIR"], config["PDF_SHAPING"]
+        _content(), stored, config["FONT_DIR"], config["PDF_SHAPING"], config["REPORT_TIME_BUDGET"]
     )
     response = current_app.response_class(data, mimetype="application/pdf")
     response.set_etag(digest)
@@ -92,18 +103,27 @@ def pdf(assessment_id: str):
 def review(assessment_id: str):
     """Record a reviewer's decision; the application refuses the submitter (four eyes)."""
     stored = _get(assessment_id)
-    decision = request.form.get("decision", "")
-    comment = request.form.get("comment", "").strip()
+    form = {
+        "decision": request.form.get("decision", ""),
+        "comment": request.form.get("comment", "").strip(),
+        "accept_risk": request.form.get("accept_risk") == "yes",
+    }
     try:
         reviews.review(
-            _content(), get_db(), assessment_id, accounts.actor(g.user), decision, comment
+            _content(),
+            get_db(),
+            assessment_id,
+            accounts.actor(g.user),
+            form["decision"],
+            form["comment"],
+            form["accept_risk"],
         )
     except InputError as exc:
-        errors = {e["field"]: e["message"].capitalize() for e in exc.errors}
-        return _page(stored, errors, comment, 422)
-    except FourEyesError as exc:
+        errors = {e["field"]: e["message"][:1].upper() + e["message"][1:] for e in exc.errors}
+        return _page(stored, errors, form, 422)
+    except (FourEyesError, RoleRequired) as exc:
         abort(403, description=exc.message)
     except StateError as exc:
-        return _page(stored, {"decision": exc.message}, comment, 409)
+        return _page(stored, {"decision": exc.message}, form, 409)
     flash("Your review has been recorded.", "success")
     return redirect(url_for("results.show", assessment_id=assessment_id))

@@ -1,11 +1,14 @@
-"""CSRF tokens for every non-API form, and the security headers every response carries."""
+"""CSRF tokens for every non-API form, the security headers every response carries, the
+session cookie's Secure flag, and the reverse proxies the service trusts."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
 
-from flask import Flask, abort, request, session
+from flask import Flask, abort, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -64,8 +67,25 @@ def set_headers(response):
     return response
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed cookie, marked Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
+def trust_proxies(app: Flask) -> None:
+    """With TRUSTED_PROXIES = N, read the client address, scheme and host from the headers the
+    last N proxies set (X-Forwarded-For, -Proto, -Host); without it, never believe them."""
+    count = int(app.config["TRUSTED_PROXIES"] or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
 def init_app(app: Flask) -> None:
-    """Install the CSRF check and the headers hook on the whole app."""
+    """Install the CSRF check, the headers hook, the cookie and the proxies on the whole app."""
+    trust_proxies(app)
+    app.session_interface = SessionCookies()
     app.before_request(check_csrf)
     app.after_request(set_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from tests.support.bodies import STORED_KEYS, sample_body
+from tests.support.bodies import STORED_KEYS, approvable_body, sample_body
 
 DOMAINS = {"security", "maintenance", "licensing", "misuse"}
 
@@ -89,8 +89,8 @@ def test_unknown_enum_value_in_deployment_is_422(api):
 
 
 def test_list_filters_and_pages(api, reviewer):
-    ids = [api.submitted(sample_body(title=f"A{i}"))["id"] for i in range(3)]
-    reviewer.review(ids[0], "approve")
+    ids = [api.submitted(approvable_body(title=f"A{i}"))["id"] for i in range(3)]
+    assert reviewer.review(ids[0], "approve").status_code == 200
     page = api.get("/api/v1/assessments?per_page=2")
     body = page.get_json()
     assert (body["total"], body["total_pages"], body["page"]) == (3, 2, 1)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.bodies import ROOT, sample_body
-from tests.support.live import LiveServer, store_key
+from tests.support.bodies import ROOT, approvable_body
+from tests.support.live import LiveServer, store_key, store_user
 
 COMMITTED = ROOT / "docs" / "openapi.json"
 PACKAGE = "modelrisk_client"
@@ -82,10 +82,16 @@ def server(tmp_path_factory):
     """One gunicorn worker over a temporary database; yields (base URL, keys)."""
     folder = tmp_path_factory.mktemp("client-live")
     path = folder / "live.db"
+    store_user(path, "sam@example.com", "reviewer")
+    store_user(path, "rita@example.com", "reviewer")
     keys = {
         # The submitter may review too, so that only four eyes stop it reviewing its own.
-        "writer": store_key(path, "assessments:read", "assessments:write", "reviews:write"),
-        "reviewer": store_key(path, "assessments:read", "reviews:write", name="reviewer"),
+        "writer": store_key(
+            path, "assessments:read", "assessments:write", "reviews:write", owner="sam@example.com"
+        ),
+        "reviewer": store_key(
+            path, "assessments:read", "reviews:write", name="reviewer", owner="rita@example.com"
+        ),
     }
     live = LiveServer(path, folder / "gunicorn.log", workers=1)
     live.start()
@@ -99,10 +105,17 @@ def server(tmp_path_factory):
 def test_a_generated_client_round_trip(python_client, server):
     _, module = python_client
     base, keys = server
-    models = module(".models")
     client = module().AuthenticatedClient
+    # The server keeps connections alive (threaded workers): close the clients' pools at the end.
     writer = client(base, token=keys["writer"], raise_on_unexpected_status=True)
     reviewer = client(base, token=keys["reviewer"], raise_on_unexpected_status=True)
+    with writer, reviewer:
+        _round_trip(module, base, keys, writer, reviewer)
+
+
+def _round_trip(module, base: str, keys: dict, writer, reviewer) -> None:
+    """Submit, read, list, download, review (refused for the submitter), a typed problem."""
+    models = module(".models")
     approve = models.ReviewInput(decision=models.ReviewInputDecision.APPROVE)
     api = {
         name: module(f".api.{tag}.{name}")
@@ -116,7 +129,7 @@ def test_a_generated_client_round_trip(python_client, server):
         ]
     }
 
-    sent = sample_body(title="Generated client")
+    sent = approvable_body(title="Generated client")
     created = api["create_assessment"].sync_detailed(
         client=writer,
         body=models.AssessmentInput.from_dict(sent),
@@ -178,7 +191,12 @@ def test_the_documented_client_snippet_runs(python_client, server, monkeypatch):
     )
     monkeypatch.chdir(ROOT)  # the example reads tests/data/inputs/ as a path from the checkout
     scope: dict = {}
-    exec(compile(code, "docs/api.md", "exec"), scope)
+    try:
+        exec(compile(code, "docs/api.md", "exec"), scope)
+    finally:
+        for name in ("client", "reviewer"):  # their kept-alive connections
+            if name in scope:
+                scope[name].get_httpx_client().close()
     assert scope["pdf"].startswith(b"%PDF-")
     assert scope["reviewed"].status.value == "approved"
 

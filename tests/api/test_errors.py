@@ -8,7 +8,7 @@ import pytest
 
 from service import errors
 from service.application import catalogue
-from tests.support.apps import ApiClient, create_key
+from tests.support.apps import ApiClient, add_user, create_key
 from tests.support.bodies import sample_body
 
 ASSESSMENTS = "/api/v1/assessments"
@@ -37,10 +37,16 @@ def _wrong_method(api):
 
 
 def _reviewed_twice(api):
-    reviewer = ApiClient(api.client, create_key(api.app, "reviews:write"))
+    add_user(api.app, "rita@example.com", "reviewer")
+    reviewer = ApiClient(api.client, create_key(api.app, "reviews:write", owner="rita@example.com"))
     created = api.submitted()
-    reviewer.review(created["id"], "approve")
-    return reviewer.review(created["id"], "approve")
+    assert reviewer.review(created["id"], "reject", "Not for production.").status_code == 200
+    return reviewer.review(created["id"], "reject", "Not for production.")
+
+
+def _slow_report(api):
+    api.app.config["REPORT_TIME_BUDGET"] = 0.000001
+    return api.get(f"{ASSESSMENTS}/{api.submitted()['id']}/report.pdf")
 
 
 def _too_large(api):
@@ -91,6 +97,7 @@ CASES = {
     428: _key_required,
     429: _rate_limited,
     500: _crash,
+    503: _slow_report,
 }
 
 

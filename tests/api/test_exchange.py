@@ -12,7 +12,7 @@ from cyclonedx.validation.json import JsonStrictValidator
 from service.api.exchange_schemas import DraftEvidenceSchema
 from service.application import exchange
 from service.content.model import EVIDENCE
-from tests.support.bodies import DATA, sample_body
+from tests.support.bodies import DATA, approvable_body, sample_body
 
 SAMPLES = DATA / "import"
 CARD = (SAMPLES / "gemma-2-9b-it.README.md").read_text(encoding="utf-8")
@@ -92,8 +92,8 @@ def test_prefill_needs_read_scope(client, make_key):
 
 
 def test_cyclonedx_export_is_valid_and_404_for_unknown(api, reviewer):
-    created = api.submitted()
-    reviewer.review(created["id"], "approve")
+    created = api.submitted(approvable_body())  # approving a reject would need accept_risk
+    assert reviewer.review(created["id"], "approve").status_code == 200
     response = api.get(f"/api/v1/assessments/{created['id']}/cyclonedx.json")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.cyclonedx+json"
@@ -104,9 +104,9 @@ def test_cyclonedx_export_is_valid_and_404_for_unknown(api, reviewer):
 
 
 def test_register_csv_with_filters_and_neutralised_cells(api, reviewer):
-    first = api.submitted(sample_body(title="=cmd|' /C calc'!A0"))
+    first = api.submitted(approvable_body(title="=cmd|' /C calc'!A0"))
     api.submitted(sample_body(title="Plain"))
-    reviewer.review(first["id"], "approve")
+    assert reviewer.review(first["id"], "approve").status_code == 200
     response = api.get("/api/v1/assessments.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
@@ -127,3 +127,36 @@ def test_register_refuses_more_rows_than_it_carries(api, monkeypatch):
 
 def test_the_documented_evidence_is_the_content_models():
     assert tuple(DraftEvidenceSchema().fields) == EVIDENCE
+
+
+def test_an_accepted_risk_shows_in_the_webhook_the_register_and_the_export(
+    api, reviewer, client, make_key, db
+):
+    """Approving against the engine's reject is visible wherever the decision leaves the
+    service, not only in the API and on the pages."""
+    admin = {"Authorization": f"Bearer {make_key('admin')}"}
+    hook = {"url": "https://hooks.example.com/in", "events": ["assessment.decided"]}
+    assert client.post("/api/v1/webhooks", json=hook, headers=admin).status_code == 201
+    created = api.submitted()
+    assert created["decision"] == "reject"  # sample_body: the engine rejects it
+    accepted = reviewer.post(
+        f"/api/v1/assessments/{created['id']}/reviews",
+        json={
+            "decision": "approve",
+            "accept_risk": True,
+            "comment": "Pilot on synthetic data only, until the DPIA is signed.",
+        },
+    )
+    assert accepted.status_code == 200, accepted.get_json()
+    (body,) = [r[0] for r in db.execute("SELECT body FROM webhook_outbox").fetchall()]
+    data = json.loads(body)["data"]
+    assert data["assessment"]["risk_accepted"] is True and data["review"]["accept_risk"] is True
+    assert data["review"]["reviewer_person"] == "reviewer@example.com"
+    rows = list(csv.DictReader(io.StringIO(api.get("/api/v1/assessments.csv").get_data(True))))
+    assert [r["risk_accepted"] for r in rows] == ["true"]
+    document = api.get(f"/api/v1/assessments/{created['id']}/cyclonedx.json").get_json()
+    names = {p["name"]: p["value"] for p in document["metadata"]["properties"]}
+    assert names["modelrisk:assessment:risk_accepted"] == "true"
+    review = document["declarations"]["attestations"][1]["summary"]
+    assert review.startswith("Review by reviewer@example.com (with the key reviewer) on ")
+    assert "accepting the risk" in review

@@ -7,8 +7,9 @@ import pytest
 from service.api.idempotency import fingerprint
 from service.application import keys as apikeys
 from service.store import idempotency
+from service.store.audit import list_audit_events
 from service.store.context import get_db
-from tests.support.apps import ApiClient, create_key
+from tests.support.apps import ApiClient, add_user, create_key
 from tests.support.bodies import sample_body
 
 KEY = {"Idempotency-Key": "2f1c7a9e-4b1d-4c55-9d7e-1d3c5a6b7e80"}
@@ -73,12 +74,25 @@ def test_a_refused_request_does_not_use_up_the_key(api):
     assert api.submit(headers=KEY).status_code == 201
 
 
-def test_reviews_are_idempotent_too(app, client, api):
-    reviewer = ApiClient(client, create_key(app, "reviews:write"))
+def test_reviews_are_idempotent_too(api, reviewer):
     created = api.submitted()
-    first = reviewer.review(created["id"], "approve", headers=KEY)
-    again = reviewer.review(created["id"], "approve", headers=KEY)
+    first = reviewer.review(created["id"], "reject", "Not in production.", headers=KEY)
+    again = reviewer.review(created["id"], "reject", "Not in production.", headers=KEY)
     assert first.status_code == again.status_code == 200 and again.data == first.data
+
+
+def test_a_refused_review_keeps_its_audit_event_under_an_idempotency_key(app, client, make_key):
+    # The view runs inside the idempotency record's transaction; the refusal's event survives.
+    add_user(app, "sam@example.com", "reviewer")
+    both = ApiClient(
+        client,
+        make_key("assessments:read", "assessments:write", "reviews:write", owner="sam@example.com"),
+    )
+    created = both.submitted()
+    assert both.review(created["id"], "approve", headers=KEY).status_code == 403
+    with app.app_context():
+        actions = [e["action"] for e in list_audit_events(get_db(), created["id"])]
+    assert actions == ["assessment.submit", "assessment.review_refused"]
 
 
 @pytest.mark.parametrize("value", ["", "x" * 256, "with space", "ünïcode"])

@@ -12,7 +12,8 @@ import pytest
 import requests
 
 from service import store
-from service.store.audit import verify_audit_chain
+from service.store.audit_verify import verify
+from tests.support.apps import AUDIT_KEY
 from tests.support.bodies import sample_body
 from tests.support.live import LiveServer, store_key
 
@@ -102,12 +103,13 @@ def test_sixteen_threads_store_exactly_three_hundred(server):
     assert all(got["input"]["title"] == got["title"] for _, got in read)
     assert LOCKED not in live.log_text() and "Traceback" not in live.log_text()
     # Three processes appended to one hash chain: it must still be one unbroken chain.
-    db = store.connect(path)
+    db = store.connect(path, AUDIT_KEY)
     try:
-        ok, events, message = verify_audit_chain(db)
+        result = verify(db)
     finally:
         db.close()
-    assert ok and events == POSTS + len(keys), message  # a submit each, and key creations
+    # A submit each, and key creations; every row matches its event.
+    assert result.ok and result.events == POSTS + len(keys), result.message()
 
 
 def _get_all(base: str, key: str, ids: list[str]) -> list[tuple]:

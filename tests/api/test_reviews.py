@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.support.apps import ApiClient
+from tests.support.apps import ApiClient, add_user
+from tests.support.bodies import approvable_body
 
 
 @pytest.mark.parametrize(
@@ -18,7 +19,7 @@ from tests.support.apps import ApiClient
     ],
 )
 def test_a_second_key_reviews(api, reviewer, decision, comment, status):
-    created = api.submitted()
+    created = api.submitted(approvable_body())
     response = reviewer.review(created["id"], decision, comment)
     assert response.status_code == 200
     reviewed = response.get_json()
@@ -26,20 +27,24 @@ def test_a_second_key_reviews(api, reviewer, decision, comment, status):
     review = reviewed["reviews"][0]
     assert (review["decision"], review["comment"]) == (decision, comment)
     assert review["reviewer"]["kind"] == "key" and review["reviewer"]["name"] == "reviewer"
+    assert review["reviewer"]["person"] and review["accept_risk"] is False
+    assert reviewed["risk_accepted"] is False
     listed = api.get(f"/api/v1/assessments/{created['id']}/reviews").get_json()
     assert listed == reviewed["reviews"]
 
 
 def test_approval_expires_after_the_review_interval(api, reviewer):
-    reviewed = reviewer.review(api.submitted()["id"], "approve").get_json()
+    reviewed = reviewer.review(api.submitted(approvable_body())["id"], "approve").get_json()
     expires = datetime.fromisoformat(reviewed["expires_at"].replace("Z", "+00:00"))
     expected = datetime.now(UTC) + timedelta(days=365)
     assert abs((expires - expected).total_seconds()) < 60
 
 
-def test_four_eyes_the_submitting_key_cannot_review(client, make_key):
-    both = ApiClient(client, make_key("assessments:write", "reviews:write", "assessments:read"))
-    created = both.submitted()
+def test_four_eyes_the_submitting_key_cannot_review(app, client, make_key):
+    add_user(app, "sam@example.com", "reviewer")
+    scopes = ("assessments:write", "reviews:write", "assessments:read")
+    both = ApiClient(client, make_key(*scopes, owner="sam@example.com"))
+    created = both.submitted(approvable_body())
     response = both.review(created["id"], "approve")
     assert response.status_code == 403
     problem = response.get_json()
@@ -63,6 +68,9 @@ def test_a_reviewed_assessment_cannot_be_reviewed_again(api, reviewer):
         ({"decision": "reject"}, "comment"),
         ({"decision": "approve", "extra": 1}, "extra"),
         ({"decision": "approve", "comment": "x" * 4001}, "comment"),
+        ({"decision": "reject", "comment": "Why:" + "\n" * 41}, "comment"),
+        ({"decision": "reject", "comment": "Why:" + "\r\n" * 41}, "comment"),
+        ({"decision": "approve", "accept_risk": "perhaps"}, "accept_risk"),
     ],
 )
 def test_review_input_errors_name_the_field(api, reviewer, payload, field):

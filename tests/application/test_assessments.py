@@ -5,60 +5,78 @@ from __future__ import annotations
 import pytest
 import time_machine
 
-from service.application import assessments, reviews
+from service.application import accounts, assessments, keys, reviews
 from service.application.errors import FourEyesError, InputError, NotFound, StateError
 from service.store import assessments as store
-from service.store.audit import list_audit_events, verify_audit_chain
-from tests.support.bodies import STORED_KEYS, real_content, sample_body
-
-ALICE = {"kind": "user", "id": 7, "name": "alice@example.com"}
-BOB = {"kind": "user", "id": 8, "name": "bob@example.com"}
-KEY_7 = {"kind": "key", "id": "7", "name": "servicenow"}
+from service.store.audit import list_audit_events
+from service.store.audit_verify import verify
+from tests.support.apps import add_account
+from tests.support.bodies import STORED_KEYS, approvable_body, real_content, sample_body
 
 
-def submit(db, actor=ALICE, previous_id=None, **changes):
+@pytest.fixture
+def alice(db):
+    """The actor of a submitter's account."""
+    return accounts.actor(add_account(db, "alice@example.com", "submitter"))
+
+
+@pytest.fixture
+def bob(db):
+    """The actor of a reviewer's account."""
+    return accounts.actor(add_account(db, "bob@example.com", "reviewer"))
+
+
+def submit(db, actor, previous_id=None, body=None, **changes):
     return assessments.submit(
-        real_content(), db, sample_body(**changes), actor, previous_id=previous_id
+        real_content(), db, body or sample_body(**changes), actor, previous_id=previous_id
     )
 
 
-def test_submit_stores_the_documented_shape(db):
-    stored = submit(db)
+def test_submit_stores_the_documented_shape(db, alice):
+    stored = submit(db, alice)
     assert set(stored) >= STORED_KEYS
     assert stored["status"] == "submitted" and stored["revision"] == 1
-    assert stored["submitted_by"] == {"kind": "user", "id": "7", "name": "alice@example.com"}
+    assert stored["submitted_by"] == {
+        "kind": "user",
+        "id": alice["person"],
+        "name": "alice@example.com",
+        "person": alice["person"],
+    }
     assert stored["created_at"].endswith("Z") and stored["expires_at"] is None
     assert stored["result"]["input_hash"] and stored["input"]["title"] == "Test assessment"
     assert stored["model_id"] == "meta-llama/Llama-3.1-8B-Instruct"
+    assert stored["next_id"] is None and stored["risk_accepted"] is False
     assert stored == assessments.get(db, stored["id"])
 
 
-def test_submit_is_audited_and_the_head_is_the_newest_event(db):
-    stored = submit(db)
+def test_submit_is_audited_and_the_head_is_the_newest_event(db, alice):
+    stored = submit(db, alice)
     events = list_audit_events(db, stored["id"])
     assert [e["action"] for e in events] == ["assessment.submit"]
     assert stored["audit_head"] == events[-1]["hash"]
     assert events[0]["details"]["input_hash"] == stored["result"]["input_hash"]
-    assert verify_audit_chain(db)[0]
+    assert verify(db).ok
 
 
-def test_invalid_body_stores_nothing(db):
+def test_invalid_body_stores_nothing(db, alice):
+    before = list_audit_events(db)
     with pytest.raises(InputError) as caught:
-        submit(db, answers={"SEC-99": "official"})
+        submit(db, alice, answers={"SEC-99": "official"})
     assert caught.value.errors[0]["field"] == "answers.SEC-99"
-    assert store.count_assessments(db) == 0 and list_audit_events(db) == []
+    assert store.count_assessments(db) == 0 and list_audit_events(db) == before
 
 
-def test_revision_links_and_supersedes(db):
-    first = submit(db)
-    second = submit(db, previous_id=first["id"], title="Second look")
+def test_revision_links_and_supersedes(db, alice):
+    first = submit(db, alice)
+    second = submit(db, alice, previous_id=first["id"], title="Second look")
     assert (second["revision"], second["previous_id"]) == (2, first["id"])
-    assert assessments.get(db, first["id"])["status"] == "superseded"
+    old = assessments.get(db, first["id"])
+    assert old["status"] == "superseded" and old["next_id"] == second["id"]
     assert [r["id"] for r in store.list_revisions(db, first["id"])] == [first["id"], second["id"]]
     with pytest.raises(StateError):
-        submit(db, previous_id=first["id"])
+        submit(db, alice, previous_id=first["id"], title="Third look")
     with pytest.raises(NotFound):
-        submit(db, previous_id="nope")
+        submit(db, alice, previous_id="nope")
     assert store.count_assessments(db) == 2
 
 
@@ -71,23 +89,25 @@ def test_get_unknown_raises_not_found(db):
     "decision, status",
     [("approve", "approved"), ("reject", "rejected"), ("request_changes", "changes_requested")],
 )
-def test_review_moves_a_submitted_assessment(db, decision, status):
-    stored = submit(db)
-    reviewed = reviews.review(real_content(), db, stored["id"], BOB, decision, "Looked at it")
+def test_review_moves_a_submitted_assessment(db, alice, bob, decision, status):
+    stored = submit(db, alice, body=approvable_body())
+    reviewed = reviews.review(real_content(), db, stored["id"], bob, decision, "Looked at it")
     assert reviewed["status"] == status
     assert reviewed["reviews"][0]["reviewer"] == {
         "kind": "user",
-        "id": "8",
+        "id": bob["person"],
         "name": "bob@example.com",
+        "person": bob["person"],
+        "person_name": "bob@example.com",
     }
     assert (reviewed["expires_at"] is not None) == (status == "approved")
     assert reviewed["audit_head"] != stored["audit_head"]
 
 
 @time_machine.travel("2028-01-01T09:30:00Z", tick=False)  # 1 January of a leap year
-def test_approval_expires_after_the_policy_interval(db):
-    stored = submit(db)
-    reviewed = reviews.review(real_content(), db, stored["id"], BOB, "approve", "")
+def test_approval_expires_after_the_policy_interval(db, alice, bob):
+    stored = submit(db, alice, body=approvable_body())
+    reviewed = reviews.review(real_content(), db, stored["id"], bob, "approve", "")
     days = real_content().policies["default"].review_interval_days
     assert days == 365  # the policy's interval, so the date below is worked out by hand
     assert reviewed["updated_at"] == "2028-01-01T09:30:00.000000Z"
@@ -98,32 +118,35 @@ def test_approval_expires_after_the_policy_interval(db):
     assert store.list_due_approvals(db, 0)[0]["expired"] is True
 
 
-@pytest.mark.parametrize("actor", [ALICE, {"kind": "user", "id": "7", "name": "renamed"}])
-def test_four_eyes_refuses_the_submitter(db, actor):
-    stored = submit(db)
+def test_four_eyes_refuses_the_submitter_under_another_name(db, alice):
+    stored = submit(db, alice)
     with pytest.raises(FourEyesError):
-        reviews.review(real_content(), db, stored["id"], actor, "approve", "")
+        reviews.review(
+            real_content(), db, stored["id"], {**alice, "name": "renamed"}, "reject", "No"
+        )
     assert assessments.get(db, stored["id"])["status"] == "submitted"
 
 
-def test_four_eyes_holds_for_keys_too(db):
-    stored = submit(db, actor=KEY_7)
-    with pytest.raises(FourEyesError):
-        reviews.review(real_content(), db, stored["id"], KEY_7, "approve", "")
-    # A user whose id happens to equal the key's is another actor.
-    assert (
-        reviews.review(real_content(), db, stored["id"], ALICE, "approve", "")["status"]
-        == "approved"
+def test_four_eyes_holds_for_a_key_and_its_owner(db, bob):
+    _, record = keys.create(
+        db, "bob's script", ["assessments:write", "reviews:write"], bob, "bob@example.com"
     )
+    bobs_key = keys.actor(record)
+    stored = submit(db, bobs_key)
+    for actor in (bobs_key, bob):  # the key, and the account that owns it
+        with pytest.raises(FourEyesError):
+            reviews.review(real_content(), db, stored["id"], actor, "reject", "No.")
+    actions = [e["action"] for e in list_audit_events(db, stored["id"])]
+    assert actions == ["assessment.submit"] + ["assessment.review_refused"] * 2
 
 
-def test_only_a_submitted_assessment_can_be_reviewed(db):
-    stored = submit(db)
-    reviews.review(real_content(), db, stored["id"], BOB, "reject", "No.")
+def test_only_a_submitted_assessment_can_be_reviewed(db, alice, bob):
+    stored = submit(db, alice)
+    reviews.review(real_content(), db, stored["id"], bob, "reject", "No.")
     with pytest.raises(StateError):
-        reviews.review(real_content(), db, stored["id"], BOB, "approve", "")
+        reviews.review(real_content(), db, stored["id"], bob, "approve", "")
     with pytest.raises(NotFound):
-        reviews.review(real_content(), db, "nope", BOB, "approve", "")
+        reviews.review(real_content(), db, "nope", bob, "approve", "")
 
 
 @pytest.mark.parametrize(
@@ -133,18 +156,19 @@ def test_only_a_submitted_assessment_can_be_reviewed(db):
         ("reject", "", "comment"),
         ("request_changes", " ", "comment"),
         ("approve", "x" * 4001, "comment"),
+        ("reject", "line\n" * 41 + "end", "comment"),
     ],
 )
-def test_review_input_is_checked(db, decision, comment, field):
-    stored = submit(db)
+def test_review_input_is_checked(db, alice, bob, decision, comment, field):
+    stored = submit(db, alice)
     with pytest.raises(InputError) as caught:
-        reviews.review(real_content(), db, stored["id"], BOB, decision, comment)
+        reviews.review(real_content(), db, stored["id"], bob, decision, comment)
     assert [e["field"] for e in caught.value.errors] == [field]
 
 
-def test_list_filters_and_pages(db):
-    ids = [submit(db, title=f"A{i}")["id"] for i in range(5)]
-    reviews.review(real_content(), db, ids[0], BOB, "approve", "")
+def test_list_filters_and_pages(db, alice, bob):
+    ids = [submit(db, alice, body=approvable_body(title=f"A{i}"))["id"] for i in range(5)]
+    reviews.review(real_content(), db, ids[0], bob, "approve", "")
     items, total = assessments.list_assessments(db, {}, 1, 2)
     assert total == 5 and [i["id"] for i in items] == ids[::-1][:2]
     assert "result" not in items[0] and "input" not in items[0]
@@ -155,17 +179,12 @@ def test_list_filters_and_pages(db):
         store.list_assessments(db, {"title": "x"})
 
 
-def test_a_draft_submitted_is_deleted_in_the_same_transaction_and_audited(db):
+def test_a_draft_submitted_is_deleted_in_the_same_transaction_and_audited(db, alice):
     from service.application import drafts
 
-    user = {"id": 7, "email": "alice@example.com"}
-    db.execute(
-        "INSERT INTO users (id, email, name, role, password_hash, created_at) "
-        "VALUES (7, 'alice@example.com', 'Alice', 'submitter', 'x', '2026-01-01T00:00:00.000000Z')"
-    )
+    user = {"id": int(alice["person"]), "email": "alice@example.com"}
     draft_id = drafts.save(db, user, "Half done", {"title": ["Half done"]})
-    stored = assessments.submit(real_content(), db, sample_body(), ALICE, draft_id=draft_id)
+    stored = assessments.submit(real_content(), db, sample_body(), alice, draft_id=draft_id)
     assert drafts.list_drafts(db, user) == []
     actions = [(e["action"], e["details"]) for e in list_audit_events(db)]
     assert actions[-1] == ("draft.delete", {"draft_id": draft_id, "submitted": stored["id"]})
-    assert actions[-2][0] == "assessment.submit"

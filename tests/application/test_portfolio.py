@@ -8,27 +8,37 @@ import shutil
 
 import pytest
 
-from service.application import InputError, assessments, portfolio, reviews
+from service.application import InputError, accounts, assessments, portfolio, reviews
 from service.content import load_content
+from tests.support.apps import add_account
 from tests.support.bodies import DATA, ROOT, real_content
 
 # Approved with conditions at low under the default policy, medium under the strict one.
 BODY = json.loads((DATA / "inputs" / "llama-support-bot.json").read_text(encoding="utf-8"))
-SUBMITTER = {"kind": "user", "id": "1", "name": "Ada"}
-REVIEWER = {"kind": "user", "id": "2", "name": "Rita"}
 
 
-def _approved(db, title="Support bot") -> dict:
-    stored = assessments.submit(real_content(), db, {**BODY, "title": title}, SUBMITTER)
-    return reviews.review(real_content(), db, stored["id"], REVIEWER, "approve", "")
+@pytest.fixture
+def team(db) -> tuple[dict, dict]:
+    """A submitter and a reviewer, each with an account: a review needs a person who holds the
+    reviewer role and submitted no revision of the chain."""
+    return (
+        accounts.actor(add_account(db, "ada@example.com", "submitter")),
+        accounts.actor(add_account(db, "rita@example.com", "reviewer")),
+    )
+
+
+def _approved(db, team, title="Support bot") -> dict:
+    submitter, reviewer = team
+    stored = assessments.submit(real_content(), db, {**BODY, "title": title}, submitter)
+    return reviews.review(real_content(), db, stored["id"], reviewer, "approve", "")
 
 
 def _snapshot(db) -> list:
     return db.execute("SELECT * FROM assessments ORDER BY id").fetchall()
 
 
-def test_nothing_changes_under_the_content_it_was_scored_with(db, monkeypatch):
-    _approved(db)
+def test_nothing_changes_under_the_content_it_was_scored_with(db, monkeypatch, team):
+    _approved(db, team)
     calls = []
     monkeypatch.setattr(portfolio, "evaluate", lambda *a: calls.append(a))
     report = portfolio.impact_report(real_content(), db)
@@ -41,8 +51,8 @@ def test_nothing_changes_under_the_content_it_was_scored_with(db, monkeypatch):
     assert calls == []  # same input, content, policy and engine: not re-scored
 
 
-def test_another_policy_lists_the_change_with_versions(db):
-    stored = _approved(db)
+def test_another_policy_lists_the_change_with_versions(db, team):
+    stored = _approved(db, team)
     before = _snapshot(db)
     report = portfolio.impact_report(real_content(), db, "strict")
     (change,) = report["changes"]
@@ -57,16 +67,34 @@ def test_another_policy_lists_the_change_with_versions(db):
     assert _snapshot(db) == before  # nothing stored changed
 
 
-def test_a_revision_replaces_its_predecessor(db):
-    first = _approved(db)
-    assessments.submit(real_content(), db, {**BODY, "title": "v2"}, SUBMITTER, first["id"])
+def test_a_revision_replaces_its_predecessor(db, team):
+    """Once the revision is decided, the approval before it is superseded and left out."""
+    submitter, reviewer = team
+    first = _approved(db, team)
+    second = assessments.submit(real_content(), db, {**BODY, "title": "v2"}, submitter, first["id"])
+    reviews.review(real_content(), db, second["id"], reviewer, "approve", "")
     report = portfolio.impact_report(real_content(), db, "strict")
     assert report["summary"]["assessed"] == 1
     assert [c["title"] for c in report["changes"]] == ["v2"]
 
 
-def test_input_the_content_no_longer_accepts_is_unscorable(db):
-    stored = _approved(db)
+def test_an_approval_in_force_is_reported_beside_its_pending_revision(db, team):
+    """A revision waiting for review leaves the approval before it in force (issue 12), so
+    that approved deployment is still current: both are re-scored, and the dashboard counts
+    the approval."""
+    submitter, _ = team
+    first = _approved(db, team)
+    assessments.submit(real_content(), db, {**BODY, "title": "v2"}, submitter, first["id"])
+    report = portfolio.impact_report(real_content(), db, "strict")
+    assert report["summary"]["assessed"] == 2 and report["summary"]["approved_changed"] == 1
+    assert [(c["title"], c["status"]) for c in report["changes"]] == [
+        ("Support bot", "approved"),
+        ("v2", "submitted"),
+    ]
+
+
+def test_input_the_content_no_longer_accepts_is_unscorable(db, team):
+    stored = _approved(db, team)
     answers = {**BODY["answers"], "SEC-99": "yes"}
     db.execute(
         "UPDATE assessments SET input_json = ?, content_hash = 'older' WHERE id = ?",
@@ -84,8 +112,8 @@ def test_an_unknown_policy_is_refused(db):
     assert caught.value.errors[0]["field"] == "policy"
 
 
-def test_the_dashboard_count_follows_the_content(db, tmp_path):
-    _approved(db)
+def test_the_dashboard_count_follows_the_content(db, tmp_path, team):
+    _approved(db, team)
     assert portfolio.approved_would_change(real_content(), db) == 0
     policies = tmp_path / "policies"
     shutil.copytree(ROOT / "policies", policies)
@@ -98,9 +126,9 @@ def test_the_dashboard_count_follows_the_content(db, tmp_path):
     assert portfolio.approved_would_change(stricter, db) == 1
 
 
-def test_several_processes_give_the_same_report(db, monkeypatch):
+def test_several_processes_give_the_same_report(db, monkeypatch, team):
     for n in range(3):
-        _approved(db, f"Bot {n}")
+        _approved(db, team, f"Bot {n}")
     monkeypatch.setattr(portfolio, "CHUNK", 1)  # one assessment per task: order must hold
     alone = portfolio.impact_report(real_content(), db, "strict")
     together = portfolio.impact_report(real_content(), db, "strict", jobs=2)

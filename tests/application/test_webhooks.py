@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from service.application import InputError, NotFound, assessments, reviews, webhooks
+from service.application import InputError, NotFound, accounts, assessments, reviews, webhooks
 from service.application.transport import Attempt
 from service.store import webhooks as outbox
-from tests.support.bodies import real_content, sample_body
+from service.store.audit import list_audit_events
+from service.store.audit_verify import verify
+from tests.support.apps import add_account
+from tests.support.bodies import approvable_body, real_content, sample_body
 
 ADMIN = {"kind": "system", "id": "cli", "name": "flask cli"}
 SUBMITTER = {"kind": "user", "id": "1", "name": "Ada"}
-REVIEWER = {"kind": "user", "id": "2", "name": "Rita"}
 
 
 class Post:
@@ -36,12 +38,15 @@ def _endpoint(db, events="assessment.submitted,assessment.decided") -> dict:
 
 
 def test_events_are_written_with_the_change_and_only_when_subscribed(db):
-    assert assessments.submit(real_content(), db, sample_body(), SUBMITTER)
+    # A review needs another person, with the reviewer role (four eyes per person).
+    submitter = accounts.actor(add_account(db, "ada@example.com", "submitter"))
+    reviewer = accounts.actor(add_account(db, "rita@example.com", "reviewer"))
+    assert assessments.submit(real_content(), db, sample_body(), submitter)
     assert _events(db) == []  # no endpoint, no event
     _endpoint(db, "assessment.decided")
-    stored = assessments.submit(real_content(), db, sample_body(), SUBMITTER)
+    stored = assessments.submit(real_content(), db, approvable_body(), submitter)
     assert _events(db) == []
-    reviews.review(real_content(), db, stored["id"], REVIEWER, "approve", "")
+    reviews.review(real_content(), db, stored["id"], reviewer, "approve", "")
     (event,) = db.query("SELECT * FROM webhook_outbox")
     assert (event["event_type"], event["assessment_id"], event["status"]) == (
         "assessment.decided",
@@ -130,3 +135,35 @@ def test_endpoint_changes_are_audited(db):
     webhooks.remove(db, endpoint["id"], ADMIN)
     actions = [r["action"] for r in db.query("SELECT action FROM audit_events ORDER BY seq")]
     assert actions == ["webhook.add", "webhook.remove"]
+
+
+def test_endpoint_rows_are_bound_to_their_events(db):
+    """Like an API key, an endpoint's row carries its digest in the events that changed it, so
+    audit verify catches an endpoint pointed elsewhere, or given another secret, in the
+    database."""
+    endpoint = _endpoint(db)
+    ref = f"webhook_endpoint:{endpoint['id']}"
+    (added,) = (e for e in list_audit_events(db) if e["action"] == "webhook.add")
+    assert added["state"][ref][0] is None and added["state"][ref][1]
+    assert added["details"]["endpoint"] == endpoint["id"]
+    assert verify(db).ok
+    db.execute("UPDATE webhook_endpoints SET url = 'https://evil.example.net/'")
+    message = verify(db).message()
+    assert f"webhook endpoint {endpoint['id']}: the row does not match" in message
+    db.execute("UPDATE webhook_endpoints SET url = ?", [endpoint["url"]])
+    assert verify(db).ok
+    db.execute("UPDATE webhook_endpoints SET secret = 'whsec_chosen'")
+    assert not verify(db).ok
+
+
+def test_a_removed_endpoint_verifies_and_a_refused_removal_records_nothing(db):
+    endpoint = _endpoint(db)
+    webhooks.remove(db, endpoint["id"], ADMIN)
+    removed = list_audit_events(db)[-1]
+    before, after = removed["state"][f"webhook_endpoint:{endpoint['id']}"]
+    assert before and after and before != after  # removed_at is set, the row stays
+    assert verify(db).ok
+    events = len(list_audit_events(db))
+    with pytest.raises(NotFound):
+        webhooks.remove(db, endpoint["id"], ADMIN)
+    assert len(list_audit_events(db)) == events

@@ -98,6 +98,35 @@ def test_decision_and_reviews_are_attestations():
     assert attestations[1]["assessor"] == f"assessor-review-{review['id']}"
 
 
+def test_an_accepted_risk_is_declared_with_the_person_who_accepted_it():
+    """An approval against the engine's reject shows as such: in the properties, the decision
+    attestation and the review's, which names the person a key reviewed for."""
+    stored = json.loads(json.dumps(STORED))
+    stored["status"], stored["risk_accepted"] = "approved", True
+    stored["reviews"][0].update(
+        decision="approve",
+        accept_risk=True,
+        comment="Pilot on synthetic data only, until the DPIA is signed.",
+        reviewer={**stored["reviews"][0]["reviewer"], "name": "grc key", "person_name": "rita"},
+    )
+    document = export(stored)
+    _valid(document)
+    names = {p["name"]: p["value"] for p in document["metadata"]["properties"]}
+    assert names["modelrisk:assessment:risk_accepted"] == "true"
+    decision, review = document["declarations"]["attestations"]
+    assert decision["summary"].startswith("Decision: reject;")
+    assert "a reviewer accepted the risk" in decision["summary"]
+    assert review["summary"].startswith("Review by rita (with the key grc key) on ")
+    assert "approve, accepting the risk of the engine's reject." in review["summary"]
+    contact = document["declarations"]["assessors"][1]["organization"]["contact"]
+    assert contact == [{"name": "rita (with the key grc key)"}]
+    plain = export(STORED)
+    assert "modelrisk:assessment:risk_accepted" not in {
+        p["name"] for p in plain["metadata"]["properties"]
+    }
+    assert "accept" not in plain["declarations"]["attestations"][1]["summary"]
+
+
 def test_export_is_the_same_for_the_same_stored_assessment_only():
     again = json.loads(json.dumps(STORED))
     assert export(again) == export(STORED)
@@ -166,3 +195,9 @@ def test_register_round_trips_commas_quotes_newlines_and_summaries():
     row = dict(zip(header, first, strict=True))
     assert row["title"] == summary["title"]
     assert row["score"] == "6.42" and row["submitted_by"] == "Ada" and row["expires_at"] == ""
+    assert row["risk_accepted"] == ""  # a summary without the flag
+    accepted = register.to_csv(
+        [{**summary, "risk_accepted": True}, {**summary, "risk_accepted": False}]
+    )
+    flags = [r["risk_accepted"] for r in csv.DictReader(accepted.splitlines(keepends=True))]
+    assert flags == ["true", "false"]

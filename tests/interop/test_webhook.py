@@ -49,6 +49,24 @@ def test_signed_event_verifies_with_the_reference_verifier():
     assert "input" not in verified["data"]["assessment"]
 
 
+def test_a_decision_that_accepts_a_risk_says_so_and_names_the_person():
+    """Approving against a reject decision is not a plain approval: a receiver must be able to
+    tell, and to see who accepted it when a key reviewed for its owner."""
+    accepted = {**SUMMARY, "decision": "reject", "risk_accepted": True}
+    review = {
+        **REVIEW,
+        "reviewer": {**REVIEW["reviewer"], "name": "grc key", "person_name": "rita@example.com"},
+        "accept_risk": True,
+    }
+    data = webhook.event_data(accepted, review)
+    assert data["assessment"]["risk_accepted"] is True
+    assert data["review"]["accept_risk"] is True
+    assert data["review"]["reviewer"] == "grc key"
+    assert data["review"]["reviewer_person"] == "rita@example.com"
+    plain = webhook.event_data(SUMMARY, REVIEW)
+    assert plain["assessment"]["risk_accepted"] is False and plain["review"]["accept_risk"] is False
+
+
 @pytest.mark.parametrize("tamper", ["body", "id", "secret", "stale"])
 def test_tampered_or_stale_deliveries_fail_verification(tamper):
     secret = webhook.new_secret(b"k" * 24)

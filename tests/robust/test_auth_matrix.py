@@ -21,7 +21,7 @@ import pytest
 from service.store import drafts
 from service.store.context import get_db
 from tests.support.apps import PASSWORD, add_user, build_app, create_key, form_data, login, token
-from tests.support.bodies import sample_body
+from tests.support.bodies import approvable_body, sample_body
 
 LOGIN = "login"  # a 302 to the sign-in page
 KEYS = ("none", "read", "write", "review", "admin")
@@ -62,12 +62,14 @@ API = {
         Call(lambda ctx: f"/api/v1/assessments/{ctx.shared}/report.pdf"),
         (401, 200, 403, 403, 200),
     ),
+    # Only the submitter (the `owner` key, which no credential here is) or an administrator
+    # may revise: the write key is refused as not the owner, the admin key's owner is an admin.
     ("POST", "/api/v1/assessments/<assessment_id>/revisions"): (
         Call(
             lambda ctx: f"/api/v1/assessments/{ctx.submit()}/revisions",
-            json=lambda ctx: sample_body(title="Revised"),
+            json=lambda ctx: approvable_body(title="Revised"),
         ),
-        (401, 403, 201, 403, 201),
+        (401, 403, 403, 403, 201),
     ),
     ("GET", "/api/v1/assessments/<assessment_id>/reviews"): (
         Call(lambda ctx: f"/api/v1/assessments/{ctx.shared}/reviews"),
@@ -187,9 +189,9 @@ WEB = {
         ),
         (LOGIN, 403, 302, 302),
     ),
-    ("GET", "/assessments/<assessment_id>/revise"): (
+    ("GET", "/assessments/<assessment_id>/revise"): (  # the submitter or an administrator
         Call(lambda ctx: f"/assessments/{ctx.shared}/revise"),
-        (LOGIN, 200, 200, 200),
+        (LOGIN, 403, 403, 200),
     ),
     ("GET", "/drafts/<draft_id>"): (  # the submitter's draft: nobody else's to see
         Call(lambda ctx: f"/drafts/{ctx.draft()}"),
@@ -210,23 +212,27 @@ class Context:
 
     def __init__(self, tmp_path):
         self.app = build_app(tmp_path)
-        self.keys = {
-            name: create_key(self.app, *scopes, name=name) for name, scopes in SCOPES.items()
-        }
-        self.owner = create_key(self.app, "assessments:read", "assessments:write", name="owner")
         self.users, self.cookies = {}, {}
         for role in ROLES[1:]:
             self.users[role] = add_user(self.app, f"{role}@example.com", role)
             client = self.app.test_client()
             assert login(client, f"{role}@example.com", PASSWORD).status_code == 302
             self.cookies[role] = client.get_cookie("session").value
+        # Reviews are made by people: the review and admin keys act for those accounts.
+        owners = {"review": "reviewer@example.com", "admin": "admin@example.com"}
+        self.keys = {
+            name: create_key(self.app, *scopes, name=name, owner=owners.get(name))
+            for name, scopes in SCOPES.items()
+        }
+        self.owner = create_key(self.app, "assessments:read", "assessments:write", name="owner")
         self.shared = self.submit()
 
     def submit(self) -> str:
-        """A new assessment submitted by a key nobody in the matrix holds (so all may review)."""
+        """A new assessment submitted by a key nobody in the matrix holds (so all may review),
+        that the engine does not reject (so approving it accepts no risk)."""
         response = self.app.test_client().post(
             "/api/v1/assessments",
-            json=sample_body(),
+            json=approvable_body(),
             headers={"Authorization": f"Bearer {self.owner}"},
         )
         assert response.status_code == 201, response.get_json()

@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.support.bodies import sample_body
-from tests.support.live import LiveServer, store_key
+from tests.support.bodies import approvable_body, sample_body
+from tests.support.live import LiveServer, store_key, store_user
 
 pytestmark = pytest.mark.live
 THREADS, ROUNDS = 16, 3
@@ -25,9 +25,12 @@ THREADS, ROUNDS = 16, 3
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("races")
     path = folder / "races.db"
+    store_user(path, "rita@example.com", "reviewer")
     keys = {
         "writer": store_key(path, "assessments:read", "assessments:write", name="writer"),
-        "reviewer": store_key(path, "assessments:read", "reviews:write", name="reviewer"),
+        "reviewer": store_key(
+            path, "assessments:read", "reviews:write", name="reviewer", owner="rita@example.com"
+        ),
     }
     live = LiveServer(path, folder / "gunicorn.log", workers=3).start()
     try:
@@ -42,7 +45,7 @@ def _auth(key: str) -> dict:
 
 def _submit(base: str, key: str) -> str:
     r = requests.post(
-        base + "/api/v1/assessments", json=sample_body(), headers=_auth(key), timeout=30
+        base + "/api/v1/assessments", json=approvable_body(), headers=_auth(key), timeout=30
     )
     assert r.status_code == 201, r.text
     return r.json()["id"]
@@ -93,7 +96,10 @@ def test_sixteen_revisions_at_once_make_one(server):
         url = f"{live.base}/api/v1/assessments/{aid}/revisions"
         responses = _all_at_once(
             lambda url=url: requests.post(
-                url, json=sample_body(title="Revised"), headers=_auth(keys["writer"]), timeout=60
+                url,
+                json=approvable_body(title="Revised"),
+                headers=_auth(keys["writer"]),
+                timeout=60,
             )
         )
         _one_winner(responses, 201)

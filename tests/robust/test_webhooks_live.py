@@ -20,8 +20,11 @@ import pytest
 import requests
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from tests.support.bodies import ROOT, sample_body
-from tests.support.live import LiveServer, command_env, store_key
+from service import store
+from service.store.audit_verify import verify
+from tests.support.apps import AUDIT_KEY
+from tests.support.bodies import ROOT, approvable_body, sample_body
+from tests.support.live import LiveServer, command_env, store_key, store_user
 
 pytestmark = pytest.mark.live
 SETTINGS = {
@@ -94,10 +97,10 @@ def _wait_delivered(database, timeout=90) -> dict:
     raise AssertionError(f"events still pending: {found['rows']}")
 
 
-def _submit(base, key, title) -> requests.Response:
+def _submit(base, key, title, body=sample_body) -> requests.Response:
     return requests.post(
         base + "/api/v1/assessments",
-        json=sample_body(title=title),
+        json=body(title=title),
         headers={"Authorization": f"Bearer {key}"},
         timeout=30,
     )
@@ -107,7 +110,9 @@ def test_every_event_arrives_signed_exactly_once_across_kills(tmp_path):
     database = tmp_path / "live.sqlite3"
     admin = store_key(database, name="admin")
     writer = store_key(database, "assessments:write", name="writer")
-    reviewer = store_key(database, "reviews:write", name="reviewer")
+    # Reviews need a key owned by a reviewer's account (four eyes per person).
+    store_user(database, "reviewer@example.com", "reviewer")
+    reviewer = store_key(database, "reviews:write", name="reviewer", owner="reviewer@example.com")
     receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     Receiver.got, Receiver.started = [], 0
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
@@ -128,7 +133,10 @@ def test_every_event_arrives_signed_exactly_once_across_kills(tmp_path):
 
         # Round 1: events queue up while no worker runs, then a slow receiver and a kill -9 of
         # the worker while it is posting.
-        created = [_submit(server.base, writer, f"Hook #{i}").json() for i in range(8)]
+        # Approvable bodies: approving an engine's reject would need accept_risk.
+        created = [
+            _submit(server.base, writer, f"Hook #{i}", approvable_body).json() for i in range(8)
+        ]
         for stored in created[:4]:
             done = requests.post(
                 server.base + f"/api/v1/assessments/{stored['id']}/reviews",
@@ -194,3 +202,10 @@ def test_every_event_arrives_signed_exactly_once_across_kills(tmp_path):
     assert all(len(bodies) == 1 for bodies in received.values())  # a repeat is the same event
     types = {json.loads(next(iter(b)))["type"] for b in received.values()}
     assert types == {"assessment.submitted", "assessment.decided"}
+    # The endpoint added through the API is bound to its audit event like every audited row.
+    db = store.connect(database, AUDIT_KEY)
+    try:
+        result = verify(db)
+    finally:
+        db.close()
+    assert result.ok, result.message()

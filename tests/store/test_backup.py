@@ -1,5 +1,5 @@
 """Online backup: a copy taken while 16 writers submit restores to a database that passes
-PRAGMA integrity_check and the audit-chain check, with every saved row's audit event."""
+PRAGMA integrity_check and `audit verify` (chain and rows), with every saved row's audit event."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pytest
 
 from service import store
 from service.application import assessments
-from service.store.audit import verify_audit_chain
+from service.store.audit_verify import verify
 from service.store.backup import BackupError, backup
+from tests.support.apps import AUDIT_KEY
 from tests.support.bodies import real_content, sample_body
 
 WRITERS = 16
@@ -22,7 +23,7 @@ ACTOR = {"kind": "user", "id": "1", "name": "Writer"}
 
 
 def _writer(path, errors: list, started: threading.Barrier):
-    db = store.connect(path)
+    db = store.connect(path, AUDIT_KEY)
     try:
         started.wait()
         for _ in range(EACH):
@@ -35,7 +36,7 @@ def _writer(path, errors: list, started: threading.Barrier):
 
 def test_backup_during_sixteen_writers_restores_whole_and_verified(tmp_path):
     live = tmp_path / "live.sqlite3"
-    store.migrate(live)
+    store.migrate(live, AUDIT_KEY)
     errors: list = []
     started = threading.Barrier(WRITERS + 1)
     threads = [
@@ -57,12 +58,12 @@ def test_backup_during_sixteen_writers_restores_whole_and_verified(tmp_path):
         assert made["integrity"] == "ok"
         restored = tmp_path / ("restored-" + made["target"].rsplit("/", 1)[1])
         shutil.copyfile(made["target"], restored)  # restore = put the copy in place
-        assert store.migrate(restored) == []  # the schema is whole and current
-        db = store.connect(restored)
+        assert store.migrate(restored, AUDIT_KEY) == []  # the schema is whole and current
+        db = store.connect(restored, AUDIT_KEY)
         try:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            ok, _events, message = verify_audit_chain(db)
-            assert ok, message
+            result = verify(db)  # the chain, and every row against its latest event
+            assert result.ok, result.message()
             saved = db.execute("SELECT COUNT(*) FROM assessments").fetchone()[0]
             audited = db.execute(
                 "SELECT COUNT(*) FROM audit_events WHERE action = 'assessment.submit'"

@@ -15,13 +15,14 @@ from unittest import mock
 from service import create_app
 from service.application import accounts, keys
 from service.content import load_content
-from service.store import users
+from service.store import audit, users
 from service.store.context import get_db
 
 from .bodies import BASE_DEPLOYMENT, LLAMA_8B, sample_body
 
 PASSWORD = "correct horse battery staple"
 SYSTEM = {"kind": "system", "id": "tests", "name": "pytest"}
+AUDIT_KEY = "test-audit-key"
 WRITER_SCOPES = ("assessments:read", "assessments:write")
 REVIEWER_SCOPES = ("assessments:read", "reviews:write")
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -43,30 +44,41 @@ def build_app(folder: Path, **config):
         "INSTANCE_PATH": str(folder / "instance"),
         "DATABASE": str(folder / f"test-{next(_COUNTER)}.db"),
         "SECRET_KEY": "test-secret",
+        "AUDIT_KEY": AUDIT_KEY,
         **config,
     }
     with mock.patch("service.load_content", _load_content):
         return create_app(settings)
 
 
-def create_key(app, *scopes: str, name: str = "test key") -> str:
-    """Create an API key in the app's store; returns the key string (admin if no scopes)."""
+def create_key(app, *scopes: str, name: str = "test key", owner: str | None = None) -> str:
+    """Create an API key in the app's store, owned by the account `owner` (an e-mail) or a
+    service key; returns the key string (admin if no scopes)."""
     with app.app_context():
-        key, _ = keys.create(get_db(), name, list(scopes or ("admin",)), SYSTEM)
+        key, _ = keys.create(get_db(), name, list(scopes or ("admin",)), SYSTEM, owner=owner)
     return key
 
 
-def add_user(app, email: str, role: str, password: str = PASSWORD, must_change: bool = False):
-    """Create an account directly in the store (any password, no audit); returns it."""
-    with app.app_context():
-        return users.create_user(
-            get_db(),
+def add_account(db, email: str, role: str, password: str = PASSWORD, must_change: bool = False):
+    """Create an account in the store with any password, audited as the service would; returns
+    it (the application's create_account always asks for a new password)."""
+    with audit.recorded(db, SYSTEM, "user.create", {"email": email, "role": role}) as change:
+        user = users.create_user(
+            db,
             email,
             email,
             role,
             accounts.hash_password(password),
             must_change_password=must_change,
         )
+        change.created("user", user["id"])
+    return user
+
+
+def add_user(app, email: str, role: str, password: str = PASSWORD, must_change: bool = False):
+    """add_account in the app's store; returns the account."""
+    with app.app_context():
+        return add_account(get_db(), email, role, password, must_change)
 
 
 def token(client, path: str = "/login") -> str:

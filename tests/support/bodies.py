@@ -124,3 +124,10 @@ def scenario_body(content: Content, spec: dict) -> dict:
 def sample_body(**changes) -> dict:
     """A valid assessment body for a catalogue model; keyword arguments replace top-level keys."""
     return {**body(LLAMA_8B, answers={"SEC-01": "official"}), **changes}
+
+
+def approvable_body(**changes) -> dict:
+    """A valid body for a catalogue model that the engine does not reject (every item answered
+    with its least risky option), so a reviewer approves it without accepting a risk."""
+    b = scenario_body(real_content(), {"model": LLAMA_8B, "preset": "good"})
+    return {**b, **changes}

@@ -14,6 +14,7 @@ LAYERS = {
     "service.config": "base",
     "service.times": "base",
     "service.labels": "base",
+    "service.bounds": "base",
     "service.content": "content",
     "service.engine": "engine",
     "service.interop": "interop",

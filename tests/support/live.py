@@ -18,7 +18,7 @@ from pathlib import Path
 from service import store
 from service.application import keys
 
-from .apps import SYSTEM
+from .apps import AUDIT_KEY, SYSTEM, add_account
 from .bodies import ROOT
 
 
@@ -29,20 +29,31 @@ def command_env(folder: Path, **env: str) -> dict:
         **os.environ,
         "MODELRISK_INSTANCE_PATH": str(Path(folder) / "instance"),
         "MODELRISK_SECRET_KEY": "live-test",
+        "MODELRISK_AUDIT_KEY": AUDIT_KEY,
         **env,
     }
 
 
-def store_key(database, *scopes: str, name: str = "live key") -> str:
+def store_key(database, *scopes: str, name: str = "live key", owner: str | None = None) -> str:
     """Create an API key straight in a database file (migrating it first) without an app, so no
     connection stays open in the test process; returns the key string (admin if no scopes)."""
-    store.migrate(database)
-    db = store.connect(database)
+    store.migrate(database, AUDIT_KEY)
+    db = store.connect(database, AUDIT_KEY)
     try:
-        key, _ = keys.create(db, name, list(scopes or ("admin",)), SYSTEM)
+        key, _ = keys.create(db, name, list(scopes or ("admin",)), SYSTEM, owner=owner)
     finally:
         db.close()
     return key
+
+
+def store_user(database, email: str, role: str) -> None:
+    """Create an account straight in a database file (as store_key does), audited."""
+    store.migrate(database, AUDIT_KEY)
+    db = store.connect(database, AUDIT_KEY)
+    try:
+        add_account(db, email, role)
+    finally:
+        db.close()
 
 
 def _no_control_socket() -> list[str]:
@@ -81,14 +92,13 @@ class LiveServer:
                         sys.executable,
                         "-m",
                         "gunicorn",
+                        "--config",
+                        str(ROOT / "gunicorn.conf.py"),
                         "--workers",
                         str(self.workers),
                         "--bind",
                         f"fd://{fd}",
-                        "--timeout",
-                        "120",
                         *_NO_CONTROL_SOCKET,
-                        "wsgi:app",
                     ],
                     cwd=ROOT,
                     env=self.env,

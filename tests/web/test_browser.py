@@ -6,42 +6,18 @@ Set MODELRISK_SCREENSHOTS=<folder> to keep a screenshot of every main page.
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.support.apps import PASSWORD, add_user, build_app
+from tests.support import browser as chromium
+from tests.support.apps import add_user, build_app
 from tests.support.bodies import LLAMA_8B as LLAMA
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SUBMITTER, REVIEWER = "engineer@example.com", "security@example.com"
 
 pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(
-            f"CI is set but {CHROMIUM} is missing: install Debian's chromium package", pytrace=False
-        )
-    pytest.skip(
-        f"{CHROMIUM} not found: install Debian's chromium package to run browser tests",
-        allow_module_level=True,
-    )
-
-if os.environ.get("CI"):
-    from playwright import sync_api  # CI must have it: fail loudly rather than skip
-else:
-    sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = chromium.playwright()
 
 
 @pytest.fixture(scope="module")
@@ -50,39 +26,20 @@ def server(tmp_path_factory):
     app = build_app(tmp_path_factory.mktemp("live"))
     add_user(app, SUBMITTER, "submitter")
     add_user(app, REVIEWER, "reviewer")
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    httpd.server_close()
+    with chromium.served(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
-        yield browser
-        browser.close()
+    with chromium.chromium(sync_api) as launched:
+        yield launched
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            errors.append(m.text) if m.type == "error" and "status of 422" not in m.text else None
-        ),
-    )
-    yield page
-    context.close()
-    assert not errors, f"browser console errors: {errors}"
+    with chromium.checked_page(browser) as page:
+        yield page
 
 
 def shot(page, name: str) -> None:
@@ -93,32 +50,8 @@ def shot(page, name: str) -> None:
 
 
 def sign_in(page, server: str, email: str) -> None:
-    page.goto(f"{server}/login")
-    shot(page, "login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{server}/dashboard")
-
-
-def fill_deployment(page, skip: str = "") -> None:
-    radios = {
-        "exposure": "internal",
-        "environment": "production",
-        "commercial_use": "yes",
-        "hosting": "on_premises",
-        "autonomy": "advisory",
-        "tool_access": "read_only",
-        "distribution": "internal_only",
-    }
-    page.locator("#f-deployment-use_case").fill("Drafts replies to employee IT tickets")
-    page.locator("#f-deployment-sector").select_option("technology")
-    page.locator("#f-deployment-data_sensitivity").select_option("internal")
-    page.locator("#f-deployment-organisation_monthly_active_users").fill("5000")
-    if skip != "deployer_country":
-        page.locator("#f-deployment-deployer_country").fill("DE")
-    for name, value in radios.items():
-        page.locator(f'input[name="deployment.{name}"][value="{value}"]').check()
+    chromium.sign_in(page, server, email)
+    shot(page, "dashboard-signed-in")
 
 
 def test_submit_fix_errors_see_verdict_and_download_pdf(server, page):
@@ -133,7 +66,7 @@ def test_submit_fix_errors_see_verdict_and_download_pdf(server, page):
     assert page.locator("#item-LIC-01 .derived").is_visible()
     shot(page, "form")
     page.get_by_label("Assessment title").fill("Helpdesk assistant on Llama 3.1 8B")
-    fill_deployment(page, skip="deployer_country")
+    chromium.fill_deployment(page, skip="deployer_country")
     page.locator('input[name="answers.SEC-01.value"][value="official"]').check()
     page.get_by_role("button", name="Submit for review").click()
 
@@ -169,11 +102,14 @@ def test_reviewer_approves(server, page):
     page.get_by_role("link", name="Helpdesk assistant on Llama 3.1 8B").click()
     shot(page, "review")
     page.get_by_label("Approve").check()
-    page.get_by_label("Comment").fill("Reviewed with the platform team.")
+    page.get_by_label("Comment").fill("Reviewed with the platform team; a pilot only.")
+    # The engine rejects this assessment, so approving it accepts that risk, explicitly.
+    page.get_by_label("I accept the risk of the engine's reject decision").check()
     page.get_by_role("button", name="Record review").click()
     assert "Your review has been recorded" in page.locator(".notice").inner_text()
     assert "Approved" in page.locator(".verdict").text_content()
-    assert "Reviewed with the platform team." in page.locator("#h-history + ol").inner_text()
+    assert "Risk accepted" in page.locator(".verdict").text_content()
+    assert "a pilot only." in page.locator("#h-history + ol").inner_text()
     page.get_by_role("link", name="Dashboard").click()
     shot(page, "dashboard")
 
@@ -188,7 +124,7 @@ def test_submitter_finds_no_way_to_approve_their_own(server, page):
     page.locator("#f-model-id").select_option(LLAMA)
     assert page.locator("#f-model-license").input_value() == "llama-3.1-community"
     page.get_by_label("Assessment title").fill("Second deployment")
-    fill_deployment(page)
+    chromium.fill_deployment(page)
     page.get_by_role("button", name="Submit for review").click()
     page.wait_for_url(f"{server}/assessments/*")
     assert page.get_by_role("button", name="Record review").count() == 0

@@ -277,13 +277,21 @@ def test_reviewer_approves_and_history_shows_it(web):
         data={"decision": "reject", "comment": "", "csrf_token": csrf},
     )
     assert missing.status_code == 422 and 'id="review-comment-error"' in html(missing)
+    # The engine rejects this assessment: approving it accepts that risk, explicitly.
+    comment = "Fine <b>by me</b>: the pilot runs on synthetic data only"
+    unaccepted = reviewer.post(
+        f"/assessments/{assessment_id}/review",
+        data={"decision": "approve", "comment": comment, "csrf_token": csrf},
+    )
+    assert unaccepted.status_code == 422 and 'id="review-accept-risk-error"' in html(unaccepted)
     done = reviewer.post(
         f"/assessments/{assessment_id}/review",
-        data={"decision": "approve", "comment": "Fine <b>by me</b>", "csrf_token": csrf},
+        data={"decision": "approve", "comment": comment, "accept_risk": "yes", "csrf_token": csrf},
     )
     assert done.status_code == 302
     page = html(reviewer.get(f"/assessments/{assessment_id}"))
     assert "Approved" in page and "Fine &lt;b&gt;by me&lt;/b&gt;" in page
+    assert "Risk accepted" in page
     assert "valid until" in page and "Record review" not in page
 
 
@@ -325,10 +333,16 @@ def test_dashboard_lists_and_filters(web):
 def test_dashboard_lists_approvals_falling_due(web):
     assessment_id = web.submit(web.client("a@example.com"))
     reviewer = web.client("r@example.com", "reviewer")
-    reviewer.post(
+    approved = reviewer.post(
         f"/assessments/{assessment_id}/review",
-        data={"decision": "approve", "csrf_token": token(reviewer, "/dashboard")},
+        data={
+            "decision": "approve",
+            "accept_risk": "yes",
+            "comment": "Accepted for the pilot; re-assess before general use.",
+            "csrf_token": token(reviewer, "/dashboard"),
+        },
     )
+    assert approved.status_code == 302
     with web.app.app_context():
         get_db().execute("UPDATE assessments SET expires_at = '2020-01-01T00:00:00.000000Z'")
     page = html(reviewer.get("/dashboard"))
