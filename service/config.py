@@ -94,11 +94,6 @@ SETTINGS = (
         False,
         "refuse API POSTs that store without an `Idempotency-Key` header (428)",
     ),
-    Setting(
-        "IDEMPOTENCY_STALE_SECONDS",
-        120,
-        "seconds after which a request left in progress under an Idempotency-Key is taken over",
-    ),
     Setting("IDEMPOTENCY_TTL_HOURS", 24, "how long Idempotency-Key records are kept, in hours"),
     Setting(
         "FONT_DIR",

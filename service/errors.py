@@ -37,7 +37,6 @@ TYPES = {
     "no-input-changed": "A new revision must change the input of the latest one.",
     "report-timeout": "The report did not render within the service's time budget.",
     "idempotency-key-reused": "The Idempotency-Key was used before with a different request.",
-    "idempotency-request-in-progress": "A request with this Idempotency-Key is still running.",
     "idempotency-key-required": "This operation needs an Idempotency-Key header.",
     "rate-limited": "Too many requests for this API key; wait for Retry-After seconds.",
     "too-many-rows": "More rows match than one export carries; narrow the filters.",
@@ -59,7 +58,6 @@ STATUS = {
     "insufficient-scope": 403,
     "rate-limited": 429,
     "idempotency-key-reused": 422,
-    "idempotency-request-in-progress": 409,
     "too-many-rows": 422,
 }
 CHALLENGE = 'Bearer realm="modelrisk"'
@@ -124,8 +122,6 @@ def _headers(exc: ApplicationError) -> dict:
         )
     elif exc.kind == "rate-limited":
         headers["Retry-After"] = str(exc.facts["limits"]["reset"])
-    elif exc.kind == "idempotency-request-in-progress":
-        headers["Retry-After"] = "1"
     return headers
 
 

@@ -7,6 +7,7 @@ from flask import Flask
 from ..application.inputs import AnswerObjectSchema, AnswersField, assessment_schema
 from . import (
     assessments,
+    auth,
     checklists,
     crosswalk,
     exchange,
@@ -50,8 +51,8 @@ key gives 401, a key without the operation's scope 403.
 are `tag:modelrisk,2026:problem:<name>`: validation-error, invalid-json,
 unsupported-media-type, body-too-large, unauthorized, insufficient-scope, four-eyes,
 role-required, not-owner, invalid-state, no-input-changed, report-timeout,
-idempotency-key-reused, idempotency-request-in-progress, idempotency-key-required,
-rate-limited, too-many-rows; plain HTTP errors use about:blank.
+idempotency-key-reused, idempotency-key-required, rate-limited, too-many-rows; plain HTTP
+errors use about:blank.
 
 **People.** A key created with an owner (`keys create --owner EMAIL`) acts for that account; a
 key without one is a service key. Reviews are made by people: nobody reviews an assessment they
@@ -60,9 +61,9 @@ review. Only the submitter of an assessment, or an administrator, may revise it.
 
 **Retries.** POST operations that store accept `Idempotency-Key` (1-255 characters, a UUID per
 operation): a repeat with the same key and body replays the first response (with
-`Idempotent-Replayed: true`), the same key with another body is 422, a repeat while the first
-is running is 409. The header is optional unless the service is configured to require it
-(428). Keys are kept 24 hours.
+`Idempotent-Replayed: true`), the same key with another body is 422, and a repeat sent while
+the first is still running waits for it and replays its response. The header is optional unless
+the service is configured to require it (428). Keys are kept 24 hours.
 
 **Limits.** Bodies up to 2 MiB (413); strings and lists are bounded (422 names the field); each
 key has a request budget per time window (429 with `Retry-After`, and `X-RateLimit-*` headers).
@@ -80,6 +81,7 @@ def init_app(app: Flask, content) -> ModelriskApi:
         "tags": tags(m.blp for m in BLUEPRINTS),
     }
     api = ModelriskApi(app)
+    auth.init_app(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "mr_live_... API key"}
     )

@@ -11,10 +11,17 @@ from ..application import assessments, keys
 from ..errors import validation_problem
 from ..store.context import get_db
 from .auth import require
-from .base import ApiBlueprint, documents_json_body, documents_not_found, json_body, json_response
-from .idempotency import idempotent
+from .base import (
+    ApiBlueprint,
+    documents_json_body,
+    documents_not_found,
+    json_body,
+    json_reply,
+    json_response,
+)
+from .idempotency import idempotent, once, respond
 from .inputs import ListArgsSchema
-from .schemas import AssessmentPageSchema, AssessmentSchema
+from .schemas import AssessmentCreatedSchema, AssessmentPageSchema, AssessmentSchema
 
 PATH = "/assessments"
 blp = ApiBlueprint(
@@ -62,15 +69,28 @@ def represent(stored: dict) -> dict:
     }
 
 
-def _created(stored: dict) -> Response:
-    body = represent(stored)
-    return json_response(body, 201, {"Location": body["links"]["self"]})
+def created(done: assessments.Submitted):
+    """The 201 of a submission: the assessment's summary, links and verdict (no findings)."""
+    body = {**represent(done.assessment), "verdict": done.verdict}
+    return json_reply(body, 201, {"Location": body["links"]["self"]})
+
+
+def _submit(previous_id: str | None = None) -> Response:
+    done = assessments.submit(
+        content(),
+        get_db(),
+        json_body(),
+        keys.actor(g.api_key),
+        previous_id=previous_id,
+        once=once(created),
+    )
+    return respond(done.reply or created(done))
 
 
 @blp.route("", methods=["POST"], operation_id="createAssessment")
 @require("assessments:write")
 @blp.doc(requestBody=INPUT)
-@blp.response(201, AssessmentSchema, headers=LOCATION)
+@blp.response(201, AssessmentCreatedSchema, headers=LOCATION)
 @idempotent
 @documents_json_body
 def create_assessment():
@@ -80,14 +100,13 @@ def create_assessment():
     the content and engine versions, and returns the verdict. The assessment then waits for a
     reviewer (status `submitted`).
     """
-    stored = assessments.submit(content(), get_db(), json_body(), keys.actor(g.api_key))
-    return _created(stored)
+    return _submit()
 
 
 @blp.route("/<assessment_id>/revisions", methods=["POST"], operation_id="reviseAssessment")
 @require("assessments:write")
 @blp.doc(requestBody=INPUT)
-@blp.response(201, AssessmentSchema, headers=LOCATION)
+@blp.response(201, AssessmentCreatedSchema, headers=LOCATION)
 @idempotent
 @documents_not_found
 @documents_json_body
@@ -101,10 +120,7 @@ def revise(assessment_id: str):
     `approved` revision keeps its approval in force until the new revision is decided; any
     other status becomes `superseded`.
     """
-    stored = assessments.submit(
-        content(), get_db(), json_body(), keys.actor(g.api_key), previous_id=assessment_id
-    )
-    return _created(stored)
+    return _submit(assessment_id)
 
 
 @blp.route("", methods=["GET"], operation_id="listAssessments")

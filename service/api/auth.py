@@ -40,14 +40,8 @@ def presented_key() -> str | None:
 
 def authenticate(scope: str) -> dict:
     """The key record for this request; the application refuses (401, 429, 403) otherwise."""
-    config = current_app.config
-    record = keys.authorize(
-        get_db(),
-        presented_key(),
-        scope,
-        int(config["API_RATE_LIMIT"]),
-        int(config["API_RATE_WINDOW"]),
-    )
+    limiter = current_app.extensions["modelrisk.limiter"]
+    record = keys.authorize(get_db(), presented_key(), scope, limiter)
     headers = rate_limit_headers(record["limits"])
     if headers:
 
@@ -58,3 +52,10 @@ def authenticate(scope: str) -> dict:
             return response
 
     return record
+
+
+def init_app(app) -> None:
+    """One rate limiter per app (per worker process), from the API_RATE_* settings."""
+    app.extensions["modelrisk.limiter"] = keys.RateLimiter(
+        int(app.config["API_RATE_LIMIT"]), int(app.config["API_RATE_WINDOW"])
+    )

@@ -14,6 +14,7 @@ from webargs import core
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..application.idempotency import Reply
 from ..application.inputs import flatten_errors, surrogate_errors
 from ..errors import Problem, validation_problem
 
@@ -169,6 +170,12 @@ class ApiBlueprint(flask_smorest.Blueprint):
             if code not in responses and str(code) not in responses:
                 responses[code] = ref
         return doc
+
+
+def json_reply(data, status: int = 200, headers: dict | None = None) -> Reply:
+    """A JSON reply of `data`, encoded once: the body a response sends and a replay repeats."""
+    body = (current_app.json.dumps(data) + "\n").encode()
+    return Reply(status, {"Content-Type": "application/json", **(headers or {})}, body)
 
 
 def json_response(data, status: int = 200, headers: dict | None = None) -> Response:

@@ -1,50 +1,65 @@
 """Idempotency-Key on POST: a repeat replays the first response instead of acting twice.
 
-Same key and same request: the stored response (status, body, Location) is replayed. Same key,
-different request: 422. A repeat while the first is still running: 409. The key is optional
-unless IDEMPOTENCY_KEY_REQUIRED is set (then 428). Only successful (2xx) responses are kept, so
-a request refused for its content can be corrected and sent again with the same key. Keys are
+Same key and same request: the kept response (status, body, Location) is replayed with
+`Idempotent-Replayed: true`. Same key, different request: 422. A repeat while the first is still
+running waits for the write lock and then replays the first response. The key is optional unless
+IDEMPOTENCY_KEY_REQUIRED is set (then 428). Only successful (2xx) responses are kept, so a
+request refused for its content can be corrected and sent again with the same key. Keys are
 scoped to the API key that sent them and kept IDEMPOTENCY_TTL_HOURS (older ones are dropped as
-new keys arrive; `flask idempotency purge` does it on demand).
+new ones are kept; `flask idempotency purge` does it on demand). The operation checks and keeps
+the response in its own transaction (service.application.idempotency).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
+from collections.abc import Callable
 from functools import wraps
 
-from flask import Response, current_app, g, make_response, request
+from flask import Response, current_app, g, request
 
-from ..application import idempotency
+from ..application.idempotency import Once, Reply
 from ..errors import Problem
-from ..store.context import get_db
 from .base import mark
 
 HEADER = "Idempotency-Key"
-KEPT_HEADERS = ("Content-Type", "Location")
 VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
 def idempotent(view):
-    """Decorate a POST view (inside `require`) to honour the Idempotency-Key header."""
+    """Decorate a POST view (inside `require`): read and check the Idempotency-Key header."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        key = _key()
-        if key is None:
-            if current_app.config["IDEMPOTENCY_KEY_REQUIRED"]:
-                raise Problem(
-                    428,
-                    f"Send an {HEADER} header (a UUID per operation) so that a "
-                    "retry cannot act twice.",
-                    "idempotency-key-required",
-                )
-            return view(*args, **kwargs)
-        return _run_once(key, view, args, kwargs)
+        g.idempotency_key = _key()
+        if g.idempotency_key is None and current_app.config["IDEMPOTENCY_KEY_REQUIRED"]:
+            raise Problem(
+                428,
+                f"Send an {HEADER} header (a UUID per operation) so that a retry cannot act twice.",
+                "idempotency-key-required",
+            )
+        return view(*args, **kwargs)
 
     return mark(wrapper, idempotent=True)
+
+
+def once(render: Callable[..., Reply]) -> Once | None:
+    """The request's Idempotency-Key for the operation to honour, or None without one."""
+    key = g.get("idempotency_key")
+    if key is None:
+        return None
+    return Once(f"key:{g.api_key['id']}", key, current_app.config["IDEMPOTENCY_TTL_HOURS"], render)
+
+
+def respond(reply: Reply) -> Response:
+    """The HTTP response of a reply, marked when it is a replay."""
+    response = Response(reply.body, reply.status)
+    for name, value in reply.headers.items():
+        response.headers[name] = value
+    if reply.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _key() -> str | None:
@@ -70,41 +85,3 @@ def _key() -> str | None:
             ],
         )
     return key
-
-
-def fingerprint() -> str:
-    """SHA-256 of the method, path and body (canonical JSON when it parses)."""
-    raw = request.get_data(cache=True)
-    try:
-        body = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
-    except (ValueError, UnicodeDecodeError, RecursionError):  # the view answers 400 for it
-        body = raw
-    return hashlib.sha256(f"{request.method} {request.path}\n".encode() + body).hexdigest()
-
-
-def _run_once(key: str, view, args, kwargs) -> Response:
-    config = current_app.config
-
-    def run() -> idempotency.Reply:
-        response = make_response(view(*args, **kwargs))
-        headers = {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers}
-        run.response = response
-        return idempotency.Reply(response.status_code, headers, response.get_data())
-
-    reply = idempotency.run_once(
-        get_db(),
-        f"key:{g.api_key['id']}",
-        key,
-        fingerprint(),
-        run,
-        config["IDEMPOTENCY_STALE_SECONDS"],
-        config["IDEMPOTENCY_TTL_HOURS"],
-    )
-    if not reply.replayed:
-        return run.response
-    response = Response(reply.body, reply.status)
-    for name, value in reply.headers.items():
-        response.headers[name] = value
-    response.headers["Idempotent-Replayed"] = "true"
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -8,8 +8,8 @@ from ..application import assessments, keys, reviews
 from ..store.context import get_db
 from .assessments import content, represent
 from .auth import require
-from .base import ApiBlueprint, documents_json_body, documents_not_found, json_response
-from .idempotency import idempotent
+from .base import ApiBlueprint, documents_json_body, documents_not_found, json_reply, json_response
+from .idempotency import idempotent, once, respond
 from .inputs import ReviewInputSchema
 from .schemas import AssessmentSchema, ReviewSchema
 
@@ -43,7 +43,7 @@ def create_review(assessment_id: str, decision: str, comment: str = "", accept_r
     is not `submitted` cannot be reviewed (409). Deciding a revision ends the approval of an
     older revision of the same assessment. Returns the assessment.
     """
-    stored = reviews.review(
+    done = reviews.review(
         content(),
         get_db(),
         assessment_id,
@@ -51,8 +51,13 @@ def create_review(assessment_id: str, decision: str, comment: str = "", accept_r
         decision,
         comment,
         accept_risk,
+        once=once(_reviewed),
     )
-    return json_response(represent(stored))
+    return respond(done.reply or _reviewed(done))
+
+
+def _reviewed(done: reviews.Reviewed):
+    return json_reply(represent(done.assessment))
 
 
 @blp.route("", methods=["GET"], operation_id="listReviews")

@@ -337,6 +337,28 @@ class AssessmentSchema(AssessmentSummarySchema):
     audit_head = Str(**Nullable, **_d("Hash of the newest audit event of this assessment."))
 
 
+class VerdictSchema(Schema):
+    """The verdict of a submission: what a client acts on without reading every finding."""
+
+    overall = fields.Nested(OverallSchema, required=True)
+    decision = Str(required=True, validate=validate.OneOf(DECISIONS))
+    domains = fields.Dict(
+        keys=Str(),
+        values=fields.Nested(DomainResultSchema),
+        required=True,
+        **_d("Keyed by domain: security, maintenance, licensing, misuse."),
+    )
+    blockers = fields.List(fields.Nested(BlockerSchema), required=True)
+    conditions = fields.List(fields.Nested(ConditionSchema), required=True)
+
+
+class AssessmentCreatedSchema(AssessmentSummarySchema):
+    """A new assessment (or revision): its summary, links and verdict. GET its `links.self`
+    for the input, every finding with its points and reasons, reviews and audit head."""
+
+    verdict = fields.Nested(VerdictSchema, required=True)
+
+
 class PageLinksSchema(Schema):
     self = Str()
     first = Str()

@@ -3,106 +3,51 @@
 from __future__ import annotations
 
 import hashlib
-
-from marshmallow import ValidationError
+import json
+from dataclasses import dataclass
 
 from .. import engine, report, store, times
-from ..content.model import UNKNOWN, Content
-from ..engine import lineage, rules
+from ..content.model import Content
+from ..engine import lineage
 from ..store import assessments as stored_assessments
-from ..store import audit, drafts
+from ..store import audit, drafts, snapshots
 from . import people, webhooks
-from .errors import InputError, NoChange, NotFound, NotOwner, ReportTimeout, StateError
-from .inputs import assessment_loader, field_error, flatten_errors, surrogate_errors
+from .errors import NoChange, NotFound, NotOwner, ReportTimeout, StateError
+from .idempotency import Once, Reply, fingerprint, keep, replay
+from .validation import validated
 
 
 def validate(content: Content, body) -> dict:
-    """Check an assessment body against the shared schema and the derived-answer rules."""
-    return _validate(content, body)[0]
+    """Check an assessment body against the shared schema and the derived-answer rules;
+    returns the clean body. InputError lists every field at fault."""
+    return validated(content, body)[0]
 
 
-def _validate(content: Content, body) -> tuple[dict, engine.Facts]:
-    """The clean body, and the model facts read for it (the engine reads the same ones)."""
-    if not isinstance(body, dict):
-        raise InputError([field_error((), "must be a JSON object")])
-    broken = surrogate_errors(body)
-    if broken:
-        raise InputError(broken)
-    try:
-        data = assessment_loader(content).load(body)
-    except ValidationError as exc:
-        raise InputError(flatten_errors(exc.messages)) from None
-    errors = _model_errors(content, data["model"])
-    clean = _drop_empty(data)
-    facts = engine.facts(content, clean["model"], clean["deployment"])
-    errors += _override_errors(content, clean, facts)
-    if errors:
-        raise InputError(errors)
-    return clean, facts
+@dataclass(frozen=True)
+class Scored:
+    """A body validated and scored for storing: the clean body, its canonical JSON (stored and
+    hashed as it is), and the lean result (with its input hash)."""
+
+    clean: dict
+    input_json: str
+    result: dict
 
 
-def _model_errors(content: Content, model: dict) -> list[dict]:
-    errors = []
-    if model.get("id") and not content.model(model["id"]) and not model.get("name"):
-        errors.append(
-            field_error(
-                ("model", "id"),
-                f"'{model['id']}' is not in the catalogue; describe the model "
-                "with name, publisher and license",
-            )
-        )
-    if model.get("license") and not content.license(model["license"]):
-        errors.append(
-            field_error(
-                ("model", "license"),
-                f"unknown licence '{model['license']}'; see /api/v1/licenses",
-            )
-        )
-    return errors
-
-
-def _override_errors(content: Content, data: dict, facts: engine.Facts) -> list[dict]:
-    """A derived licence answer may be overridden only with a written justification.
-
-    `unknown` adds nothing to a known fact, so the derived answer stands without an error.
-    """
-    ctx = {"model": facts.model, "deployment": data["deployment"]}
-    errors = []
-    for item_id, given in data["answers"].items():
-        found = facts.derived.get(item_id)
-        if found is None:
-            continue
-        if not rules.holds(content.items[item_id].applies_when, ctx, content.context.country_sets):
-            continue  # an item that does not apply is not scored, so nothing is overridden
-        if (
-            given["value"] not in (found.answer, UNKNOWN)
-            and not given.get("justification")
-            and not engine.resolves(content.items[item_id], given["value"], found.answer)
-        ):
-            errors.append(
-                field_error(
-                    ("answers", item_id, "justification"),
-                    f"{item_id} is derived from the licence facts as '{found.answer}' "
-                    f"({found.fact}); give a justification to override it",
-                )
-            )
-    return errors
-
-
-def _drop_empty(data: dict) -> dict:
-    data["model"] = {k: v for k, v in data["model"].items() if v not in (None, "", [])}
-    data["deployment"] = {k: v for k, v in data["deployment"].items() if v is not None}
-    return data
-
-
-def evaluate(content: Content, body) -> tuple[dict, dict]:
-    """Validate a body and score it; returns (clean body, result). Nothing is stored."""
-    clean, facts = _validate(content, body)
+def score(content: Content, body) -> Scored:
+    """Validate a body and score it: the lean result, ready to store. Nothing is stored."""
+    clean, facts = validated(content, body)
     # The engine reads the very facts validation read (model, lineage, derived answers), so
     # they are worked out once per evaluation.
     result = engine.score(clean, content, content.policies[clean["policy"]], facts)
-    result["input_hash"] = engine.input_hash(clean)
-    return clean, result
+    input_json = engine.canonical(clean)
+    result["input_hash"] = hashlib.sha256(input_json.encode()).hexdigest()
+    return Scored(clean, input_json, result)
+
+
+def evaluate(content: Content, body) -> tuple[dict, dict]:
+    """Validate a body and score it; returns (clean body, explained result). Nothing is stored."""
+    scored = score(content, body)
+    return scored.clean, engine.explain(scored.result, engine.snapshot(content))
 
 
 def derived_answers(content: Content, model: dict, deployment: dict) -> dict[str, engine.Derived]:
@@ -114,6 +59,16 @@ def derived_answers(content: Content, model: dict, deployment: dict) -> dict[str
     return lineage.derive_answers(content, resolved, deployment, chain)
 
 
+@dataclass
+class Submitted:
+    """A submission: the stored assessment's summary and its verdict; with an Idempotency-Key,
+    the reply the edge rendered for it (or the one kept from the key's first use)."""
+
+    assessment: dict | None
+    verdict: dict | None
+    reply: Reply | None = None
+
+
 def submit(
     content: Content,
     db,
@@ -121,21 +76,33 @@ def submit(
     actor: dict,
     previous_id: str | None = None,
     draft_id: str | None = None,
-) -> dict:
-    """Validate, score, save and audit an assessment in one write transaction; returns it stored.
+    once: Once | None = None,
+) -> Submitted:
+    """Validate, score, save and audit an assessment in one write transaction.
 
     With `previous_id` the assessment is a new revision of that one: only the person who
     submitted the chain, or an administrator, may revise it, and only with a changed input. An
     approved revision stays approved (in force) until the new one is decided; any other becomes
-    superseded. With `draft_id` the actor's draft it came from is deleted in the same transaction.
+    superseded. With `draft_id` the actor's draft it came from is deleted in the same
+    transaction; with `once` (an Idempotency-Key) a repeat gets the first reply and nothing is
+    stored again.
     """
-    # Scoring is pure: done before the write lock is taken, so other writers do not queue on it.
-    clean, result = evaluate(content, body)
+    # Validation and scoring are pure: done before the write lock is taken.
+    scored = score(content, body)
+    result_json = json.dumps(engine.pack(scored.result), separators=(",", ":"))
+    request = fingerprint("submit", previous_id or "", scored.result["input_hash"])
     with store.write(db):
+        kept = replay(db, once, request) if once else None
+        if kept:
+            return Submitted(None, None, kept)
+        result = scored.result
         previous = _revisable(db, previous_id, actor, result) if previous_id else None
         details = _submit_details(result, previous, previous_id)
+        snapshots.save(db, content.hash, engine.FORMAT, _snapshot_json(content))
         with audit.recorded(db, actor, "assessment.submit", details) as change:
-            assessment_id = stored_assessments.save_assessment(db, clean, result, actor, previous)
+            assessment_id = stored_assessments.save_assessment(
+                db, scored.clean, result, actor, previous, scored.input_json, result_json
+            )
             change.created("assessment", assessment_id)
             change.assessment_id = assessment_id
         if previous:
@@ -144,9 +111,23 @@ def submit(
             audit.append_audit_event(
                 db, actor, "draft.delete", {"draft_id": draft_id, "submitted": assessment_id}
             )
-        stored = stored_assessments.get_assessment(db, assessment_id)
-        webhooks.enqueue(db, "assessment.submitted", stored)
-        return stored
+        summary = stored_assessments.get_summary(db, assessment_id)
+        webhooks.enqueue(db, "assessment.submitted", summary)
+        done = Submitted(summary, engine.verdict(result, engine.snapshot(content)))
+        if once:
+            done.reply = keep(db, once, request, done)
+        return done
+
+
+_SNAPSHOT_JSON: dict[str, str] = {}  # content hash -> its snapshot, encoded once per process
+
+
+def _snapshot_json(content: Content) -> str:
+    if content.hash not in _SNAPSHOT_JSON:
+        _SNAPSHOT_JSON[content.hash] = json.dumps(
+            engine.snapshot(content), separators=(",", ":"), ensure_ascii=False
+        )
+    return _SNAPSHOT_JSON[content.hash]
 
 
 def _follow(db, actor: dict, previous: dict, assessment_id: str) -> None:
@@ -220,11 +201,23 @@ def approval_in_force(revisions: list[dict]) -> dict | None:
 
 
 def get(db, assessment_id: str) -> dict:
-    """The stored assessment (input, result, reviews, audit head); NotFound if there is none."""
+    """The stored assessment (input, explained result, reviews, audit head); NotFound if there
+    is none. A lean result is joined with the content snapshot it cites."""
     found = stored_assessments.get_assessment(db, assessment_id)
     if found is None:
         raise NotFound(f"There is no such assessment: {assessment_id}.")
-    return found
+    return {**found, "result": explained(db, found["result"])}
+
+
+def explained(db, stored_result: dict) -> dict:
+    """A result as stored (lean, or whole from before lean results) as its explained form."""
+    lean = engine.unpack(stored_result)
+    if lean.get("format") != engine.FORMAT:
+        return lean
+    snap = snapshots.get(db, lean["content"]["hash"])
+    if snap is None:  # the snapshot is written with the result: a damaged database
+        raise RuntimeError(f"no content snapshot {lean['content']['hash']} for a stored result")
+    return engine.explain(lean, snap)
 
 
 def list_assessments(

@@ -113,9 +113,3 @@ class KeyReused(ApplicationError):
     """An Idempotency-Key came back with a different request."""
 
     kind = "idempotency-key-reused"
-
-
-class RequestInProgress(ApplicationError):
-    """A request with this Idempotency-Key is still running."""
-
-    kind = "idempotency-request-in-progress"

@@ -13,12 +13,14 @@ import math
 import re
 import secrets
 import string
+import threading
 import time
 from datetime import timedelta
+from functools import partial
 
 from sqlite_utils import Database
 
-from .. import times
+from .. import store, times
 from ..store import audit, ratelimits, write
 from ..store import keys as store_keys
 from ..store import users as stored_users
@@ -76,12 +78,13 @@ def create(
     return key, _public(record)
 
 
-def authenticate(db: Database, presented: str) -> dict | None:
-    """The live (unrevoked) key record for a presented key, or None."""
+def authenticate(db: Database, presented: str | None, window: int | None = None) -> dict | None:
+    """The live (unrevoked) key record for a presented key, or None; with a rate-limit
+    `window`, `used` is what the store has counted for the key in it (read in the same query)."""
     match = KEY_PATTERN.match(presented or "")
     if not match:
         return None
-    record = store_keys.find_key(db, match.group(1))
+    record = store_keys.find_key(db, match.group(1), window)
     if record is None or record["revoked_at"] or record["owner_disabled"]:
         return None  # a key acts for its owner, so it stops when the owner's account does
     if not hmac.compare_digest(record["key_hash"], _hash(presented)):
@@ -128,13 +131,68 @@ def _public(record: dict) -> dict:
     return {k: v for k, v in record.items() if k != "key_hash"}
 
 
-def authorize(db: Database, presented: str | None, scope: str, limit: int, window: int) -> dict:
+class RateLimiter:
+    """The per-key request budget of one process: counts not yet written to the store.
+
+    The store holds each key's count for the current window, shared by every worker. A request
+    is allowed while that count plus this process's unwritten requests stays within the limit.
+    Unwritten requests are added to the store in the next write transaction of any request of
+    the key (a POST's own), and otherwise once they reach `batch` (0.1% of the limit), so reads
+    cost a write only every `batch` requests. A limit may so be overrun by at most
+    workers x (batch - 1) requests per window; with batch 1 (limits under 2,000) it is exact.
+    """
+
+    def __init__(self, limit: int, window: int):
+        self.limit, self.window = int(limit), int(window)
+        self.batch = max(1, self.limit // 1000)
+        self._pending: dict[int, tuple[int, int]] = {}  # key id -> (window start, requests)
+        self._lock = threading.Lock()
+
+    @property
+    def on(self) -> bool:
+        return self.limit > 0
+
+    def window_start(self, now: float) -> int:
+        return int(now // self.window * self.window)
+
+    def count(self, key_id: int, stored: int | None, now: float) -> tuple[dict, bool]:
+        """Count one request; returns (limits, whether the unwritten count is due to be written).
+
+        `limits` has limit, remaining, reset (seconds) and used (this request included).
+        """
+        start = self.window_start(now)
+        with self._lock:
+            window, pending = self._pending.get(key_id, (start, 0))
+            pending = pending + 1 if window == start else 1
+            self._pending[key_id] = (start, pending)
+        used = (stored or 0) + pending
+        limits = {
+            "limit": self.limit,
+            "remaining": max(0, self.limit - used),
+            "reset": max(1, math.ceil(start + self.window - now)),
+            "used": used,
+        }
+        return limits, pending >= self.batch
+
+    def take(self, key_id: int) -> tuple[int, int]:
+        """(window start, requests) not yet written for a key, now handed over for writing."""
+        with self._lock:
+            return self._pending.pop(key_id, (0, 0))
+
+
+def authorize(
+    db: Database, presented: str | None, scope: str, limiter: RateLimiter | None = None
+) -> dict:
     """The key record for a request needing `scope`, counted against the key's rate limit.
 
-    Returns the record with `limits` ({limit, remaining, reset}, or None when the limit is off).
-    Raises Unauthorized (no valid key), RateLimited (past the limit) or InsufficientScope.
+    Returns the record with `limits` ({limit, remaining, reset, used}, or None when the limit
+    is off). Raises Unauthorized (no valid key), RateLimited (past the limit) or
+    InsufficientScope. The count and the key's last use are written in the request's next
+    write transaction (store.defer), or at its end when they are due.
     """
-    record = authenticate(db, presented) if presented else None
+    now = time.time()
+    limited = limiter is not None and limiter.on
+    record = authenticate(db, presented, limiter.window_start(now) if limited else None)
     if record is None:
         raise Unauthorized(
             "Send an API key as Authorization: Bearer <key>."
@@ -142,40 +200,39 @@ def authorize(db: Database, presented: str | None, scope: str, limit: int, windo
             else "The API key is not valid or has been revoked.",
             presented=bool(presented),
         )
-    record["limits"] = _count(db, record, limit, window)
+    limits, due = limiter.count(record["id"], record["used"], now) if limited else (None, False)
+    touch = _touch_due(record)
+    if limited or touch:
+        write_usage = partial(_write_usage, limiter if limited else None, record["id"], touch)
+        store.defer(db, write_usage, urgent=due or touch)
+    record["limits"] = limits
+    if limits and limits["used"] > limits["limit"]:
+        raise RateLimited(
+            f"This key may make {limiter.limit} requests per {limiter.window} seconds; try "
+            f"again in {limits['reset']} seconds.",
+            limits=limits,
+        )
     if not has_scope(record, scope):
         raise InsufficientScope(
             f"This operation needs the scope {scope}; this key has {', '.join(record['scopes'])}.",
             scope=scope,
-            limits=record["limits"],
+            limits=limits,
         )
     return record
 
 
-def _count(db: Database, record: dict, limit: int, window: int) -> dict | None:
-    """Count the request in the key's fixed window; RateLimited past the limit."""
-    stamp = times.now()
-    touch = not record.get("last_used_at") or record["last_used_at"] < times.shifted(
-        seconds=-TOUCH_INTERVAL.total_seconds()
-    )
-    if limit <= 0 and not touch:
-        return None
-    with write(db):
-        if touch:
-            store_keys.touch_key(
-                db, record["id"], stamp, times.shifted(seconds=-TOUCH_INTERVAL.total_seconds())
-            )
-        if limit <= 0:
-            return None
-        now = time.time()
-        start = int(now // window * window)
-        count = ratelimits.hit(db, f"key:{record['id']}", start)
-    reset = max(1, math.ceil(start + window - now))
-    limits = {"limit": limit, "remaining": max(0, limit - count), "reset": reset}
-    if count > limit:
-        raise RateLimited(
-            f"This key may make {limit} requests per {window} seconds; try again "
-            f"in {reset} seconds.",
-            limits=limits,
-        )
-    return limits
+def _touch_due(record: dict) -> bool:
+    """Whether the key's last use is older than TOUCH_INTERVAL (or never written)."""
+    last = record.get("last_used_at")
+    return not last or last < times.shifted(seconds=-TOUCH_INTERVAL.total_seconds())
+
+
+def _write_usage(limiter: RateLimiter | None, key_id: int, touch: bool, db: Database) -> None:
+    """Add the process's unwritten requests of a key to its window; note its last use."""
+    if limiter is not None:
+        window, requests = limiter.take(key_id)
+        if requests:
+            ratelimits.add(db, f"key:{key_id}", window, requests)
+    if touch:
+        cutoff = times.shifted(seconds=-TOUCH_INTERVAL.total_seconds())
+        store_keys.touch_key(db, key_id, times.now(), cutoff)

@@ -8,6 +8,8 @@ the newer one is decided (whatever the decision) the older approval becomes `sup
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlite_utils import Database
 
 from .. import store, times
@@ -16,7 +18,9 @@ from ..content.model import Content
 from ..store import assessments as stored_assessments
 from ..store import audit
 from . import people, webhooks
+from .assessments import get
 from .errors import FourEyesError, InputError, NotFound, RoleRequired, StateError
+from .idempotency import Once, Reply, fingerprint, keep, replay
 from .inputs import field_error
 
 # Every status an assessment can have; only a submitted one can be reviewed.
@@ -34,6 +38,14 @@ MAX_COMMENT = 4000
 MIN_ACCEPTANCE = 30  # characters of justification to approve against a reject decision
 
 
+@dataclass
+class Reviewed:
+    """A review: the assessment as it now stands; with an Idempotency-Key, the reply kept."""
+
+    assessment: dict | None
+    reply: Reply | None = None
+
+
 def review(
     content: Content,
     db: Database,
@@ -42,8 +54,10 @@ def review(
     decision: str,
     comment: str | None,
     accept_risk: bool = False,
-) -> dict:
-    """Record a second person's decision (approve | reject | request_changes); returns it stored.
+    once: Once | None = None,
+) -> Reviewed:
+    """Record a second person's decision (approve | reject | request_changes), audited, in one
+    transaction; with `once` (an Idempotency-Key) a repeat gets the first reply.
 
     Four eyes, per person: nobody reviews a chain they submitted any revision of, through their
     account or a key they own, and a service key never reviews; such attempts are refused and
@@ -54,7 +68,11 @@ def review(
     """
     comment = (comment or "").strip()
     check_review(decision, comment)
+    request = fingerprint("review", assessment_id, decision, comment, str(accept_risk))
     with store.write(db):
+        kept = replay(db, once, request) if once else None
+        if kept:
+            return Reviewed(None, kept)
         current = stored_assessments.get_summary(db, assessment_id)
         if current is None:
             raise NotFound(f"There is no such assessment: {assessment_id}.")
@@ -74,10 +92,12 @@ def review(
         _check_state(current)
         _check_acceptance(current, decision, comment, accept_risk)
         _record(content, db, current, actor, decision, comment, accept_risk)
-        stored = stored_assessments.get_assessment(db, assessment_id)
+        done = Reviewed(get(db, assessment_id))
         # In the review's own transaction: the event exists exactly when the decision does.
-        webhooks.enqueue(db, "assessment.decided", stored, stored["reviews"][-1])
-        return stored
+        webhooks.enqueue(db, "assessment.decided", done.assessment, done.assessment["reviews"][-1])
+        if once:
+            done.reply = keep(db, once, request, done)
+        return done
 
 
 def _record(content, db, current, actor, decision, comment, accept_risk) -> None:

@@ -211,9 +211,9 @@ def render_text(body: dict, result: dict) -> str:
         )
     lines.append("")
     lines.append("Findings (points within domain, overall points):")
-    row = "  %-7s %6.2f %6.2f %-8s %s"  # %-formatting: measurably faster per finding
     lines += [
-        row % (f["item"], f["points"], f["overall_points"], f["severity"], f["reason"])  # noqa: UP031
+        f"  {f['item']:<7} {f['points']:6.2f} {f['overall_points']:6.2f} {f['severity']:<8} "
+        f"{f['reason']}"
         for f in result["findings"]
     ]
     if result["conditions"]:

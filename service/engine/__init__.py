@@ -1,4 +1,4 @@
-"""The pure engine: an assessment body, the content and a policy in; an explained result out.
+"""The pure engine: an assessment body, the content and a policy in; a lean result out.
 
 No Flask, no store, no I/O, no clock: the same input always gives the same result. It imports
 nothing of the service but service.content (a test reads every import of this package).
@@ -6,10 +6,30 @@ nothing of the service but service.content (a test reads every import of this pa
     rules.py     evaluate declarative conditions and fill fact templates
     lineage.py   resolve the model, walk its lineage, derive licence answers from its facts
     plan.py      the content arranged once for scoring: distinct condition lists, item order
-    scoring.py   score(): findings, domain and overall scores, ratings, blockers, conditions
+    findings.py  one applicable item's finding: answer, source, risk, severity
+    scoring.py   score(): findings and their points, domain and overall scores, ratings,
+                 blockers, conditions, decision
+    document.py  the result document: lean and stored, explained for reading, the verdict
 """
 
+from .document import FORMAT, explain, pack, snapshot, unpack, verdict
+from .findings import resolves
 from .lineage import Derived, Facts, facts
-from .scoring import ENGINE_VERSION, input_hash, resolves, score
+from .scoring import ENGINE_VERSION, canonical, input_hash, score
 
-__all__ = ["ENGINE_VERSION", "Derived", "Facts", "facts", "input_hash", "resolves", "score"]
+__all__ = [
+    "ENGINE_VERSION",
+    "FORMAT",
+    "Derived",
+    "Facts",
+    "canonical",
+    "explain",
+    "facts",
+    "input_hash",
+    "pack",
+    "resolves",
+    "score",
+    "snapshot",
+    "unpack",
+    "verdict",
+]

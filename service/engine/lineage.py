@@ -180,8 +180,12 @@ def facts(content: Content, given: dict, deployment: dict) -> Facts:
     return Facts(model, chain, derive_answers(content, model, deployment, chain))
 
 
-def license_summaries(content: Content, chain: list[dict]) -> list[dict]:
-    """The facts of each distinct licence in the lineage, for obligations in the result."""
+def license_refs(content: Content, chain: list[dict]) -> list[dict]:
+    """Each distinct licence in the lineage, with the members it applies through.
+
+    A licence of the knowledge base is named by id (its facts are content, joined for reading);
+    one outside it is described by its name alone.
+    """
     out, seen = [], set()
     for entry in chain:
         lic = content.license(entry["license"])
@@ -189,8 +193,7 @@ def license_summaries(content: Content, chain: list[dict]) -> list[dict]:
         if key in seen or key is None:
             continue
         seen.add(key)
-        facts = dict(lic.facts) if lic else {"id": key, "name": key, "known": False}
-        facts["known"] = lic is not None
-        facts["applies_via"] = [e["name"] for e in chain if e["license"] == key]
-        out.append(facts)
+        ref = {"id": key, "known": True} if lic else {"id": key, "name": key, "known": False}
+        ref["applies_via"] = [e["name"] for e in chain if e["license"] == key]
+        out.append(ref)
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -20,9 +20,35 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 class Store(Database):
-    """A sqlite-utils Database that also holds the audit key (bytes, or None: cannot append)."""
+    """A sqlite-utils Database that also holds the audit key (bytes, or None: cannot append),
+    and small bookkeeping writes (a rate-limit count, a key's last use) that wait for the next
+    write transaction on it instead of taking one of their own (defer)."""
 
     audit_key: bytes | None = None
+
+    def __init__(self, conn: sqlite3.Connection):
+        super().__init__(conn)
+        self.deferred: list[Callable[[Database], None]] = []
+        self.urgent = False
+
+
+def defer(db: Database, write_fn: Callable[[Database], None], urgent: bool = False) -> None:
+    """Run `write_fn(db)` at the start of the next write transaction on this connection.
+
+    If none comes, an urgent write still runs when the request ends (finish); others wait for a
+    later request, which is how a read costs no write transaction of its own.
+    """
+    db.deferred.append(write_fn)
+    db.urgent = db.urgent or urgent
+
+
+def finish(db: Database) -> None:
+    """At the end of a request: run urgent deferred writes in one transaction, drop the rest."""
+    if db.deferred and db.urgent:
+        with write(db):
+            pass
+    db.deferred.clear()
+    db.urgent = False
 
 
 def connect(path: str | Path, audit_key: str | bytes | None = None) -> Store:
@@ -78,11 +104,20 @@ def write(db: Database) -> Iterator[Database]:
         return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
+        _run_deferred(db)
         yield db
     except BaseException as exc:
         db.conn.execute("COMMIT" if getattr(exc, "keep_writes", False) else "ROLLBACK")
         raise
     db.conn.execute("COMMIT")
+
+
+def _run_deferred(db: Database) -> None:
+    pending = getattr(db, "deferred", None)
+    while pending:
+        pending.pop(0)(db)
+    if pending is not None:
+        db.urgent = False
 
 
 def one(db: Database, sql: str, args: list | dict | None = None) -> dict | None:

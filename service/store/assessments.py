@@ -36,9 +36,16 @@ def new_id() -> str:
 
 
 def save_assessment(
-    db: Database, clean: dict, result: dict, actor: dict, previous: dict | None = None
+    db: Database,
+    clean: dict,
+    result: dict,
+    actor: dict,
+    previous: dict | None,
+    input_json: str,
+    result_json: str,
 ) -> str:
-    """Insert a submitted assessment (a new revision of `previous`, if given); returns its id."""
+    """Insert a submitted assessment (a new revision of `previous`, if given), its input and
+    result as the caller encoded them; returns its id."""
     assessment_id, stamp = new_id(), times.now()
     model = result.get("model") or {}
     with write(db):
@@ -74,8 +81,8 @@ def save_assessment(
                 result["content"]["hash"],
                 result["engine_version"],
                 result["input_hash"],
-                json.dumps(clean, sort_keys=True),
-                json.dumps(result),
+                input_json,
+                result_json,
             ],
         )
     return assessment_id
@@ -88,7 +95,7 @@ def get_assessment(db: Database, assessment_id: str) -> dict | None:
         return None
     stored = _summary(row)
     stored["input"] = json.loads(row["input_json"])
-    stored["result"] = json.loads(row["result_json"])
+    stored["result"] = json.loads(row["result_json"])  # as stored: lean (format 2) or whole
     stored["reviews"] = list_reviews(db, assessment_id)
     stored["audit_head"] = audit_head(db, assessment_id)
     return stored

@@ -38,9 +38,15 @@ def get_key(db: Database, key_id: int) -> dict | None:
     return _one(db, f"SELECT {COLUMNS} FROM {FROM} WHERE k.id = ?", [key_id])
 
 
-def find_key(db: Database, prefix: str) -> dict | None:
-    """One key's record by its public prefix (e.g. mr_live_AbC123xy), or None."""
-    return _one(db, f"SELECT {COLUMNS} FROM {FROM} WHERE k.prefix = ?", [prefix])
+def find_key(db: Database, prefix: str, window_start: int | None = None) -> dict | None:
+    """One key's record by its public prefix (e.g. mr_live_AbC123xy), or None; with
+    `window_start`, `used` is what the rate-limit counter holds for the key in that window."""
+    return _one(
+        db,
+        f"SELECT {COLUMNS}, (SELECT count FROM rate_limits WHERE subject = 'key:' || k.id "
+        f"AND window_start = ?) AS used FROM {FROM} WHERE k.prefix = ?",
+        [window_start, prefix],
+    )
 
 
 def list_keys(db: Database) -> list[dict]:
@@ -61,7 +67,7 @@ def revoke_key(db: Database, key_id: int) -> bool:
 
 def touch_key(db: Database, key_id: int, stamp: str, older_than: str) -> None:
     """Record that a key was used, at most once per interval (`older_than` is the cut-off)."""
-    with write(db):
+    with write(db):  # the caller's transaction, when it has one
         db.execute(
             "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND "
             "(last_used_at IS NULL OR last_used_at < ?)",

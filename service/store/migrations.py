@@ -218,3 +218,15 @@ def m004_governance(db: Database) -> None:
         "DROP TABLE login_attempts",
     ):
         db.execute(sql)
+
+
+@migrations()
+def m005_content_snapshots(db: Database) -> None:
+    """The content a lean result cites, stored once per content hash (format 2 results)."""
+    db.execute("""
+        CREATE TABLE content_snapshots (
+            hash TEXT PRIMARY KEY,
+            format INTEGER NOT NULL,
+            snapshot_json TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""")

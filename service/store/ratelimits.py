@@ -7,20 +7,17 @@ from sqlite_utils import Database
 from . import write
 
 
-def hit(db: Database, subject: str, window_start: int) -> int:
-    """Count one request for `subject` in the window starting at `window_start` (epoch seconds).
-
-    Returns the count so far in that window. Counting in SQLite makes the limit hold across
-    every worker process; older windows of the subject are dropped in the same transaction.
-    """
+def add(db: Database, subject: str, window_start: int, count: int) -> int:
+    """Add `count` requests of `subject` to the window starting at `window_start` (epoch
+    seconds); returns the window's total. Older windows of the subject are dropped."""
     with write(db):
         db.execute(
             "DELETE FROM rate_limits WHERE subject = ? AND window_start < ?",
             [subject, window_start],
         )
         return db.execute(
-            "INSERT INTO rate_limits (subject, window_start, count) VALUES (?, ?, 1) "
-            "ON CONFLICT (subject, window_start) DO UPDATE SET count = count + 1 "
+            "INSERT INTO rate_limits (subject, window_start, count) VALUES (?, ?, ?) "
+            "ON CONFLICT (subject, window_start) DO UPDATE SET count = count + excluded.count "
             "RETURNING count",
-            [subject, window_start],
+            [subject, window_start, count],
         ).fetchall()[0][0]

@@ -158,7 +158,7 @@ def _submit(values: dict, draft_id: str | None, previous_id: str | None):
     if errors:
         return render_form(values, errors, 422, draft_id, previous_id)
     flash("Assessment submitted. It now waits for a reviewer.", "success")
-    return redirect(url_for("results.show", assessment_id=stored["id"]))
+    return redirect(url_for("results.show", assessment_id=stored.assessment["id"]))
 
 
 def _save_draft(values: dict, draft_id: str | None):

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 
-from tests.support.bodies import STORED_KEYS, approvable_body, sample_body
+from tests.support.bodies import DATA, STORED_KEYS, approvable_body, sample_body
 
 DOMAINS = {"security", "maintenance", "licensing", "misuse"}
 
 
-def test_submit_returns_the_contract(api):
-    response = api.submit()
+def test_submit_answers_with_the_verdict_and_links_in_at_most_16_kib(api):
+    every_item = json.loads((DATA / "samples" / "every-item-answered.json").read_text())
+    response = api.submit(every_item)
     assert response.status_code == 201
     created = response.get_json()
     assert (
@@ -23,19 +25,28 @@ def test_submit_returns_the_contract(api):
     assert created["links"]["report"] == f"/api/v1/assessments/{created['id']}/report.pdf"
     assert created["status"] == "submitted" and created["created_at"].endswith("Z")
     assert created["policy"] == {"id": "default", "version": created["policy_version"]}
-    result = created["result"]
-    assert set(result["overall"]) >= {"score", "rating"}
-    assert result["decision"] in ("approve", "approve_with_conditions", "reject")
-    assert set(result["domains"]) == DOMAINS
-    for domain in result["domains"].values():
-        assert set(domain) >= {"score", "rating", "answered", "applicable"}
-    assert all(set(b) >= {"item", "title", "reason"} for b in result["blockers"])
-    assert result["findings"] and isinstance(result["conditions"], list)
+    verdict = created["verdict"]
+    assert set(verdict["overall"]) >= {"score", "rating"}
+    assert verdict["decision"] in ("approve", "approve_with_conditions", "reject")
+    assert set(verdict["domains"]) == DOMAINS
+    for domain in verdict["domains"].values():
+        assert set(domain) >= {"title", "score", "rating", "answered", "applicable"}
+    assert verdict["blockers"] and all(
+        set(b) >= {"item", "title", "reason"} for b in verdict["blockers"]
+    )
+    assert verdict["conditions"] and all(c["text"] for c in verdict["conditions"])
+    assert "findings" not in verdict and "result" not in created and "input" not in created
     assert created["submitted_by"]["kind"] == "key"
+    assert len(response.data) <= 16 * 1024  # the 80-item sample, every item answered
+    stored = api.get(created["links"]["self"]).get_json()
+    assert {k: stored["result"][k] for k in verdict} == verdict
+    assert {k: stored[k] for k in created if k != "verdict"} == {
+        k: v for k, v in created.items() if k != "verdict"
+    }
 
 
 def test_a_catalogue_id_brings_the_catalogue_facts(api):
-    model = api.submitted()["result"]["model"]
+    model = api.get(api.submitted()["links"]["self"]).get_json()["result"]["model"]
     assert (model["publisher"], model["license"], model["in_catalogue"]) == (
         "Meta",
         "llama-3.1-community",
@@ -43,12 +54,17 @@ def test_a_catalogue_id_brings_the_catalogue_facts(api):
     )
 
 
-def test_get_returns_the_stored_assessment(api):
-    created = api.submitted()
+def test_get_returns_the_stored_assessment_fully_explained(api):
+    body = sample_body()
+    created = api.submitted(body)
     response = api.get(created["links"]["self"])
     assert response.status_code == 200
-    assert set(response.get_json()) >= STORED_KEYS
-    assert response.get_json() == created
+    stored = response.get_json()
+    assert set(stored) >= STORED_KEYS
+    assert stored["result"] == api.post("/api/v1/score", json=body).get_json()["result"]
+    assert all(
+        f["question"] and f["reason"] and f["remediation"] for f in stored["result"]["findings"]
+    )
     assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -149,7 +165,8 @@ def test_score_returns_the_same_result_and_stores_nothing(api):
     assert response.status_code == 200
     scored = response.get_json()
     assert scored["policy"]["id"] == "default"
-    assert scored["result"] == api.submitted()["result"]
+    stored = api.get(api.submitted()["links"]["self"]).get_json()
+    assert scored["result"] == stored["result"]
     assert api.get("/api/v1/assessments").get_json()["total"] == 1
 
 

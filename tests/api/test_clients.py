@@ -137,9 +137,10 @@ def _round_trip(module, base: str, keys: dict, writer, reviewer) -> None:
     )
     assert created.status_code == 201
     assessment = created.parsed
-    assert isinstance(assessment, models.Assessment)
+    assert isinstance(assessment, models.AssessmentCreated)
     assert created.headers["Location"] == assessment.links.self_
-    assert assessment.status == models.AssessmentStatus.SUBMITTED
+    assert assessment.status == models.AssessmentCreatedStatus.SUBMITTED
+    assert assessment.verdict.decision.value in ("approve", "approve_with_conditions", "reject")
 
     read = api["get_assessment"].sync(assessment.id, client=writer)
     assert isinstance(read.input_, models.AssessmentInput)

@@ -7,6 +7,7 @@ from http import HTTPStatus
 import pytest
 
 from service import errors
+from service.api import auth
 from service.application import catalogue
 from tests.support.apps import ApiClient, add_user, create_key
 from tests.support.bodies import sample_body
@@ -72,6 +73,7 @@ def _key_required(api):
 
 def _rate_limited(api):
     api.app.config["API_RATE_LIMIT"] = 1
+    auth.init_app(api.app)  # the limiter reads its settings when the app starts
     api.get(ASSESSMENTS)
     return api.get(ASSESSMENTS)
 

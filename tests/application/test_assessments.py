@@ -26,10 +26,17 @@ def bob(db):
     return accounts.actor(add_account(db, "bob@example.com", "reviewer"))
 
 
+def review(db, *args, **kwargs) -> dict:
+    """Review through the application; returns the assessment as it then reads."""
+    return reviews.review(real_content(), db, *args, **kwargs).assessment
+
+
 def submit(db, actor, previous_id=None, body=None, **changes):
-    return assessments.submit(
+    """Submit a body (a sample by default); returns the assessment as it is read back."""
+    done = assessments.submit(
         real_content(), db, body or sample_body(**changes), actor, previous_id=previous_id
     )
+    return assessments.get(db, done.assessment["id"])
 
 
 def test_submit_stores_the_documented_shape(db, alice):
@@ -91,7 +98,7 @@ def test_get_unknown_raises_not_found(db):
 )
 def test_review_moves_a_submitted_assessment(db, alice, bob, decision, status):
     stored = submit(db, alice, body=approvable_body())
-    reviewed = reviews.review(real_content(), db, stored["id"], bob, decision, "Looked at it")
+    reviewed = review(db, stored["id"], bob, decision, "Looked at it")
     assert reviewed["status"] == status
     assert reviewed["reviews"][0]["reviewer"] == {
         "kind": "user",
@@ -107,7 +114,7 @@ def test_review_moves_a_submitted_assessment(db, alice, bob, decision, status):
 @time_machine.travel("2028-01-01T09:30:00Z", tick=False)  # 1 January of a leap year
 def test_approval_expires_after_the_policy_interval(db, alice, bob):
     stored = submit(db, alice, body=approvable_body())
-    reviewed = reviews.review(real_content(), db, stored["id"], bob, "approve", "")
+    reviewed = review(db, stored["id"], bob, "approve", "")
     days = real_content().policies["default"].review_interval_days
     assert days == 365  # the policy's interval, so the date below is worked out by hand
     assert reviewed["updated_at"] == "2028-01-01T09:30:00.000000Z"
@@ -121,9 +128,7 @@ def test_approval_expires_after_the_policy_interval(db, alice, bob):
 def test_four_eyes_refuses_the_submitter_under_another_name(db, alice):
     stored = submit(db, alice)
     with pytest.raises(FourEyesError):
-        reviews.review(
-            real_content(), db, stored["id"], {**alice, "name": "renamed"}, "reject", "No"
-        )
+        review(db, stored["id"], {**alice, "name": "renamed"}, "reject", "No")
     assert assessments.get(db, stored["id"])["status"] == "submitted"
 
 
@@ -135,18 +140,18 @@ def test_four_eyes_holds_for_a_key_and_its_owner(db, bob):
     stored = submit(db, bobs_key)
     for actor in (bobs_key, bob):  # the key, and the account that owns it
         with pytest.raises(FourEyesError):
-            reviews.review(real_content(), db, stored["id"], actor, "reject", "No.")
+            review(db, stored["id"], actor, "reject", "No.")
     actions = [e["action"] for e in list_audit_events(db, stored["id"])]
     assert actions == ["assessment.submit"] + ["assessment.review_refused"] * 2
 
 
 def test_only_a_submitted_assessment_can_be_reviewed(db, alice, bob):
     stored = submit(db, alice)
-    reviews.review(real_content(), db, stored["id"], bob, "reject", "No.")
+    review(db, stored["id"], bob, "reject", "No.")
     with pytest.raises(StateError):
-        reviews.review(real_content(), db, stored["id"], bob, "approve", "")
+        review(db, stored["id"], bob, "approve", "")
     with pytest.raises(NotFound):
-        reviews.review(real_content(), db, "nope", bob, "approve", "")
+        review(db, "nope", bob, "approve", "")
 
 
 @pytest.mark.parametrize(
@@ -162,13 +167,13 @@ def test_only_a_submitted_assessment_can_be_reviewed(db, alice, bob):
 def test_review_input_is_checked(db, alice, bob, decision, comment, field):
     stored = submit(db, alice)
     with pytest.raises(InputError) as caught:
-        reviews.review(real_content(), db, stored["id"], bob, decision, comment)
+        review(db, stored["id"], bob, decision, comment)
     assert [e["field"] for e in caught.value.errors] == [field]
 
 
 def test_list_filters_and_pages(db, alice, bob):
     ids = [submit(db, alice, body=approvable_body(title=f"A{i}"))["id"] for i in range(5)]
-    reviews.review(real_content(), db, ids[0], bob, "approve", "")
+    review(db, ids[0], bob, "approve", "")
     items, total = assessments.list_assessments(db, {}, 1, 2)
     assert total == 5 and [i["id"] for i in items] == ids[::-1][:2]
     assert "result" not in items[0] and "input" not in items[0]
@@ -184,7 +189,9 @@ def test_a_draft_submitted_is_deleted_in_the_same_transaction_and_audited(db, al
 
     user = {"id": int(alice["person"]), "email": "alice@example.com"}
     draft_id = drafts.save(db, user, "Half done", {"title": ["Half done"]})
-    stored = assessments.submit(real_content(), db, sample_body(), alice, draft_id=draft_id)
+    stored = assessments.submit(
+        real_content(), db, sample_body(), alice, draft_id=draft_id
+    ).assessment
     assert drafts.list_drafts(db, user) == []
     actions = [(e["action"], e["details"]) for e in list_audit_events(db)]
     assert actions[-1] == ("draft.delete", {"draft_id": draft_id, "submitted": stored["id"]})

@@ -57,9 +57,9 @@ def test_list_and_revoke(db):
         apikeys.revoke(db, 999, SYSTEM)
 
 
-def test_rate_counter_counts_per_subject_and_window(db):
-    assert [ratelimits.hit(db, "key:1", 60) for _ in range(3)] == [1, 2, 3]
-    assert ratelimits.hit(db, "key:2", 60) == 1
-    assert ratelimits.hit(db, "key:1", 120) == 1
+def test_rate_counter_adds_per_subject_and_window(db):
+    assert [ratelimits.add(db, "key:1", 60, n) for n in (1, 1, 5)] == [1, 2, 7]
+    assert ratelimits.add(db, "key:2", 60, 1) == 1
+    assert ratelimits.add(db, "key:1", 120, 3) == 3
     # Older windows of the subject are dropped as new ones start.
     assert db.execute("SELECT COUNT(*) FROM rate_limits WHERE subject = 'key:1'").fetchone()[0] == 1

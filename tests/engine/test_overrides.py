@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.application import assessments
+from service.application.errors import InputError
 from service.engine import lineage
 from tests.support.bodies import body, preset_answers, real_content
 
@@ -44,7 +45,7 @@ def test_override_with_justification_is_kept_in_the_result():
 
 def test_override_without_justification_is_refused_naming_the_field():
     b = vision_france({"LIC-05": "written_permission"})
-    with pytest.raises(assessments.InputError) as exc:
+    with pytest.raises(InputError) as exc:
         assessments.validate(real_content(), b)
     fields = [e["field"] for e in exc.value.errors]
     assert fields == ["answers.LIC-05.justification"]
@@ -54,7 +55,7 @@ def test_override_without_justification_is_refused_naming_the_field():
 
 def test_blank_justification_counts_as_none():
     b = vision_france({"LIC-05": {"value": "written_permission", "justification": ""}})
-    with pytest.raises(assessments.InputError) as exc:
+    with pytest.raises(InputError) as exc:
         assessments.validate(real_content(), b)
     assert [e["field"] for e in exc.value.errors] == ["answers.LIC-05.justification"]
 
@@ -64,14 +65,14 @@ def test_override_to_a_riskier_answer_also_needs_a_justification():
     content = real_content()
     b = body("meta-llama/Llama-3.1-8B-Instruct")
     b["answers"] = {**preset_answers(content, b, "good"), "LIC-03": "above_cap"}
-    with pytest.raises(assessments.InputError) as exc:
+    with pytest.raises(InputError) as exc:
         assessments.validate(content, b)
     assert [e["field"] for e in exc.value.errors] == ["answers.LIC-03.justification"]
 
 
 def test_every_unjustified_override_is_named():
     b = vision_france({"LIC-05": "not_affected", "LIC-03": "no_cap"})
-    with pytest.raises(assessments.InputError) as exc:
+    with pytest.raises(InputError) as exc:
         assessments.validate(real_content(), b)
     assert sorted(e["field"] for e in exc.value.errors) == [
         "answers.LIC-03.justification",

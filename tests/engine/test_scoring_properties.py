@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from service import engine
 from service.content.model import RATINGS, UNKNOWN
 from service.engine import scoring
 from tests.support.bodies import BASE_DEPLOYMENT, real_content
@@ -59,7 +61,21 @@ SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[Heal
 
 
 def _score(body):
-    return scoring.score(body, CONTENT, CONTENT.policies[body["policy"]])
+    lean = scoring.score(body, CONTENT, CONTENT.policies[body["policy"]])
+    return engine.explain(lean, engine.snapshot(CONTENT))
+
+
+@SETTINGS
+@given(BODIES)
+def test_the_stored_form_reads_back_as_the_same_explained_result(body):
+    lean = scoring.score(body, CONTENT, CONTENT.policies[body["policy"]])
+    stored = json.loads(json.dumps(engine.pack(lean)))
+    assert stored["format"] == engine.FORMAT
+    assert {"title", "question", "remediation", "references"}.isdisjoint(
+        stored["findings"]["fields"]
+    )
+    snapshot = json.loads(json.dumps(engine.snapshot(CONTENT)))
+    assert engine.explain(engine.unpack(stored), snapshot) == _score(body)
 
 
 @SETTINGS

@@ -195,10 +195,8 @@ def api_outcomes(web, key):
             value = make(_name(path), shape)
             response = _post(client, key, _put(_parent(_base_body(), path), path, value))
             assert response.status_code < 500, (kind, path, response.text[:500])
-            if response.status_code == 201:
-                created = response.get_json()
-                assert _get(created["input"], path) == value, (kind, path)
-                out[kind, path] = created["id"]
+            if response.status_code == 201:  # what was stored is read back below
+                out[kind, path] = response.get_json()["id"]
             else:
                 _assert_refused_naming(response, _pointer(path))
                 out[kind, path] = None

@@ -1,0 +1,87 @@
+"""Validation of an assessment body: the shared schema, then the rules the content adds."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError
+
+from .. import engine
+from ..content.model import UNKNOWN, Content
+from ..engine import rules
+from .errors import InputError
+from .inputs import assessment_loader, field_error, flatten_errors, surrogate_errors
+
+__all__ = ["validated"]
+
+
+def validated(content: Content, body) -> tuple[dict, engine.Facts]:
+    """The clean body, and the model facts read for it (the engine reads the same ones)."""
+    if not isinstance(body, dict):
+        raise InputError([field_error((), "must be a JSON object")])
+    broken = surrogate_errors(body)
+    if broken:
+        raise InputError(broken)
+    try:
+        data = assessment_loader(content).load(body)
+    except ValidationError as exc:
+        raise InputError(flatten_errors(exc.messages)) from None
+    errors = _model_errors(content, data["model"])
+    clean = _drop_empty(data)
+    facts = engine.facts(content, clean["model"], clean["deployment"])
+    errors += _override_errors(content, clean, facts)
+    if errors:
+        raise InputError(errors)
+    return clean, facts
+
+
+def _model_errors(content: Content, model: dict) -> list[dict]:
+    errors = []
+    if model.get("id") and not content.model(model["id"]) and not model.get("name"):
+        errors.append(
+            field_error(
+                ("model", "id"),
+                f"'{model['id']}' is not in the catalogue; describe the model "
+                "with name, publisher and license",
+            )
+        )
+    if model.get("license") and not content.license(model["license"]):
+        errors.append(
+            field_error(
+                ("model", "license"),
+                f"unknown licence '{model['license']}'; see /api/v1/licenses",
+            )
+        )
+    return errors
+
+
+def _override_errors(content: Content, data: dict, facts: engine.Facts) -> list[dict]:
+    """A derived licence answer may be overridden only with a written justification.
+
+    `unknown` adds nothing to a known fact, so the derived answer stands without an error.
+    """
+    ctx = {"model": facts.model, "deployment": data["deployment"]}
+    errors = []
+    for item_id, given in data["answers"].items():
+        found = facts.derived.get(item_id)
+        if found is None:
+            continue
+        if not rules.holds(content.items[item_id].applies_when, ctx, content.context.country_sets):
+            continue  # an item that does not apply is not scored, so nothing is overridden
+        if (
+            given["value"] not in (found.answer, UNKNOWN)
+            and not given.get("justification")
+            and not engine.resolves(content.items[item_id], given["value"], found.answer)
+        ):
+            errors.append(
+                field_error(
+                    ("answers", item_id, "justification"),
+                    f"{item_id} is derived from the licence facts as '{found.answer}' "
+                    f"({found.fact}); give a justification to override it",
+                )
+            )
+    return errors
+
+
+def _drop_empty(data: dict) -> dict:
+    data["model"] = {k: v for k, v in data["model"].items() if v not in (None, "", [])}
+    data["deployment"] = {k: v for k, v in data["deployment"].items() if v is not None}
+    return data
