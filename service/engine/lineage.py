@@ -139,6 +139,7 @@ def _derive_item(item: Item, lic: License, entry: dict, ctx, sets) -> Derived | 
     rule = next((r for r in item.derive if rules.holds(r.when, ctx, sets)), None)
     if rule is None:
         return None
+    unverified = _unverified(rule, lic, entry)
     return Derived(
         item=item.id,
         answer=rule.answer,
@@ -148,8 +149,8 @@ def _derive_item(item: Item, lic: License, entry: dict, ctx, sets) -> Derived | 
         license_name=lic.name,
         origin=entry["name"],
         source=lic.source,
-        verified=not _unverified(rule, lic, entry),
-        unverified=_unverified(rule, lic, entry),
+        verified=not unverified,
+        unverified=unverified,
     )
 
 

@@ -18,7 +18,7 @@ CAMEL_CASE = re.compile(r"^[a-z]+(?:[A-Z][a-z0-9]*)*$")
 
 @pytest.fixture(scope="module")
 def spec():
-    """The committed document (a test in test_api_openapi.py keeps it equal to the code's)."""
+    """The committed document (a test in tests/api/test_openapi.py keeps it equal to the code's)."""
     return json.loads(COMMITTED.read_text(encoding="utf-8"))
 
 

@@ -1,4 +1,4 @@
-"""Races on a live server (the 300-submission run is in test_api_live.py).
+"""Races on a live server (the 300-submission run is in tests/api/test_live.py).
 
 Sixteen clients at once deciding on the same assessment, or revising it: exactly one wins and
 the others get a clean 409 problem, across worker processes. And a chunked body over the limit

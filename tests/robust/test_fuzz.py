@@ -1,7 +1,7 @@
 """Fuzzing the contract: 2,000+ schemathesis requests against the OpenAPI document a live server
 serves.
 
-tests/test_api_fuzz.py runs every operation briefly in-process on every `make test-fast`; this
+tests/api/test_fuzz.py runs every operation briefly in-process on every `make test-fast`; this
 is the volume run, over real HTTP to gunicorn. With an admin key: valid (positive) and invalid
 (negative) requests for every operation, with path ids that often name real assessments (so
 reads, reports, reviews and revisions run for real rather than answering 404). Whatever is
