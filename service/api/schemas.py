@@ -337,7 +337,7 @@ class AssessmentSchema(AssessmentSummarySchema):
     audit_head = Str(**Nullable, **_d("Hash of the newest audit event of this assessment."))
 
 
-class VerdictSchema(Schema):
+class AssessmentVerdictSchema(Schema):
     """The verdict of a submission: what a client acts on without reading every finding."""
 
     overall = fields.Nested(OverallSchema, required=True)
@@ -356,7 +356,7 @@ class AssessmentCreatedSchema(AssessmentSummarySchema):
     """A new assessment (or revision): its summary, links and verdict. GET its `links.self`
     for the input, every finding with its points and reasons, reviews and audit head."""
 
-    verdict = fields.Nested(VerdictSchema, required=True)
+    verdict = fields.Nested(AssessmentVerdictSchema, required=True)
 
 
 class PageLinksSchema(Schema):

@@ -10,7 +10,7 @@ from .. import engine
 from ..content.model import Content
 from ..interop import impact
 from ..store import assessments as stored_assessments
-from .assessments import evaluate
+from .assessments import score
 from .errors import InputError
 from .inputs import field_error
 
@@ -81,7 +81,7 @@ def _rescore(content: Content, rows, policy_id: str | None) -> tuple[list, list,
         if _unchanged(content, row, body["policy"]):
             continue  # the same input, content, policy and engine give the same verdict
         try:
-            _, result = evaluate(content, body)
+            result = score(content, body).result  # the verdict alone: nothing to explain
         except InputError as exc:
             failures.append(impact.unscorable(row, exc.errors))
             continue

@@ -52,7 +52,7 @@ def test_prefill_from_uploaded_files(api):
 def test_a_draft_completed_and_submitted_is_accepted(api):
     draft = api.post("/api/v1/prefill", json={"model_card": CARD, "files": INFO}).get_json()
     body = {**sample_body(), "model": draft["body"]["model"], "answers": draft["body"]["answers"]}
-    created = api.submitted(body)
+    created = api.get(api.submitted(body)["links"]["self"]).get_json()
     assert created["input"]["answers"]["SEC-02"]["value"] == "safetensors_only"
 
 

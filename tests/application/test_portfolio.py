@@ -29,8 +29,8 @@ def team(db) -> tuple[dict, dict]:
 
 def _approved(db, team, title="Support bot") -> dict:
     submitter, reviewer = team
-    stored = assessments.submit(real_content(), db, {**BODY, "title": title}, submitter)
-    return reviews.review(real_content(), db, stored["id"], reviewer, "approve", "")
+    stored = assessments.submit(real_content(), db, {**BODY, "title": title}, submitter).assessment
+    return reviews.review(real_content(), db, stored["id"], reviewer, "approve", "").assessment
 
 
 def _snapshot(db) -> list:
@@ -40,7 +40,7 @@ def _snapshot(db) -> list:
 def test_nothing_changes_under_the_content_it_was_scored_with(db, monkeypatch, team):
     _approved(db, team)
     calls = []
-    monkeypatch.setattr(portfolio, "evaluate", lambda *a: calls.append(a))
+    monkeypatch.setattr(portfolio, "score", lambda *a: calls.append(a))
     report = portfolio.impact_report(real_content(), db)
     assert report["summary"] == {
         "assessed": 1,
@@ -71,7 +71,9 @@ def test_a_revision_replaces_its_predecessor(db, team):
     """Once the revision is decided, the approval before it is superseded and left out."""
     submitter, reviewer = team
     first = _approved(db, team)
-    second = assessments.submit(real_content(), db, {**BODY, "title": "v2"}, submitter, first["id"])
+    second = assessments.submit(
+        real_content(), db, {**BODY, "title": "v2"}, submitter, first["id"]
+    ).assessment
     reviews.review(real_content(), db, second["id"], reviewer, "approve", "")
     report = portfolio.impact_report(real_content(), db, "strict")
     assert report["summary"]["assessed"] == 1

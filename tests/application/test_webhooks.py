@@ -44,7 +44,7 @@ def test_events_are_written_with_the_change_and_only_when_subscribed(db):
     assert assessments.submit(real_content(), db, sample_body(), submitter)
     assert _events(db) == []  # no endpoint, no event
     _endpoint(db, "assessment.decided")
-    stored = assessments.submit(real_content(), db, approvable_body(), submitter)
+    stored = assessments.submit(real_content(), db, approvable_body(), submitter).assessment
     assert _events(db) == []
     reviews.review(real_content(), db, stored["id"], reviewer, "approve", "")
     (event,) = db.query("SELECT * FROM webhook_outbox")
