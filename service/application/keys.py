@@ -138,8 +138,11 @@ class RateLimiter:
     is allowed while that count plus this process's unwritten requests stays within the limit.
     Unwritten requests are added to the store in the next write transaction of any request of
     the key (a POST's own), and otherwise once they reach `batch` (0.1% of the limit), so reads
-    cost a write only every `batch` requests. A limit may so be overrun by at most
-    workers x (batch - 1) requests per window; with batch 1 (limits under 2,000) it is exact.
+    cost a write only every `batch` requests. A limit may so be overrun by the requests the
+    workers have counted but not written: at most workers x batch per window.
+
+    A limit under 2,000 (`exact`) is counted exactly instead: each request adds itself to the
+    store, in a transaction of its own, before it is let through.
     """
 
     def __init__(self, limit: int, window: int):
@@ -151,6 +154,10 @@ class RateLimiter:
     @property
     def on(self) -> bool:
         return self.limit > 0
+
+    @property
+    def exact(self) -> bool:
+        return self.batch == 1
 
     def window_start(self, now: float) -> int:
         return int(now // self.window * self.window)
@@ -165,14 +172,17 @@ class RateLimiter:
             window, pending = self._pending.get(key_id, (start, 0))
             pending = pending + 1 if window == start else 1
             self._pending[key_id] = (start, pending)
-        used = (stored or 0) + pending
-        limits = {
+        return self.limits((stored or 0) + pending, now), pending >= self.batch
+
+    def limits(self, used: int, now: float) -> dict:
+        """limit, remaining, reset (seconds to the next window) and used, for the headers."""
+        reset = max(1, math.ceil(self.window_start(now) + self.window - now))
+        return {
             "limit": self.limit,
             "remaining": max(0, self.limit - used),
-            "reset": max(1, math.ceil(start + self.window - now)),
+            "reset": reset,
             "used": used,
         }
-        return limits, pending >= self.batch
 
     def take(self, key_id: int) -> tuple[int, int]:
         """(window start, requests) not yet written for a key, now handed over for writing."""
@@ -200,7 +210,13 @@ def authorize(
             else "The API key is not valid or has been revoked.",
             presented=bool(presented),
         )
-    limits, due = limiter.count(record["id"], record["used"], now) if limited else (None, False)
+    limits, due = None, False
+    if limited and limiter.exact:
+        with write(db):  # counted and read in one step: no worker can let one too many through
+            used = ratelimits.add(db, f"key:{record['id']}", limiter.window_start(now), 1)
+        limits, limited = limiter.limits(used, now), False
+    elif limited:
+        limits, due = limiter.count(record["id"], record["used"], now)
     touch = _touch_due(record)
     if limited or touch:
         write_usage = partial(_write_usage, limiter if limited else None, record["id"], touch)
