@@ -28,7 +28,8 @@ def old_row_with_long_notes(app, api) -> str:
     """An assessment stored before line breaks were bounded: written straight into its row,
     since the API refuses such notes now."""
     items = _noted_items()
-    created = api.submitted(sample_body(answers={i: "unknown" for i in items}))
+    submitted = api.submitted(sample_body(answers={i: "unknown" for i in items}))
+    created = api.get(submitted["links"]["self"]).get_json()  # whole, as rows were then
     result = created["result"]
     for finding in result["findings"]:
         if finding["item"] in items:

@@ -156,7 +156,7 @@ JUSTIFICATION = "Pilot on synthetic data only, until the DPIA is signed."
 
 def test_approving_a_rejected_assessment_needs_an_explicit_reasoned_acceptance(people):
     created = people["sue"].submitted(sample_body(answers={}))  # every item unanswered
-    assert created["decision"] == "reject" and created["result"]["blockers"]
+    assert created["decision"] == "reject" and created["verdict"]["blockers"]
     bare = people["ada"].review(created["id"], "approve")
     assert bare.status_code == 422 and bare.get_json()["errors"][0]["field"] == "accept_risk"
     short = people["ada"].post(

@@ -160,7 +160,8 @@ def test_a_rejected_assessment_cannot_go_back_unchanged(site, page):
 
 def _old_row(site) -> str:
     """A stored assessment whose notes hold 3,999 line breaks each (from before the bound)."""
-    created = site.keys[SUE].submitted(sample_body(title="Old notes"))
+    submitted = site.keys[SUE].submitted(sample_body(title="Old notes"))
+    created = site.keys[SUE].get(submitted["links"]["self"]).get_json()  # whole, as rows were
     result = created["result"]
     for finding in result["findings"][:12]:
         finding["note"] = "Old note" + "\n" * 3999
