@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from .. import engine, report, store, times
 from ..content.model import Content
-from ..engine import lineage
 from ..store import assessments as stored_assessments
 from ..store import audit, drafts, snapshots
 from . import people, webhooks
@@ -33,30 +32,38 @@ class Scored:
     result: dict
 
 
-def score(content: Content, body) -> Scored:
-    """Validate a body and score it: the lean result, ready to store. Nothing is stored."""
-    clean, facts = validated(content, body)
+def today() -> str:
+    """The assessment date the engine is given: today's date in UTC (YYYY-MM-DD)."""
+    return times.now()[:10]
+
+
+def score(content: Content, body, as_of: str | None = None) -> Scored:
+    """Validate a body and score it as of `as_of` (today when not given): the lean result,
+    ready to store. Nothing is stored."""
+    as_of = as_of or today()
+    clean, facts = validated(content, body, as_of)
     # The engine reads the very facts validation read (model, lineage, derived answers), so
     # they are worked out once per evaluation.
-    result = engine.score(clean, content, content.policies[clean["policy"]], facts)
+    result = engine.score(clean, content, content.policies[clean["policy"]], facts, as_of)
     input_json = engine.canonical(clean)
     result["input_hash"] = hashlib.sha256(input_json.encode()).hexdigest()
     return Scored(clean, input_json, result)
 
 
-def evaluate(content: Content, body) -> tuple[dict, dict]:
-    """Validate a body and score it; returns (clean body, explained result). Nothing is stored."""
-    scored = score(content, body)
+def evaluate(content: Content, body, as_of: str | None = None) -> tuple[dict, dict]:
+    """Validate a body and score it (as of today unless `as_of` is given); returns (clean body,
+    explained result). Nothing is stored."""
+    scored = score(content, body, as_of)
     return scored.clean, engine.explain(scored.result, engine.snapshot(content))
 
 
-def derived_answers(content: Content, model: dict, deployment: dict) -> dict[str, engine.Derived]:
-    """Licence answers derived for a model and deployment as a form describes them so far."""
-    if not model.get("id") and not model.get("license"):
-        return {}
-    resolved = lineage.resolve_model(content, model)
-    chain = lineage.lineage(content, resolved)
-    return lineage.derive_answers(content, resolved, deployment, chain)
+def derived_answers(
+    content: Content, model: dict, deployment: dict, as_of: str | None = None
+) -> dict[str, engine.Derived]:
+    """Answers derived for a model and deployment as a form describes them so far (as of today
+    unless `as_of` is given): from the licences in the lineage, the catalogue's publisher and
+    release facts, and the deployment and model fields. Each names its `basis`."""
+    return engine.facts(content, model, deployment, as_of or today()).derived
 
 
 @dataclass

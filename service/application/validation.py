@@ -13,8 +13,9 @@ from .inputs import assessment_loader, field_error, flatten_errors, surrogate_er
 __all__ = ["validated"]
 
 
-def validated(content: Content, body) -> tuple[dict, engine.Facts]:
-    """The clean body, and the model facts read for it (the engine reads the same ones)."""
+def validated(content: Content, body, as_of: str | None = None) -> tuple[dict, engine.Facts]:
+    """The clean body, and the model facts read for it as of the assessment date (the engine
+    reads the same ones)."""
     if not isinstance(body, dict):
         raise InputError([field_error((), "must be a JSON object")])
     broken = surrogate_errors(body)
@@ -26,7 +27,7 @@ def validated(content: Content, body) -> tuple[dict, engine.Facts]:
         raise InputError(flatten_errors(exc.messages)) from None
     errors = _model_errors(content, data["model"])
     clean = _drop_empty(data)
-    facts = engine.facts(content, clean["model"], clean["deployment"])
+    facts = engine.facts(content, clean["model"], clean["deployment"], as_of)
     errors += _override_errors(content, clean, facts)
     if errors:
         raise InputError(errors)
@@ -53,8 +54,16 @@ def _model_errors(content: Content, model: dict) -> list[dict]:
     return errors
 
 
+# Where a derived answer was read, as an override error names it.
+_BASIS_WORDS = {
+    "license": "the licence facts",
+    "publisher": "the catalogue's publisher facts",
+    "deployment": "the deployment described",
+}
+
+
 def _override_errors(content: Content, data: dict, facts: engine.Facts) -> list[dict]:
-    """A derived licence answer may be overridden only with a written justification.
+    """A derived answer may be overridden only with a written justification.
 
     `unknown` adds nothing to a known fact, so the derived answer stands without an error.
     """
@@ -69,12 +78,12 @@ def _override_errors(content: Content, data: dict, facts: engine.Facts) -> list[
         if (
             given["value"] not in (found.answer, UNKNOWN)
             and not given.get("justification")
-            and not engine.resolves(content.items[item_id], given["value"], found.answer)
+            and not engine.stands(content.items[item_id], given["value"], found)
         ):
             errors.append(
                 field_error(
                     ("answers", item_id, "justification"),
-                    f"{item_id} is derived from the licence facts as '{found.answer}' "
+                    f"{item_id} is derived from {_BASIS_WORDS[found.basis]} as '{found.answer}' "
                     f"({found.fact}); give a justification to override it",
                 )
             )

@@ -61,7 +61,7 @@ def load_content(checklist_dir: Path | str, policy_dir: Path | str) -> Content:
     for path in sorted(Path(policy_dir).glob("*.yaml")):
         data = _load(path, schemas.PolicySchema, {})
         policy = _policy(data, _hash(data))
-        checks.policy(_name(path), path.stem, policy, checklists, licenses)
+        checks.policy(_name(path), path.stem, policy, checklists, licenses, items)
         consistency.unknown_is_riskiest(_name(path), policy, items)
         policies[policy.id] = policy
     if not policies:
@@ -253,18 +253,19 @@ def _policy(data: dict, digest: str) -> Policy:
         description=data["description"],
         domain_weights=data["domain_weights"],
         severity_weights=data["severity_weights"],
+        rating=data["rating"],
         ratings=data["ratings"],
-        risky_at=data["risky_at"],
         unknown_risk=data["unknown_risk"],
         unanswered_risk=data["unanswered_risk"],
-        floors=data["floors"],
-        worst_domain_margin=data["worst_domain_margin"],
         decisions=data["decisions"],
+        due=data["due"],
+        policy_conditions=data["policy_conditions"],
         max_unknown_share=data["max_unknown_share"],
         review_interval_days=data["review_interval_days"],
         risk_acceptance_days=data["risk_acceptance_days"],
         license_stance={"kinds": stance["kinds"], "licenses": stance["licenses"]},
         unknown_license_stance=stance["unknown"],
+        review_met_by={k: tuple(v) for k, v in stance["review_met_by"].items()},
         publisher_countries_review=tuple(data["publisher_countries_review"]),
         hash=digest,
     )

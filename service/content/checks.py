@@ -6,7 +6,10 @@ import re
 
 from . import schemas, sourced
 from .model import (
+    DECISIONS,
+    DUES,
     EVIDENCE,
+    POLICY_CONDITIONS,
     SEVERITIES,
     UNKNOWN,
     Checklist,
@@ -17,12 +20,15 @@ from .model import (
     Policy,
 )
 
-# Facts of the assessed model a rule may name: the catalogue fields plus the two the engine adds.
-# Sourced facts (alignment, maintenance, publisher facts) are not rule facts yet: the engine does
-# not read them with their source until model-fact derivation exists.
+# Facts of the assessed model a rule may name: the catalogue fields plus those the engine adds.
+# Sourced facts (alignment, maintenance, publisher facts) are read as `sourced.*` by derive_from
+# rules only, so that every answer they give names its source.
 MODEL_FACTS = (frozenset(schemas.ModelSchema().fields) - frozenset(sourced.SOURCED_FACTS)) | {
     "multimodal",
     "weights_format",
+    "in_catalogue",
+    "described",  # the model fields the assessment states itself
+    "lineage_length",  # how many models the lineage holds (1: an original release)
 }
 LICENSE_FACTS = frozenset(schemas.LicenseSchema().fields)
 NUMERIC_OPS = ("gt", "gte", "lt", "lte")
@@ -75,7 +81,20 @@ def checklist(fname, stem, cl: Checklist, ctx: Context, frameworks) -> None:
                     f"'{ref.framework}' (see checklists/frameworks.yaml)"
                 )
         sourced.references_dated(fname, item, frameworks)
+        for i, rule in enumerate(item.obligations):
+            _obligation_reference(f"{where} field obligations[{i}].reference", rule, frameworks)
         _item_rules(where, item, ctx)
+
+
+def _obligation_reference(where, rule, frameworks) -> None:
+    framework = frameworks.get(rule.reference.framework)
+    if framework is None:
+        _fail(f"{where}.framework: unknown framework '{rule.reference.framework}'")
+    if framework.provisions and framework.provision(rule.reference.id) is None:
+        _fail(
+            f"{where}.id: '{rule.reference.id}' has no application date in "
+            f"checklists/frameworks.yaml ({framework.key})"
+        )
 
 
 def _item_rules(where, item: Item, ctx: Context) -> None:
@@ -85,6 +104,8 @@ def _item_rules(where, item: Item, ctx: Context) -> None:
         "blocker_when": ("deployment", "model", "answers"),
         "derive": ("deployment", "model", "license", "origin"),
         "prefill": ("evidence",),
+        "derive_from": ("deployment", "model", "sourced"),
+        "obligations": ("deployment", "model"),
     }
     _conditions(where, "applies_when", item.applies_when, scopes["applies_when"], ctx)
     for i, rule in enumerate(item.severity_rules):
@@ -99,6 +120,23 @@ def _item_rules(where, item: Item, ctx: Context) -> None:
         for fact in rule.uses:
             if fact not in LICENSE_FACTS:
                 _fail(f"{where} field derive[{i}].uses: unknown licence fact '{fact}'")
+        if rule.obligation:
+            _placeholders(
+                where, f"derive[{i}].obligation.text", rule.obligation.text, scopes["derive"]
+            )
+    if item.derive and item.derive_from:
+        _fail(f"{where} field derive_from: an item is derived from licences or from other facts")
+    for i, rule in enumerate(item.derive_from):
+        _conditions(where, f"derive_from[{i}].when", rule.when, scopes["derive_from"], ctx)
+        if rule.answer not in values:
+            _fail(f"{where} field derive_from[{i}].answer: '{rule.answer}' is not an option value")
+        for fact in rule.uses:
+            if fact not in sourced.SOURCED_FACTS:
+                _fail(f"{where} field derive_from[{i}].uses: unknown sourced fact '{fact}'")
+        _placeholders(where, f"derive_from[{i}].fact", rule.fact, scopes["derive_from"])
+    for i, rule in enumerate(item.obligations):
+        _conditions(where, f"obligations[{i}].when", rule.when, scopes["obligations"], ctx)
+        _placeholders(where, f"obligations[{i}].text", rule.text, scopes["obligations"])
     for i, rule in enumerate(item.prefill):
         _conditions(where, f"prefill[{i}].when", rule.when, scopes["prefill"], ctx)
         if rule.answer is not None and rule.answer not in values:
@@ -106,6 +144,12 @@ def _item_rules(where, item: Item, ctx: Context) -> None:
         for scope, key in PLACEHOLDER.findall(rule.fact):
             if scope != "evidence" or key not in EVIDENCE:
                 _fail(f"{where} field prefill[{i}].fact: unknown placeholder '{{{scope}.{key}}}'")
+
+
+def _placeholders(where, path, template: str, scopes) -> None:
+    for scope, key in PLACEHOLDER.findall(template):
+        if scope not in scopes:
+            _fail(f"{where} field {path}: unknown placeholder '{{{scope}.{key}}}'")
 
 
 def _conditions(where, path, conds, scopes, ctx: Context) -> None:
@@ -138,6 +182,7 @@ def _field_known(where, name, scopes, ctx: Context) -> None:
         "origin": MODEL_FACTS,
         "license": LICENSE_FACTS,
         "evidence": EVIDENCE,
+        "sourced": sourced.RULE_FACTS,
     }.get(scope)
     if known is not None and key not in known:
         _fail(f"{where}: unknown field '{name}'")
@@ -170,6 +215,8 @@ def rule_values(checklists, ctx: Context, items: dict[str, Item]) -> None:
             ]
             groups += [(f"blocker_when[{i}].when", r.when) for i, r in enumerate(item.blocker_when)]
             groups += [(f"derive[{i}].when", r.when) for i, r in enumerate(item.derive)]
+            groups += [(f"derive_from[{i}].when", r.when) for i, r in enumerate(item.derive_from)]
+            groups += [(f"obligations[{i}].when", r.when) for i, r in enumerate(item.obligations)]
             for path, conds in groups:
                 for cond in _flat(conds):
                     _enum_value(f"{where} field {path}", cond, ctx)
@@ -245,7 +292,7 @@ def _no_cycle(where, mid, models, seen) -> None:
         _no_cycle(where, base, models, (*seen, mid))
 
 
-def policy(fname, stem, pol: Policy, checklists, licenses) -> None:
+def policy(fname, stem, pol: Policy, checklists, licenses, items: dict[str, Item]) -> None:
     if pol.id != stem:
         _fail(f"{fname}: field id: '{pol.id}' must match the file name '{stem}'")
     if set(pol.domain_weights) != set(checklists):
@@ -261,25 +308,47 @@ def policy(fname, stem, pol: Policy, checklists, licenses) -> None:
     if weights != sorted(weights) or len(set(weights)) != len(weights):
         _fail(f"{fname}: field severity_weights: weights must increase from low to critical")
     _thresholds(fname, pol)
-    if set(pol.decisions) != set(SEVERITIES):
-        _fail(f"{fname}: field decisions: give a decision for each rating")
+    _by_severity(fname, "decisions", pol.decisions, DECISIONS)
+    _by_severity(fname, "due", pol.due, tuple(reversed(DUES)))
+    missing = [k for k in POLICY_CONDITIONS if k not in pol.policy_conditions]
+    if missing:
+        _fail(f"{fname}: field policy_conditions: give a severity for '{missing[0]}'")
     for lid in pol.license_stance["licenses"]:
         if lid not in licenses:
             _fail(f"{fname}: field license_stance.licenses.{lid}: unknown licence")
+    for item_id, answers in pol.review_met_by.items():
+        where = f"{fname}: field license_stance.review_met_by.{item_id}"
+        if item_id not in items:
+            _fail(f"{where}: unknown item")
+        bad = [a for a in answers if items[item_id].option(a) is None]
+        if bad:
+            _fail(f"{where}: '{bad[0]}' is not an option of {item_id}")
     if pol.risk_acceptance_days > pol.review_interval_days:
         _fail(
             f"{fname}: field risk_acceptance_days: an approval that accepts a reject decision "
             f"cannot outlast an ordinary one (review_interval_days {pol.review_interval_days})"
         )
-    rating = pol.rating_for(100 * min(pol.unknown_risk, pol.unanswered_risk))
-    if rating == "low" or pol.decisions[rating] == "approve":
+    # Answered 'unknown' throughout, an assessment rates as the most severe item (worst rule).
+    worst = max((SEVERITIES.index(i.severity) for i in items.values()), default=0)
+    if pol.decisions[SEVERITIES[worst]] == "approve":
         _fail(
-            f"{fname}: field unknown_risk: an assessment answered 'unknown' throughout would "
-            f"be approved; raise unknown_risk/unanswered_risk or lower the thresholds"
+            f"{fname}: field decisions: an assessment answered 'unknown' throughout rates "
+            f"{SEVERITIES[worst]} and would be approved"
         )
 
 
+def _by_severity(fname, key: str, mapping: dict, order: tuple[str, ...]) -> None:
+    """A value for every severity, never easing as the severity rises."""
+    if set(mapping) != set(SEVERITIES):
+        _fail(f"{fname}: field {key}: give a value for each of {', '.join(SEVERITIES)}")
+    ranks = [order.index(mapping[s]) for s in SEVERITIES]
+    if ranks != sorted(ranks):
+        _fail(f"{fname}: field {key}: a more severe rating may not get a more lenient value")
+
+
 def _thresholds(fname, pol: Policy) -> None:
+    if not pol.ratings:
+        return  # the score never raises a rating
     if set(pol.ratings) != set(SEVERITIES[1:]):
         _fail(f"{fname}: field ratings: give thresholds for medium, high and critical")
     values = [pol.ratings[s] for s in SEVERITIES[1:]]

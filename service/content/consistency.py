@@ -60,7 +60,11 @@ def _levels(where: str, item: Item) -> None:
                     _fail(f"{here}.{attr}: '{option.value}' carries no risk, so no {what}")
             if option.absent:
                 _fail(f"{here}.absent: an answer that means 'not done' must carry risk")
+            if option.in_place:
+                _fail(f"{here}.in_place: '{option.value}' carries no risk, so nothing is left")
             continue
+        if option.in_place and option.absent:
+            _fail(f"{here}.in_place: an answer cannot say both 'in place' and 'not done'")
         if _level(item, option) > base:
             _fail(
                 f"{here}.severity: '{option.severity}' is above the item's severity "
@@ -120,6 +124,10 @@ def _groups(item: Item):
         yield f"blocker_when[{i}].when", rule.when
     for i, rule in enumerate(item.derive):
         yield f"derive[{i}].when", rule.when
+    for i, rule in enumerate(item.derive_from):
+        yield f"derive_from[{i}].when", rule.when
+    for i, rule in enumerate(item.obligations):
+        yield f"obligations[{i}].when", rule.when
 
 
 def _flat(conds):

@@ -8,6 +8,18 @@ from typing import Any
 SEVERITIES = ("low", "medium", "high", "critical")
 RATINGS = SEVERITIES
 DECISIONS = ("approve", "approve_with_conditions", "reject")
+# When a condition must be met: before the deployment goes live, by a follow-up date with an
+# owner, or tracked as hygiene. The policy maps each severity to one.
+DUES = ("before_go_live", "follow_up", "track")
+# The rules a policy may rate by: `worst` rates a domain by its worst risky finding and the
+# deployment by its worst domain.
+RATING_RULES = ("worst",)
+# Conditions the policy itself asks for (not an answer's remediation); the policy gives each a
+# severity, from which its due follows.
+POLICY_CONDITIONS = ("license_review", "publisher_review", "unknowns", "verify_fact")
+# What a derived answer rests on: a licence in the lineage, a sourced publisher or release fact
+# of the catalogue, or a field of the deployment (or model) section of the assessment.
+BASES = ("license", "publisher", "deployment")
 MODALITIES = ("text", "image", "audio", "video", "code")
 # A model reading or producing any of these is multimodal (the Llama 3.2 / 4 EU clause asks).
 MEDIA = ("image", "audio", "video")
@@ -67,8 +79,10 @@ class Option:
     `severity` is the severity this answer represents (None: the item's base severity; an answer
     without risk has none). `remediation` is written for this answer when the item's own text
     assumes the worst one. `absent` marks an answer that means "not done, not measured, none":
-    it must block wherever `unknown` does. `counts_as` (context values only) names the value
-    this one counts as at least, wherever rules compare values of its field.
+    it must block wherever `unknown` does. `in_place` marks an answer that says the control is
+    in place: what is left is residual, and severity rules that raise the item leave it at its
+    own severity. `counts_as` (context values only) names the value this one counts as at least,
+    wherever rules compare values of its field.
     """
 
     value: str
@@ -79,6 +93,7 @@ class Option:
     remediation: str | None = None
     absent: bool = False
     counts_as: str | None = None
+    in_place: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,11 +117,42 @@ class BlockerRule:
 
 
 @dataclass(frozen=True)
+class Obligation:
+    """A duty a derive rule's licence imposes whatever the answers: its kind and text template."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
 class DeriveRule:
     answer: str
     when: tuple[Condition, ...]
     fact: str
     uses: tuple[str, ...]
+    obligation: Obligation | None = None
+
+
+@dataclass(frozen=True)
+class DeriveFromRule:
+    """An answer read once for the assessed model: from its sourced publisher or release facts
+    (`sourced.*`, basis publisher) or from the deployment and model fields (basis deployment)."""
+
+    basis: str
+    answer: str
+    when: tuple[Condition, ...]
+    fact: str
+    uses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ObligationRule:
+    """A duty the deployment carries whatever the answers (a law's, not a licence's)."""
+
+    kind: str
+    when: tuple[Condition, ...]
+    text: str
+    reference: Reference
 
 
 @dataclass(frozen=True)
@@ -135,6 +181,8 @@ class Item:
     blocker_when: tuple[BlockerRule, ...] = ()
     derive: tuple[DeriveRule, ...] = ()
     prefill: tuple[PrefillRule, ...] = ()
+    derive_from: tuple[DeriveFromRule, ...] = ()
+    obligations: tuple[ObligationRule, ...] = ()
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -252,26 +300,29 @@ class Policy:
     description: str
     domain_weights: dict[str, float]
     severity_weights: dict[str, float]
-    ratings: dict[str, float]
-    risky_at: float
+    rating: str  # RATING_RULES
+    ratings: dict[str, float]  # score thresholds that may raise a rating; empty: none
     unknown_risk: float
     unanswered_risk: float
-    floors: dict[str, str]
-    worst_domain_margin: int
     decisions: dict[str, str]
+    due: dict[str, str]  # severity -> DUES
+    policy_conditions: dict[str, str]  # POLICY_CONDITIONS -> severity
     max_unknown_share: float
     review_interval_days: int
     risk_acceptance_days: int
     license_stance: dict[str, dict[str, str]]
     unknown_license_stance: str
+    # Answers that show a licence under review was reviewed: {item id: (answer, ...)}.
+    review_met_by: dict[str, tuple[str, ...]]
     publisher_countries_review: tuple[str, ...]
     hash: str = ""
 
     def rating_for(self, score: float) -> str:
-        """The rating whose threshold the score reaches; below every threshold is low."""
+        """The rating whose score threshold the score reaches; low below every threshold or
+        without thresholds."""
         rating = RATINGS[0]
         for level in RATINGS[1:]:
-            if score >= self.ratings[level]:
+            if level in self.ratings and score >= self.ratings[level]:
                 rating = level
         return rating
 

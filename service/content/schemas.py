@@ -8,12 +8,19 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from . import sourced
 from .model import (
+    BASES,
     DECISIONS,
+    DUES,
     MODALITIES,
+    POLICY_CONDITIONS,
+    RATING_RULES,
     SEVERITIES,
     BlockerRule,
     Condition,
+    DeriveFromRule,
     DeriveRule,
+    Obligation,
+    ObligationRule,
     Option,
     PrefillRule,
     Reference,
@@ -38,7 +45,9 @@ OPERATORS = (
 )
 LIST_OPERATORS = ("in", "not_in", "contains_any")
 SET_OPERATORS = ("in_set", "not_in_set", "intersects_set")
-FIELD_PATH = re.compile(r"^(deployment|model|license|origin|answers|evidence)\.[A-Za-z0-9_\-]+$")
+FIELD_PATH = re.compile(
+    r"^(deployment|model|license|origin|answers|evidence|sourced)\.[A-Za-z0-9_\-]+$"
+)
 ITEM_ID = re.compile(r"^[A-Z]{2,5}-\d{2,3}$")
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 NON_EMPTY = validate.Length(min=1)
@@ -109,6 +118,7 @@ class OptionSchema(Schema):
     severity = fields.String(load_default=None, validate=validate.OneOf(SEVERITIES))
     remediation = fields.String(load_default=None, validate=NON_EMPTY)
     absent = fields.Boolean(load_default=False)
+    in_place = fields.Boolean(load_default=False)
 
     @post_load
     def make(self, data, **kwargs):
@@ -120,6 +130,7 @@ class OptionSchema(Schema):
             severity=data["severity"],
             remediation=data["remediation"],
             absent=data["absent"],
+            in_place=data["in_place"],
         )
 
 
@@ -154,11 +165,22 @@ class BlockerRuleSchema(Schema):
         )
 
 
+class ObligationSchema(Schema):
+    kind = fields.String(required=True, validate=validate.Regexp(SNAKE))
+    text = text()
+
+    @post_load
+    def make(self, data, **kwargs):
+        return Obligation(**data)
+
+
 class DeriveRuleSchema(Schema):
     answer = text()
     when = conditions(required=True, validate=NON_EMPTY)
     fact = text()
     uses = fields.List(fields.String(), load_default=list)
+    # A duty of the licence that holds whatever the answers, listed when this rule holds.
+    obligation = fields.Nested(ObligationSchema, load_default=None)
 
     @post_load
     def make(self, data, **kwargs):
@@ -167,6 +189,48 @@ class DeriveRuleSchema(Schema):
             when=tuple(data["when"]),
             fact=data["fact"],
             uses=tuple(data["uses"]),
+            obligation=data["obligation"],
+        )
+
+
+class DeriveFromRuleSchema(Schema):
+    basis = fields.String(required=True, validate=validate.OneOf(BASES[1:]))
+    answer = text()
+    when = conditions(required=True, validate=NON_EMPTY)
+    fact = text()
+    uses = fields.List(fields.String(), load_default=list)
+
+    @validates_schema
+    def uses_fit_the_basis(self, data, **kwargs):
+        if data.get("basis") == "publisher" and not data.get("uses"):
+            raise ValidationError("a publisher-basis rule names the sourced facts it uses", "uses")
+        if data.get("basis") == "deployment" and data.get("uses"):
+            raise ValidationError("a deployment-basis rule uses no sourced facts", "uses")
+
+    @post_load
+    def make(self, data, **kwargs):
+        return DeriveFromRule(
+            basis=data["basis"],
+            answer=data["answer"],
+            when=tuple(data["when"]),
+            fact=data["fact"],
+            uses=tuple(data["uses"]),
+        )
+
+
+class ObligationRuleSchema(Schema):
+    kind = fields.String(required=True, validate=validate.Regexp(SNAKE))
+    when = conditions()
+    text = text()
+    reference = fields.Nested(lambda: ReferenceSchema(), required=True)
+
+    @post_load
+    def make(self, data, **kwargs):
+        return ObligationRule(
+            kind=data["kind"],
+            when=tuple(data["when"]),
+            text=data["text"],
+            reference=data["reference"],
         )
 
 
@@ -199,6 +263,8 @@ class ItemSchema(Schema):
     blocker_when = fields.List(fields.Nested(BlockerRuleSchema), load_default=list)
     derive = fields.List(fields.Nested(DeriveRuleSchema), load_default=list)
     prefill = fields.List(fields.Nested(PrefillRuleSchema), load_default=list)
+    derive_from = fields.List(fields.Nested(DeriveFromRuleSchema), load_default=list)
+    obligations = fields.List(fields.Nested(ObligationRuleSchema), load_default=list)
 
 
 class ChecklistSchema(Schema):
@@ -399,13 +465,19 @@ class LicenseStanceSchema(Schema):
         load_default=dict,
     )
     unknown = fields.String(load_default="review", validate=validate.OneOf(STANCES))
+    # Answers that show the review a `review` stance asks for was done: {item id: [answers]}.
+    review_met_by = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(ITEM_ID)),
+        values=fields.List(fields.String(), validate=NON_EMPTY),
+        load_default=dict,
+    )
 
 
-def weight_map(keys, **kw):
+def weight_map(keys, required=True, **kw):
     return fields.Dict(
         keys=fields.String(validate=validate.OneOf(keys)),
         values=fields.Float(validate=validate.Range(0, min_inclusive=False)),
-        required=True,
+        required=required,
         **kw,
     )
 
@@ -419,19 +491,24 @@ class PolicySchema(Schema):
         keys=fields.String(), values=fields.Float(validate=validate.Range(0, 1)), required=True
     )
     severity_weights = weight_map(SEVERITIES)
-    ratings = weight_map(SEVERITIES[1:])
-    risky_at = fields.Float(required=True, validate=validate.Range(0, 1, min_inclusive=False))
+    rating = fields.String(required=True, validate=validate.OneOf(RATING_RULES))
+    # Score thresholds that may raise a rating (never lower it); none when left out.
+    ratings = weight_map(SEVERITIES[1:], required=False, load_default=dict)
     unknown_risk = fields.Float(required=True, validate=validate.Range(0, 1))
     unanswered_risk = fields.Float(required=True, validate=validate.Range(0, 1))
-    floors = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(SEVERITIES)),
-        values=fields.String(validate=validate.OneOf(SEVERITIES)),
-        load_default=dict,
-    )
-    worst_domain_margin = fields.Integer(load_default=1, validate=validate.Range(0, 3))
     decisions = fields.Dict(
         keys=fields.String(validate=validate.OneOf(SEVERITIES)),
         values=fields.String(validate=validate.OneOf(DECISIONS)),
+        required=True,
+    )
+    due = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(SEVERITIES)),
+        values=fields.String(validate=validate.OneOf(DUES)),
+        required=True,
+    )
+    policy_conditions = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(POLICY_CONDITIONS)),
+        values=fields.String(validate=validate.OneOf(SEVERITIES)),
         required=True,
     )
     max_unknown_share = fields.Float(required=True, validate=validate.Range(0, 1))

@@ -26,6 +26,17 @@ MODEL_FACTS = {
 # A fact about activity is only evidence as of the day it was observed.
 NEEDS_AS_OF = ("maintenance",)
 SOURCED_FACTS = (*PUBLISHER_FACTS, *MODEL_FACTS)
+# Rules read a sourced fact's value as `sourced.<fact>`, and for a dated fact its age on the
+# assessment date as `sourced.<fact>_age_days`.
+AGE = "_age_days"
+RULE_FACTS = frozenset(SOURCED_FACTS) | {f"{f}{AGE}" for f in SOURCED_FACTS}
+
+
+def age_days(observed: str, on: str) -> int:
+    """Days from an observation (YYYY-MM, read as its month's first day, or YYYY-MM-DD) to the
+    date `on` (YYYY-MM-DD); the month's first day makes a month-dated fact as old as it can be."""
+    start = dt.date.fromisoformat(observed if len(observed) > 7 else f"{observed}-01")
+    return (dt.date.fromisoformat(on) - start).days
 
 
 def _iso_date(value: str, pattern: str = "%Y-%m-%d") -> None:

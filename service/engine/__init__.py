@@ -4,16 +4,19 @@ No Flask, no store, no I/O, no clock: the same input always gives the same resul
 nothing of the service but service.content (a test reads every import of this package).
 
     rules.py     evaluate declarative conditions and fill fact templates
-    lineage.py   resolve the model, walk its lineage, derive licence answers from its facts
+    lineage.py   resolve the model, walk its lineage, derive answers from licence, publisher
+                 and deployment facts
     plan.py      the content arranged once for scoring: distinct condition lists, item order
     findings.py  one applicable item's finding: answer, source, risk, severity
     scoring.py   score(): findings and their points, domain and overall scores, ratings,
-                 blockers, conditions, decision
+                 blockers; the lean result
+    conditions.py   conditions (due by severity), obligations, the licence stance's blockers
+    reasons.py   rating reasons and the decision with its reasons
     document.py  the result document: lean and stored, explained for reading, the verdict
 """
 
 from .document import FORMAT, explain, pack, snapshot, unpack, verdict
-from .findings import resolves
+from .findings import resolves, stands
 from .lineage import Derived, Facts, facts
 from .scoring import ENGINE_VERSION, canonical, input_hash, score
 
@@ -30,6 +33,7 @@ __all__ = [
     "resolves",
     "score",
     "snapshot",
+    "stands",
     "unpack",
     "verdict",
 ]

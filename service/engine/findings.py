@@ -1,9 +1,14 @@
 """One finding: what an applicable item's answer is, where it came from, and how much it weighs.
 
-A finding holds only what is particular to the assessment: the answer, its source, its risk and
-effective severity, which severity rules fired, the licence fact a derived answer rests on, and
-the assessor's note. What the content says about the item (title, question, remediation,
-references, option labels, the rules' reasons) is joined to it for reading (document.py).
+A finding holds only what is particular to the assessment: the answer, its source, its risk,
+the effective severity of the answer, which severity rules moved it, the fact a derived answer
+rests on, and the assessor's note. A finding is risky when its answer carries risk; its severity
+is then the answer's own (option severity, or the item's for unknown and no answer) moved by the
+severity rules that fire, clamped to low..critical. Rules that raise the item leave an answer
+marked `in_place` at its own severity: context makes gaps worse, not controls that are in place.
+A riskless finding shows the item's effective severity, from which its weight is read either way.
+What the content says about the item (title, question, remediation, references, option labels,
+the rules' reasons) is joined to it for reading (document.py).
 """
 
 from __future__ import annotations
@@ -18,24 +23,30 @@ def finding(
 ) -> dict:
     """The finding of an applicable item; its points are set when its domain is scored."""
     fired = [n for n, at in enumerate(plan.severity_at) if truth[at]]
-    severity = effective_severity(plan, fired)
+    item_level = _moved(plan, plan.base_level, fired)
     if not isinstance(given, dict):
         given = {"value": given} if given else {}
     value, source, override = given.get("value"), "assessor", None
     if found is not None:
         value, source, override = _resolve(plan.item, given, value, found)
     risk, source = _risk(plan, value, source, policy)
+    level, moved = item_level, fired
+    if risk > 0:
+        option = plan.options.get(value)
+        if option is not None and option.in_place:
+            moved = [n for n in fired if plan.severity_changes[n] < 0]
+        level = _moved(plan, plan.answer_levels.get(value, plan.base_level), moved)
     return {
         "item": plan.id,
         "answer": value,
         "source": source,
         "risk": risk,
-        "risky": risk >= policy.risky_at,
-        "weight": policy.severity_weights[severity],
+        "risky": risk > 0,
+        "weight": policy.severity_weights[SEVERITIES[item_level]],
         "points": 0.0,
         "overall_points": 0.0,
-        "severity": severity,
-        "severity_rules": fired,
+        "severity": SEVERITIES[level],
+        "severity_rules": moved,
         "derived": derived_dict(found) if found is not None else None,
         "override": override,
         "note": given.get("note"),
@@ -43,12 +54,11 @@ def finding(
     }
 
 
-def effective_severity(plan: ItemPlan, fired: list[int]) -> str:
-    """The item's base severity moved by the severity rules that fire, within low..critical."""
-    level = plan.base_level
-    for n in fired:
+def _moved(plan: ItemPlan, level: int, rules: list[int]) -> int:
+    """A severity level moved by the given severity rules, within low..critical."""
+    for n in rules:
         level += plan.severity_changes[n]
-    return SEVERITIES[max(0, min(len(SEVERITIES) - 1, level))]
+    return max(0, min(len(SEVERITIES) - 1, level))
 
 
 def _risk(plan: ItemPlan, value, source: str, policy: Policy) -> tuple[float, str]:
@@ -66,10 +76,10 @@ def _risk(plan: ItemPlan, value, source: str, policy: Policy) -> tuple[float, st
 def _resolve(item: Item, given: dict, value, derived: Derived) -> tuple:
     """(value, source, override) of an item with a derived answer.
 
-    An answer that reports how the derived duty was met stands; an override needs a
-    justification; anything else is the derived answer.
+    An answer that stands (see `stands`) is the assessor's; an override needs a justification;
+    anything else is the derived answer.
     """
-    if resolves(item, value, derived.answer):
+    if stands(item, value, derived):
         return value, "assessor", None
     if value in (None, derived.answer) or not given.get("justification"):
         return derived.answer, "derived", None
@@ -84,6 +94,17 @@ def _resolve(item: Item, given: dict, value, derived: Derived) -> tuple:
     )
 
 
+def stands(item: Item, value, derived: Derived) -> bool:
+    """True when the assessor's answer needs no justification beside a derived one: it reports
+    how the derived duty was met, or, beside a publisher or deployment fact, it is at least as
+    risky (the deployed artefact may be worse than the publisher's release: an own fine-tune,
+    a conversion). A licence fact is a fact of law: any other answer is an override."""
+    if resolves(item, value, derived.answer):
+        return True
+    option = item.option(value) if value else None
+    return option is not None and derived.basis != "license" and option.risk >= derived.risk
+
+
 def resolves(item: Item, value, derived_answer: str) -> bool:
     """True when the assessor's answer reports how the derived duty was met (no override)."""
     option = item.option(value) if value else None
@@ -91,12 +112,17 @@ def resolves(item: Item, value, derived_answer: str) -> bool:
 
 
 def derived_dict(d: Derived) -> dict:
-    """What a derived answer rests on; the licence's name and source come from the content."""
-    return {
+    """What a derived answer rests on. A licence's name and source come from the content; a
+    sourced publisher fact's source is kept with the answer."""
+    out = {
         "answer": d.answer,
         "fact": d.fact,
         "license": d.license,
         "origin": d.origin,
         "verified": d.verified,
         "unverified_facts": list(d.unverified),
+        "basis": d.basis,
     }
+    if d.basis != "license":
+        out["source"] = d.source
+    return out

@@ -1,6 +1,11 @@
-"""Resolve the assessed model against the catalogue, walk its lineage, derive licence answers.
+"""Resolve the assessed model against the catalogue, walk its lineage, derive answers.
 
-Pure: content in, plain data out; no Flask, no store, no I/O.
+Answers are derived from three bases: the licences in the lineage (`derive` rules, per licence),
+the sourced publisher and release facts of the catalogue (`derive_from`, basis publisher) and
+the deployment and model fields of the assessment (`derive_from`, basis deployment).
+
+Pure: content in, plain data out; no Flask, no store, no I/O, no clock (the assessment date is
+given).
 """
 
 from __future__ import annotations
@@ -8,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..content.model import MEDIA, Content, DeriveRule, Item, License
+from ..content import sourced as sourced_facts
+from ..content.model import MEDIA, CatalogueModel, Content, DeriveRule, Item, License
 from . import rules
 
 # Fields of the API's `model` object that describe the model rather than point at the catalogue.
@@ -45,6 +51,8 @@ def resolve_model(content: Content, given: dict) -> dict:
     facts["multimodal"] = any(m in MEDIA for m in modality)
     facts.setdefault("name", facts.get("id") or "Unnamed model")
     facts["overridden"] = overridden
+    # Which model fields the assessment itself states (a rule may trust only those).
+    facts["described"] = [k for k in DESCRIBED if given.get(k) not in (None, "", [])]
     lic = content.license(facts.get("license"))
     if lic:
         facts["license"] = lic.id
@@ -88,25 +96,37 @@ def lineage(content: Content, model: dict) -> list[dict]:
 
 @dataclass(frozen=True)
 class Derived:
-    """A licensing answer read from the facts of one licence in the lineage."""
+    """An answer read from facts: a licence in the lineage (basis license), a sourced publisher
+    or release fact (publisher), or the assessment's deployment and model fields (deployment).
+    `license` and `license_name` are None outside the license basis."""
 
     item: str
     answer: str
     risk: float
     fact: str
-    license: str
-    license_name: str
+    license: str | None
+    license_name: str | None
     origin: str
-    source: str
+    source: str | None
     verified: bool
     unverified: tuple[str, ...]
+    basis: str = "license"
 
 
 def derive_answers(
-    content: Content, model: dict, deployment: dict, chain: list[dict]
+    content: Content, model: dict, deployment: dict, chain: list[dict], as_of: str | None = None
 ) -> dict[str, Derived]:
-    """For each item with derive rules, the riskiest answer any licence in the lineage gives."""
+    """Every derived answer: for each item with derive rules the riskiest answer any licence in
+    the lineage gives, and for each with derive_from rules the first that holds."""
+    return _derive_all(content, model, deployment, chain, as_of)[0]
+
+
+def _derive_all(
+    content: Content, model: dict, deployment: dict, chain: list[dict], as_of: str | None
+) -> tuple[dict[str, Derived], list[dict]]:
+    """The derived answers and the licence obligations the rules that gave them name."""
     found: dict[str, Derived] = {}
+    obligations: dict[tuple[str, str], dict] = {}
     sets = content.context.country_sets
     deriving = [item for item in content.items.values() if item.derive]
     for entry in chain:
@@ -120,10 +140,71 @@ def derive_answers(
             "deployment": deployment,
         }
         for item in deriving:
-            derived = _derive_item(item, lic, entry, ctx, sets)
-            if derived and (item.id not in found or derived.risk > found[item.id].risk):
+            rule = next((r for r in item.derive if rules.holds(r.when, ctx, sets)), None)
+            if rule is None:
+                continue
+            derived = _derived(item, rule, lic, entry, ctx)
+            if item.id not in found or derived.risk > found[item.id].risk:
                 found[item.id] = derived
+            if rule.obligation and (lic.id, rule.obligation.kind) not in obligations:
+                obligations[(lic.id, rule.obligation.kind)] = {
+                    "license": lic.id,
+                    "kind": rule.obligation.kind,
+                    "text": rules.fill(rule.obligation.text, ctx),
+                    "origin": entry["name"],
+                    "verified": derived.verified,
+                }
+    found.update(_derive_from(content, model, deployment, as_of))
+    return found, list(obligations.values())
+
+
+def _derive_from(content: Content, model: dict, deployment: dict, as_of) -> dict[str, Derived]:
+    """Answers read once for the assessed model from its sourced facts or the deployment."""
+    known = _sourced(content, model)
+    ctx = {"model": model, "deployment": deployment, "sourced": _rule_facts(known, as_of)}
+    sets = content.context.country_sets
+    found = {}
+    for item in content.items.values():
+        rule = next((r for r in item.derive_from if rules.holds(r.when, ctx, sets)), None)
+        if rule is None:
+            continue
+        used = [known[f] for f in rule.uses]
+        unverified = tuple(f for f in rule.uses if not known[f]["verified"])
+        found[item.id] = Derived(
+            item=item.id,
+            answer=rule.answer,
+            risk=item.option(rule.answer).risk,
+            fact=rules.fill(rule.fact, ctx),
+            license=None,
+            license_name=None,
+            origin=model.get("name") or "the model",
+            source="; ".join(dict.fromkeys(f["source"] for f in used)) or None,
+            verified=not unverified,
+            unverified=unverified,
+            basis=rule.basis,
+        )
     return found
+
+
+def _sourced(content: Content, model: dict) -> dict[str, dict]:
+    """The catalogue's sourced facts of the assessed model, unless the assessor described
+    another publisher (then the publisher's facts are not this model's)."""
+    entry: CatalogueModel | None = (
+        content.model(model.get("id")) if model.get("in_catalogue") else None
+    )
+    if entry is None or "publisher" in (model.get("overridden") or ()):
+        return {}
+    return entry.sourced
+
+
+def _rule_facts(known: dict[str, dict], as_of: str | None) -> dict:
+    """Sourced facts as rules read them: each value, and a dated one's age on `as_of` in days."""
+    out = {}
+    for name, fact in known.items():
+        out[name] = fact["value"]
+        if fact.get("as_of") and as_of:
+            out[f"{name}{sourced_facts.AGE}"] = sourced_facts.age_days(fact["as_of"], as_of)
+    return out
 
 
 def _origin(content: Content, model: dict, entry: dict) -> dict:
@@ -134,11 +215,8 @@ def _origin(content: Content, model: dict, entry: dict) -> dict:
     return {**(found.facts if found else {}), **entry}
 
 
-def _derive_item(item: Item, lic: License, entry: dict, ctx, sets) -> Derived | None:
-    """The answer of the item's first derive rule that holds for this licence, or None."""
-    rule = next((r for r in item.derive if rules.holds(r.when, ctx, sets)), None)
-    if rule is None:
-        return None
+def _derived(item: Item, rule: DeriveRule, lic: License, entry: dict, ctx) -> Derived:
+    """The answer a licence's first holding derive rule gives, with what it rests on."""
     unverified = _unverified(rule, lic, entry)
     return Derived(
         item=item.id,
@@ -167,18 +245,23 @@ def _unverified(rule: DeriveRule, lic: License, entry: dict) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Facts:
-    """What the engine reads about a model: its resolved facts, lineage and derived answers."""
+    """What the engine reads about a model: its resolved facts, lineage, derived answers and the
+    licence duties those rules name (lean: {license, kind, text, origin, verified})."""
 
     model: dict
     chain: list[dict]
     derived: dict[str, Derived]
+    obligations: list[dict]
+    as_of: str | None = None
 
 
-def facts(content: Content, given: dict, deployment: dict) -> Facts:
-    """Resolve the model, walk its lineage and derive the licence answers, in one go."""
+def facts(content: Content, given: dict, deployment: dict, as_of: str | None = None) -> Facts:
+    """Resolve the model, walk its lineage and derive the answers, in one go, as of a date."""
     model = resolve_model(content, given or {})
     chain = lineage(content, model)
-    return Facts(model, chain, derive_answers(content, model, deployment, chain))
+    model["lineage_length"] = len(chain)
+    derived, obligations = _derive_all(content, model, deployment, chain, as_of)
+    return Facts(model, chain, derived, obligations, as_of)
 
 
 def license_refs(content: Content, chain: list[dict]) -> list[dict]:

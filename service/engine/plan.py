@@ -1,8 +1,8 @@
 """The engine's plan: the content arranged once for scoring.
 
 Pure, like the engine it serves: content in, an immutable arrangement out. Items with the same
-conditions share them: 38 distinct condition lists stand for the 168 applies_when and severity
-rules of the shipped content, so each list is tested once per assessment.
+conditions share them: a few dozen distinct condition lists stand for the applies_when and
+severity rules of the shipped content, so each list is tested once per assessment.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ class ItemPlan:
     severity_at: tuple[int, ...]  # where each severity rule's conditions are in Plan.checks
     severity_changes: tuple[int, ...]  # each severity rule's change, in bands
     base_level: int  # the base severity's place in SEVERITIES
+    answer_levels: dict[str, int]  # each option with risk: the severity it represents, as a level
     blockers: tuple[tuple[tuple[Condition, ...], float, str], ...]  # (when, min risk, reason)
     options: dict[str, Option]
 
@@ -35,6 +36,9 @@ class Plan:
     domains: tuple[tuple[str, tuple[ItemPlan, ...]], ...]  # content's domain order, items by id
     domain_names: tuple[str, ...]  # sorted: the order in which overall points are apportioned
     blocking: tuple[ItemPlan, ...]  # items with blocker rules, by id
+    deriving: tuple[Item, ...]  # items with licence derive rules, content order
+    deriving_from: tuple[Item, ...]  # items with derive_from rules, content order
+    obliging: tuple[ItemPlan, ...]  # items with obligation rules, content order
     blockers_read_answers: bool  # whether a blocker rule reads other answers
     versions: tuple[tuple[str, str], ...]
 
@@ -66,6 +70,11 @@ def _make(content: Content) -> Plan:
             severity_at=tuple(at(r.when) for r in item.severity_rules),
             severity_changes=tuple(r.change for r in item.severity_rules),
             base_level=SEVERITIES.index(item.severity),
+            answer_levels={
+                o.value: SEVERITIES.index(item.answer_severity(o.value))
+                for o in item.options
+                if o.risk > 0
+            },
             blockers=tuple((r.when, r.min_risk, r.reason) for r in item.blocker_when),
             options={o.value: o for o in item.options},
         )
@@ -80,6 +89,9 @@ def _make(content: Content) -> Plan:
         ),
         domain_names=tuple(sorted(content.checklists)),
         blocking=tuple(p for p in by_id if p.blockers),
+        deriving=tuple(i for i in content.items.values() if i.derive),
+        deriving_from=tuple(i for i in content.items.values() if i.derive_from),
+        obliging=tuple(p for p in items if p.item.obligations),
         blockers_read_answers=any(
             _reads(rule.when, "answers")
             for item in content.items.values()

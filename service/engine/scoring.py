@@ -1,8 +1,14 @@
 """The scoring engine: assessment + content + policy in, the result document out.
 
-Pure: no Flask, no store, no I/O, no clock. Every point of every score is a finding's points, and
-the same input always gives the same result. The result is lean (document.py): it holds what is
-particular to the assessment; document.explain joins the content it cites for reading.
+Pure: no Flask, no store, no I/O, no clock (the assessment date is given). Every point of every
+score is a finding's points, every rating and decision has its reasons, and the same input always
+gives the same result. The result is lean (document.py): it holds what is particular to the
+assessment; document.explain joins the content it cites for reading.
+
+The rule (policy `rating: worst`): a domain is rated by the worst effective severity among its
+risky findings (low when none), the deployment by its worst domain; the policy's score thresholds
+may raise a rating, never lower it. Blockers reject; otherwise the policy maps the rating to a
+decision, and an approval with a condition due before go-live or at follow-up is conditional.
 """
 
 from __future__ import annotations
@@ -12,28 +18,37 @@ import json
 from math import floor
 
 from ..content.model import RATINGS, Content, Policy
-from . import document, rules
+from . import conditions as conds
+from . import document, reasons, rules
 from . import lineage as lin
 from . import plan as plans
 from .findings import finding
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "2.0.0"
 _COUNTED = {"unknown": 1, "unanswered": 2}  # answered 0; how a finding counts in a domain
 
 
-def score(body: dict, content: Content, policy: Policy, facts: lin.Facts | None = None) -> dict:
-    """Score one assessment body (the API's shape) against the content and a policy.
+def score(
+    body: dict,
+    content: Content,
+    policy: Policy,
+    facts: lin.Facts | None = None,
+    as_of: str | None = None,
+) -> dict:
+    """Score one assessment body (the API's shape) against the content and a policy, as of the
+    assessment date `as_of` (YYYY-MM-DD; dated facts and duties are read against it).
 
-    `facts` may pass in `lineage.facts(content, body["model"], body["deployment"])` when the
-    caller has worked them out already (validation has); the result is the same either way.
+    `facts` may pass in `lineage.facts(content, body["model"], body["deployment"], as_of)` when
+    the caller has worked them out already (validation has); the result is the same either way.
     """
     deployment = dict(body.get("deployment") or {})
     if facts is None:
-        facts = lin.facts(content, body.get("model") or {}, deployment)
+        facts = lin.facts(content, body.get("model") or {}, deployment, as_of)
+    as_of = as_of or facts.as_of
     ctx = {"model": facts.model, "deployment": deployment}
     sets = content.context.country_sets
     plan = plans.plan_for(content)
-    truth = [rules.holds(conds, ctx, sets) for conds in plan.checks]  # each list once
+    truth = [rules.holds(c, ctx, sets) for c in plan.checks]  # each list once
     answers = body.get("answers") or {}
     groups: dict[str, list[tuple[dict, int]]] = {}  # domain -> [(finding, rank)] by item id
     for domain, members in plan.domains:
@@ -58,18 +73,25 @@ def score(body: dict, content: Content, policy: Policy, facts: lin.Facts | None 
     findings = [f for f, _, _ in sorted(ranked, key=lambda t: (-t[1], t[2]))]
     chain = facts.chain
     by_id = {f["item"]: f for f in findings}
-    blockers = _blockers(by_id, plan, ctx, sets, facts.derived) + _stance_blockers(
+    blockers = _blockers(by_id, plan, ctx, sets, facts.derived) + conds.stance_blockers(
         chain, content, policy
     )
-    conditions = _conditions(findings, content, chain, policy)
+    conditions = conds.conditions(findings, by_id, content, chain, policy)
+    why = reasons.rating_reasons(findings, domains, overall, content, policy)
+    decision, why["decision"] = reasons.decision(
+        overall["rating"], blockers, conditions, by_id, policy
+    )
     return {
         "format": document.FORMAT,
+        "as_of": as_of,
         "overall": overall,
-        "decision": _decision(overall["rating"], blockers, conditions, policy),
+        "decision": decision,
+        "rating_reasons": why,
         "domains": domains,
         "blockers": blockers,
         "findings": findings,
         "conditions": conditions,
+        "obligations": facts.obligations + conds.legal_obligations(plan, truth, ctx, sets, content),
         "not_applicable": [
             p.id for p in plan.items if p.applies is not None and not truth[p.applies]
         ],
@@ -101,10 +123,9 @@ def _domain(domain: str, group: list[dict], policy: Policy) -> tuple[dict, list[
         f["points"] = c / 100
     counted = [_COUNTED.get(f["source"], 0) for f in group]
     score_ = sum(cents) / 100
-    rating = RATINGS[max(RATINGS.index(policy.rating_for(score_)), _floor(group, policy))]
     return {
         "score": score_,
-        "rating": rating,
+        "rating": RATINGS[max(worst(group), RATINGS.index(policy.rating_for(score_)))],
         "answered": len(counted) - counted.count(2),
         "applicable": len(group),
         "unknown": len(counted) - counted.count(0),
@@ -112,16 +133,9 @@ def _domain(domain: str, group: list[dict], policy: Policy) -> tuple[dict, list[
     }, cents
 
 
-def _floor(group: list[dict], policy: Policy) -> int:
-    """The rating a risky answer of a floored severity holds the rating up to (as an index)."""
-    return max(
-        (
-            RATINGS.index(policy.floors[f["severity"]])
-            for f in group
-            if f["risky"] and f["severity"] in policy.floors
-        ),
-        default=0,
-    )
+def worst(findings) -> int:
+    """The worst effective severity among risky findings, as a level (low when none)."""
+    return max((RATINGS.index(f["severity"]) for f in findings if f["risky"]), default=0)
 
 
 def input_hash(body: dict) -> str:
@@ -147,7 +161,8 @@ def apportion(raw: list[float], total: int) -> list[int]:
 
 
 def _overall(domains: dict, groups: dict, cents: dict, names, policy: Policy) -> dict:
-    """The overall score, apportioned to findings by domain then item id; and its rating."""
+    """The overall score, apportioned to findings by domain then item id; and its rating: the
+    worst domain's, raised by the score's threshold."""
     active = [d for d, v in domains.items() if v["applicable"]]
     weight_sum = sum(policy.domain_weights[d] for d in active) or 1
     raw = []
@@ -159,11 +174,9 @@ def _overall(domains: dict, groups: dict, cents: dict, names, policy: Policy) ->
     for f, c in zip(in_order, shares, strict=True):
         f["overall_points"] = c / 100
     score_ = sum(shares) / 100
-    worst = max((RATINGS.index(domains[d]["rating"]) for d in active), default=0)
-    from_worst = max(0, worst - policy.worst_domain_margin)
-    floor_index = max((_floor([f for f, _ in g], policy) for g in groups.values()), default=0)
+    worst_domain = max((RATINGS.index(domains[d]["rating"]) for d in active), default=0)
     base = RATINGS.index(policy.rating_for(score_))
-    return {"score": score_, "rating": RATINGS[max(base, floor_index, from_worst)]}
+    return {"score": score_, "rating": RATINGS[max(base, worst_domain)]}
 
 
 def _blockers(by_id: dict, plan: plans.Plan, ctx, sets, derived: dict) -> list[dict]:
@@ -200,95 +213,6 @@ def _blocker(f: dict, title: str, reason: str, found: lin.Derived | None) -> dic
             verified=found.verified,
         )
     return blocker
-
-
-def _stance(entry: dict, content: Content, policy: Policy) -> str:
-    lic = content.license(entry["license"])
-    if lic is None:
-        return policy.unknown_license_stance
-    stance = policy.license_stance
-    return stance["licenses"].get(lic.id) or stance["kinds"].get(lic.kind, "review")
-
-
-def _stance_blockers(chain, content: Content, policy: Policy) -> list[dict]:
-    return [
-        {
-            "item": "policy",
-            "kind": "license_stance",
-            "title": "Licence denied",
-            "reason": f"Policy {policy.id} denies the licence "
-            f"'{entry['license'] or 'unknown'}' of {entry['name']}.",
-            "license": entry["license"],
-            "origin": entry["name"],
-        }
-        for entry in chain
-        if _stance(entry, content, policy) == "deny"
-    ]
-
-
-def _conditions(findings, content: Content, chain, policy: Policy) -> list[dict]:
-    out = []
-    for f in findings:  # ranked: largest points first, then by item id
-        if f["risk"] > 0:
-            remediation = content.items[f["item"]].remediation
-            out.append({"item": f["item"], "kind": "remediation", "text": remediation})
-        if f["derived"] and not f["derived"]["verified"]:
-            out.append(
-                {
-                    "item": f["item"],
-                    "kind": "verify_fact",
-                    "text": "Confirm against the licence text before relying on it: "
-                    f"{f['derived']['fact']}",
-                }
-            )
-    for entry in chain:
-        out += _chain_conditions(entry, content, policy)
-    applicable = len(findings)
-    unknown = sum(1 for f in findings if f["source"] in ("unknown", "unanswered"))
-    if applicable and unknown / applicable > policy.max_unknown_share:
-        out.append(
-            {
-                "item": "policy",
-                "kind": "unknowns",
-                "text": f"Answer the {unknown} items left unknown or unanswered "
-                f"({round(100 * unknown / applicable)}% of {applicable}; policy "
-                f"{policy.id} allows {round(100 * policy.max_unknown_share)}%).",
-            }
-        )
-    return out
-
-
-def _chain_conditions(entry: dict, content: Content, policy: Policy) -> list[dict]:
-    """The reviews policy asks for a lineage member: its licence, its publisher's country."""
-    out = []
-    if _stance(entry, content, policy) == "review":
-        out.append(
-            {
-                "item": "policy",
-                "kind": "license_review",
-                "text": f"Legal review of the licence '{entry['license'] or 'unknown'}' "
-                f"of {entry['name']}, as policy {policy.id} requires.",
-            }
-        )
-    if entry.get("publisher_country") in policy.publisher_countries_review:
-        out.append(
-            {
-                "item": "policy",
-                "kind": "publisher_review",
-                "text": f"Extra review of {entry['name']}: its publisher is in "
-                f"{entry['publisher_country']}, which policy {policy.id} lists.",
-            }
-        )
-    return out
-
-
-def _decision(rating: str, blockers, conditions, policy: Policy) -> str:
-    if blockers:
-        return "reject"
-    decision = policy.decisions[rating]
-    if decision == "approve" and conditions:
-        return "approve_with_conditions"
-    return decision
 
 
 MODEL_KEYS = (

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from service.content import load_content
 from service.content.model import UNKNOWN, Content
-from service.engine import lineage
+from service import engine
+from service.engine import lineage, rules
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -131,3 +132,34 @@ def approvable_body(**changes) -> dict:
     with its least risky option), so a reviewer approves it without accepting a risk."""
     b = scenario_body(real_content(), {"model": LLAMA_8B, "preset": "good"})
     return {**b, **changes}
+
+
+def expert_body(content: Content, row: dict) -> dict:
+    """The body an expert-table row describes (tests/data/scenarios/expert.yaml): its input, with
+    every applicable item it leaves open filled by its preset. A preset never answers an item
+    that does not apply, nor one whose answer is derived (from licence, publisher or deployment
+    facts): those keep the derived answer."""
+    b = copy.deepcopy(row["input"])
+    b["policy"] = row.get("policy", "default")
+    answers = b.setdefault("answers", {})
+    preset = row.get("preset", "none")
+    if preset == "none":
+        return b
+    facts = engine.facts(content, b["model"], b["deployment"], EXPERT_AS_OF)
+    ctx = {"model": facts.model, "deployment": b["deployment"]}
+    sets = content.context.country_sets
+    for item in content.items.values():
+        if item.id in answers or item.id in facts.derived:
+            continue
+        if not rules.holds(item.applies_when, ctx, sets):
+            continue
+        if preset == "unknown":
+            answers[item.id] = UNKNOWN
+        else:
+            pick = min if preset == "good" else max
+            answers[item.id] = pick(item.options, key=lambda o: o.risk).value
+    return b
+
+
+# The date the expert rated the table's deployments on (its header: "as of November 2026").
+EXPERT_AS_OF = "2026-11-15"
