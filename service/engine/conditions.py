@@ -42,7 +42,9 @@ def conditions(findings, by_id: dict, content: Content, chain, policy: Policy) -
         # Legal's review of the licence text (an answer the policy accepts as that review)
         # confirms the licence facts read from the catalogue.
         basis = derived.get("basis", "license") if derived else None
-        if derived and not derived["verified"] and not (basis == "license" and reviewed):
+        # A fact relied on (the answer stands as derived) and not read in a primary source.
+        relied = derived and f["source"] == "derived" and not derived["verified"]
+        if relied and not (basis == "license" and reviewed):
             prefix = _VERIFY[basis]
             severity = policy.policy_conditions["verify_fact"]
             out.append(
@@ -129,7 +131,7 @@ def _chain_conditions(entry: dict, content: Content, policy: Policy, reviewed: b
     return out
 
 
-def legal_obligations(plan: Plan, truth, ctx, sets, content: Content) -> list[dict]:
+def legal_obligations(plan: Plan, truth, ctx, sets) -> list[dict]:
     """The duties applicable items name whatever the answers (a law's, cited by reference)."""
     out = []
     for p in plan.obliging:
@@ -140,6 +142,7 @@ def legal_obligations(plan: Plan, truth, ctx, sets, content: Content) -> list[di
                 ref = rule.reference
                 out.append(
                     {
+                        "item": p.id,
                         "license": None,
                         "kind": rule.kind,
                         "text": rules.fill(rule.text, ctx),

@@ -161,6 +161,7 @@ def obligation(o: dict, snap: dict, as_of: str | None) -> dict:
     if o.get("license"):
         lic = snap["licenses"][o["license"]]
         return {
+            "item": o.get("item"),
             "license": o["license"],
             "license_name": lic["name"],
             "kind": o["kind"],
@@ -173,6 +174,7 @@ def obligation(o: dict, snap: dict, as_of: str | None) -> dict:
     dated = dated_reference(ref, snap, as_of)
     framework = (snap.get("frameworks") or {}).get(ref["framework"], {}).get("name")
     return {
+        "item": o.get("item"),
         "license": None,
         "license_name": None,
         "kind": o["kind"],

@@ -116,8 +116,9 @@ class Derived:
 def derive_answers(
     content: Content, model: dict, deployment: dict, chain: list[dict], as_of: str | None = None
 ) -> dict[str, Derived]:
-    """Every derived answer: for each item with derive rules the riskiest answer any licence in
-    the lineage gives, and for each with derive_from rules the first that holds."""
+    """Every derived answer: for each item with derive rules the strictest answer any licence in
+    the lineage gives (the riskiest; among equals the one listed last), and for each item with
+    derive_from rules the first that holds."""
     return _derive_all(content, model, deployment, chain, as_of)[0]
 
 
@@ -144,10 +145,11 @@ def _derive_all(
             if rule is None:
                 continue
             derived = _derived(item, rule, lic, entry, ctx)
-            if item.id not in found or derived.risk > found[item.id].risk:
+            if item.id not in found or _stricter(item, derived, found[item.id]):
                 found[item.id] = derived
             if rule.obligation and (lic.id, rule.obligation.kind) not in obligations:
                 obligations[(lic.id, rule.obligation.kind)] = {
+                    "item": item.id,
                     "license": lic.id,
                     "kind": rule.obligation.kind,
                     "text": rules.fill(rule.obligation.text, ctx),
@@ -156,6 +158,14 @@ def _derive_all(
                 }
     found.update(_derive_from(content, model, deployment, as_of))
     return found, list(obligations.values())
+
+
+def _stricter(item: Item, new: Derived, old: Derived) -> bool:
+    """Whether a lineage member's answer outranks the one found so far: riskier, or as risky and
+    listed later among the item's options (options run from the mildest reading to the
+    strictest, so a cap within its limit outranks no cap at all)."""
+    values = [o.value for o in item.options]
+    return (new.risk, values.index(new.answer)) > (old.risk, values.index(old.answer))
 
 
 def _derive_from(content: Content, model: dict, deployment: dict, as_of) -> dict[str, Derived]:
@@ -246,7 +256,8 @@ def _unverified(rule: DeriveRule, lic: License, entry: dict) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Facts:
     """What the engine reads about a model: its resolved facts, lineage, derived answers and the
-    licence duties those rules name (lean: {license, kind, text, origin, verified})."""
+    licence duties those rules name ({item, license, kind, text, origin, verified}; the engine
+    lists those whose item applies)."""
 
     model: dict
     chain: list[dict]

@@ -73,6 +73,8 @@ def score(
     findings = [f for f, _, _ in sorted(ranked, key=lambda t: (-t[1], t[2]))]
     chain = facts.chain
     by_id = {f["item"]: f for f in findings}
+    not_applicable = [p.id for p in plan.items if p.applies is not None and not truth[p.applies]]
+    skipped = set(not_applicable)
     blockers = _blockers(by_id, plan, ctx, sets, facts.derived) + conds.stance_blockers(
         chain, content, policy
     )
@@ -91,10 +93,9 @@ def score(
         "blockers": blockers,
         "findings": findings,
         "conditions": conditions,
-        "obligations": facts.obligations + conds.legal_obligations(plan, truth, ctx, sets, content),
-        "not_applicable": [
-            p.id for p in plan.items if p.applies is not None and not truth[p.applies]
-        ],
+        "obligations": [o for o in facts.obligations if o["item"] not in skipped]
+        + conds.legal_obligations(plan, truth, ctx, sets),
+        "not_applicable": not_applicable,
         "model": _model_summary(facts.model),
         "lineage": chain,
         "licenses": lin.license_refs(content, chain),

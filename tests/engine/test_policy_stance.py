@@ -23,9 +23,14 @@ def content(tmp_path_factory):
     return load_content(ROOT / "checklists", policies)
 
 
-def run(content, model, policy, deployment=None):
+def run(content, model, policy, deployment=None, reviewed=False):
+    """Good answers; unless `reviewed`, legal has not yet reviewed the licence (LIC-18, LIC-26),
+    so the review a policy's stance asks for is still open."""
     b = body(model, deployment, policy=policy)
     b["answers"] = preset_answers(content, b, "good")
+    if not reviewed:
+        b["answers"].pop("LIC-26", None)
+        b["answers"]["LIC-18"] = "not_reviewed"
     return assessments.evaluate(content, b)[1]
 
 
@@ -131,3 +136,17 @@ def test_denied_base_licence_blocks_a_permissive_derivative(content):
     assert [(b["license"], b["origin"]) for b in stance] == [
         ("deepseek-license-1.0", "DeepSeek-V3")
     ]
+
+
+@pytest.mark.parametrize(
+    "answers", [{"LIC-26": "custom_accepted"}, {"LIC-18": "reviewed_accepted"}], ids=str
+)
+def test_the_licence_review_is_asked_for_until_an_answer_shows_legal_did_it(content, answers):
+    before = run(content, "meta-llama/Llama-3.3-70B-Instruct", "default")
+    assert len(kinds(before, "license_review")) == 1
+    b = body("meta-llama/Llama-3.3-70B-Instruct")
+    b["answers"] = preset_answers(content, b, "good")
+    b["answers"].pop("LIC-26")
+    b["answers"].update({"LIC-18": "not_reviewed", **answers})
+    after = assessments.evaluate(content, b)[1]
+    assert kinds(after, "license_review") == []

@@ -91,22 +91,98 @@ def test_scores_stay_within_bounds_and_findings_add_up_exactly(body):
     assert overall == round(result["overall"]["score"] * 100)
 
 
+def _ratings(result) -> list[int]:
+    """The overall rating and every domain's, as levels."""
+    return [RATINGS.index(result["overall"]["rating"])] + [
+        RATINGS.index(d["rating"]) for d in result["domains"].values()
+    ]
+
+
+def _justified(option) -> dict:
+    # A justification lets the answer stand beside a derived one, so the answer is the one given.
+    return {"value": option.value, "justification": "property test"}
+
+
 @SETTINGS
 @given(BODIES, st.data())
-def test_a_riskier_answer_never_lowers_its_domain_score(body, data):
+def test_a_riskier_answer_never_lowers_its_domain_score_nor_any_rating(body, data):
     item = data.draw(st.sampled_from(ITEMS))
     options = sorted(item.options, key=lambda o: o.risk)
     low = data.draw(st.sampled_from(options))
-    high = data.draw(st.sampled_from([o for o in options if o.risk >= low.risk]))
+    high = data.draw(st.sampled_from([o for o in options if o.risk > low.risk] or [low]))
     before, after = copy.deepcopy(body), copy.deepcopy(body)
-    before["answers"][item.id] = {"value": low.value, "justification": "property test"}
-    after["answers"][item.id] = {"value": high.value, "justification": "property test"}
+    before["answers"][item.id] = _justified(low)
+    after["answers"][item.id] = _justified(high)
     first, second = _score(before), _score(after)
     assert second["domains"][item.domain]["score"] >= first["domains"][item.domain]["score"]
-    assert (
-        RATINGS.index(second["overall"]["rating"]) >= RATINGS.index(first["overall"]["rating"])
-        or second["overall"]["score"] >= first["overall"]["score"]
+    assert all(b >= a for a, b in zip(_ratings(first), _ratings(second), strict=True))
+
+
+@SETTINGS
+@given(BODIES, st.data())
+def test_adding_a_risky_answer_never_lowers_any_rating(body, data):
+    item = data.draw(st.sampled_from(ITEMS))
+    safe = next(o for o in item.options if o.risk == 0)
+    risky = data.draw(st.sampled_from([o for o in item.options if o.risk > 0]))
+    before, after = copy.deepcopy(body), copy.deepcopy(body)
+    before["answers"][item.id] = _justified(safe)
+    after["answers"][item.id] = _justified(risky)
+    first, second = _score(before), _score(after)
+    assert all(b >= a for a, b in zip(_ratings(first), _ratings(second), strict=True))
+
+
+@SETTINGS
+@given(BODIES, st.data())
+def test_one_risky_critical_answer_makes_the_overall_rating_critical(body, data):
+    body["answers"] = {i.id: _justified(next(o for o in i.options if o.risk == 0)) for i in ITEMS}
+    critical = [
+        (i, o) for i in ITEMS for o in i.options if i.answer_severity(o.value) == "critical"
+    ]
+    item, option = data.draw(st.sampled_from(critical))
+    body["answers"][item.id] = _justified(option)
+    result = _score(body)
+    found = next((f for f in result["findings"] if f["item"] == item.id), None)
+    if found is None:  # the item does not apply to this deployment
+        return
+    assert found["risky"] and found["severity"] == "critical"
+    assert result["overall"]["rating"] == "critical"
+    assert result["domains"][item.domain]["rating"] == "critical"
+    assert result["decision"] == "reject"
+
+
+@SETTINGS
+@given(BODIES)
+def test_an_all_zero_risk_body_is_approved_with_no_conditions(body):
+    body["policy"] = "default"
+    body["answers"] = {i.id: _justified(next(o for o in i.options if o.risk == 0)) for i in ITEMS}
+    result = _score(body)
+    assert all(f["risk"] == 0 and not f["risky"] for f in result["findings"])
+    assert result["blockers"] == []
+    assert result["conditions"] == []
+    assert result["decision"] == "approve" and result["overall"]["rating"] == "low"
+
+
+@SETTINGS
+@given(BODIES)
+def test_the_reasons_name_only_findings_and_blockers_that_exist(body):
+    result = _score(body)
+    findings = {f["item"]: f for f in result["findings"]}
+    blocking = {b["item"] for b in result["blockers"]}
+    reasons = result["rating_reasons"]
+    every = [*reasons["overall"], *reasons["decision"]]
+    every += [r for rs in reasons["domains"].values() for r in rs]
+    assert reasons["overall"] and reasons["decision"] and set(reasons["domains"]) == set(
+        result["domains"]
     )
+    for reason in every:
+        if reason["kind"] == "finding":
+            assert findings[reason["item"]]["risky"], reason
+            assert findings[reason["item"]]["severity"] == reason["severity"], reason
+        if reason["kind"] == "blocker":
+            assert reason["item"] in blocking, reason
+    for domain, rs in reasons["domains"].items():
+        rating = result["domains"][domain]["rating"]
+        assert all(r["severity"] in (rating, None) for r in rs), domain
 
 
 @SETTINGS
@@ -126,9 +202,25 @@ def test_every_answer_unknown_is_never_low_or_approved(body):
 
 @SETTINGS
 @given(BODIES)
-def test_a_blocker_always_rejects_and_a_critical_risky_answer_rates_at_least_high(body):
+def test_a_blocker_always_rejects_and_the_rating_is_the_worst_risky_finding(body):
     result = _score(body)
     if result["blockers"]:
         assert result["decision"] == "reject"
-    if any(f["risky"] and f["severity"] == "critical" for f in result["findings"]):
-        assert RATINGS.index(result["overall"]["rating"]) >= RATINGS.index("high")
+    policy = CONTENT.policies[body["policy"]]
+    for domain, summary in result["domains"].items():
+        worst = scoring.worst([f for f in result["findings"] if f["domain"] == domain])
+        by_score = RATINGS.index(policy.rating_for(summary["score"]))
+        assert RATINGS.index(summary["rating"]) == max(worst, by_score), domain
+    assert RATINGS.index(result["overall"]["rating"]) >= max(_ratings(result)[1:])
+
+
+@SETTINGS
+@given(BODIES)
+def test_conditions_come_only_from_risky_findings_and_the_policy(body):
+    result = _score(body)
+    risky = {f["item"] for f in result["findings"] if f["risky"]}
+    policy = CONTENT.policies[body["policy"]]
+    for c in result["conditions"]:
+        if c["kind"] == "remediation":
+            assert c["item"] in risky, c
+        assert c["due"] == policy.due[c["severity"]], c

@@ -62,6 +62,10 @@ def test_scenario(row):
             assert "unverified" in answers[item]["reason"], why
         for blocker in (b for b in result["blockers"] if b["item"] == item):
             assert blocker["verified"] is False, why
+    obligations = {(o["license"], o["kind"]) for o in result["obligations"]}
+    for spec in expect.get("obligations_include", []):
+        licence, _, kind = spec.rpartition(":")
+        assert any(k == kind and licence in ("", lic) for lic, k in obligations), spec
     for item in expect.get("verified", []):
         assert answers[item]["derived"]["verified"] is True, why
         assert (item, "verify_fact") not in conditions, why

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 from service.content import load_content
 from service.content.model import UNKNOWN, Content
 from service import engine
-from service.engine import lineage, rules
+from service.engine import rules
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -91,17 +92,15 @@ def body(
 def preset_answers(content: Content, b: dict, preset: str) -> dict:
     """Answers for every item: `good` (least risky, honouring derived answers), `unknown`, `worst`.
 
-    For `good`, an item answered from licence facts keeps the derived answer unless an option
-    reports how it was met (it `resolves` the derived answer); then the least risky such option.
+    For `good`, an item with a derived answer (licence, publisher or deployment facts, as of
+    today as a submission is) keeps it unless an option reports how it was met (it `resolves`
+    the derived answer); then the least risky such option.
     """
     if preset == "none":
         return {}
     if preset == "unknown":
         return {i: UNKNOWN for i in content.items}
-    model = lineage.resolve_model(content, b["model"])
-    derived = lineage.derive_answers(
-        content, model, b["deployment"], lineage.lineage(content, model)
-    )
+    derived = engine.facts(content, b["model"], b["deployment"], date.today().isoformat()).derived
     out = {}
     for item in content.items.values():
         pick = min if preset == "good" else max
@@ -115,9 +114,17 @@ def preset_answers(content: Content, b: dict, preset: str) -> dict:
 
 
 def scenario_body(content: Content, spec: dict) -> dict:
-    """Build the body a scenario describes: model, deployment changes, preset, then answers."""
+    """Build the body a scenario describes: model, deployment changes, preset, then answers.
+
+    `legal_review: pending` keeps legal's review of the licence open: LIC-18 answered not
+    reviewed and LIC-26 left to its derived answer (the good preset would have legal accept the
+    terms, which closes the policy's review and confirms the licence facts).
+    """
     b = body(spec["model"], spec.get("deployment"), policy=spec.get("policy", "default"))
     b["answers"] = preset_answers(content, b, spec.get("preset", "good"))
+    if spec.get("legal_review") == "pending":
+        b["answers"].pop("LIC-26", None)
+        b["answers"]["LIC-18"] = "not_reviewed"
     b["answers"].update(copy.deepcopy(spec.get("answers") or {}))
     return b
 
