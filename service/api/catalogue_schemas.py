@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..content.model import SEVERITIES
+from ..content.model import BASES, DECISIONS, DUES, SEVERITIES
 from .schemas import ReferenceSchema, ResultContentSchema
 
 Str = fields.String
@@ -15,6 +15,21 @@ class OptionSchema(Schema):
     value = Str()
     label = Str()
     risk = fields.Float(metadata={"description": "0 (no risk) to 1 (full risk)."})
+    severity = Str(
+        allow_none=True,
+        validate=validate.OneOf(SEVERITIES),
+        metadata={"description": "The severity this answer represents; null without risk."},
+    )
+    remediation = Str(
+        allow_none=True,
+        metadata={"description": "Written for this answer; null: the item's remediation."},
+    )
+    absent = fields.Boolean(
+        metadata={"description": "The answer says it was not done; it blocks as unknown does."}
+    )
+    in_place = fields.Boolean(
+        metadata={"description": "The answer says the control is in place; rules do not raise it."}
+    )
 
 
 class ApplicabilityConditionSchema(Schema):
@@ -48,6 +63,12 @@ class ItemSchema(Schema):
     )
     derived_from_license = fields.Boolean(
         metadata={"description": "Answered from the licence facts unless overridden."}
+    )
+    derived_from = fields.List(
+        Str(validate=validate.OneOf(BASES)),
+        metadata={
+            "description": "What its answer may be derived from: license, publisher, deployment."
+        },
     )
 
 
@@ -107,13 +128,39 @@ class PolicySchema(Schema):
     description = Str()
     domain_weights = fields.Dict(keys=Str(), values=fields.Float())
     severity_weights = fields.Dict(keys=Str(), values=fields.Float())
-    ratings = fields.Dict(keys=Str(), values=fields.Float())
-    risky_at = fields.Float()
+    rating = Str(
+        metadata={
+            "description": "How ratings are set: worst = a domain by its worst risky finding, "
+            "the deployment by its worst domain."
+        }
+    )
+    ratings = fields.Dict(
+        keys=Str(),
+        values=fields.Float(),
+        metadata={"description": "Score thresholds that may raise a rating, never lower it."},
+    )
     unknown_risk = fields.Float()
     unanswered_risk = fields.Float()
-    floors = fields.Dict(keys=Str(), values=Str())
-    worst_domain_margin = fields.Integer()
-    decisions = fields.Dict(keys=Str(), values=Str())
+    decisions = fields.Dict(
+        keys=Str(validate=validate.OneOf(SEVERITIES)),
+        values=Str(validate=validate.OneOf(DECISIONS)),
+        metadata={"description": "The decision for each rating when nothing blocks."},
+    )
+    due = fields.Dict(
+        keys=Str(validate=validate.OneOf(SEVERITIES)),
+        values=Str(validate=validate.OneOf(DUES)),
+        metadata={"description": "When a condition of each severity must be met."},
+    )
+    policy_conditions = fields.Dict(
+        keys=Str(),
+        values=Str(validate=validate.OneOf(SEVERITIES)),
+        metadata={"description": "The severity of each condition the policy itself asks for."},
+    )
+    review_met_by = fields.Dict(
+        keys=Str(),
+        values=fields.List(Str()),
+        metadata={"description": "Answers that show the licence review was done, by item."},
+    )
     max_unknown_share = fields.Float()
     review_interval_days = fields.Integer()
     risk_acceptance_days = fields.Integer(
@@ -144,6 +191,18 @@ class CatalogueModelSchema(Schema):
     distributed_via = fields.List(Str())
     notes = Str(**Nullable)
     verified = fields.Boolean()
+    sourced = fields.Dict(
+        keys=Str(),
+        values=fields.Nested(lambda: SourcedFactSchema()),
+        metadata={"description": "Publisher and release facts, each with its source."},
+    )
+
+
+class SourcedFactSchema(Schema):
+    value = Str()
+    source = Str()
+    verified = fields.Boolean()
+    as_of = Str(allow_none=True, metadata={"description": "YYYY-MM or YYYY-MM-DD observed."})
 
 
 class CrosswalkItemSchema(Schema):

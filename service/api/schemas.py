@@ -10,7 +10,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..application.reviews import REVIEW_DECISIONS, STATUSES
-from ..content.model import DECISIONS, RATINGS, SEVERITIES
+from ..content.model import BASES, DECISIONS, DUES, RATINGS, SEVERITIES
 from .base import ComponentRef
 
 Str = fields.String
@@ -77,15 +77,38 @@ class ReferenceSchema(Schema):
     id = Str()
 
 
+class PendingDateSchema(Schema):
+    """A proposed change to when a provision applies: shown, never assumed."""
+
+    applies_from = Str(**_d("YYYY-MM-DD the proposal would move the date to."))
+    note = Str()
+    source = Str()
+
+
+class DatedReferenceSchema(ReferenceSchema):
+    """A reference a finding cites; a provision the content dates says when it applies."""
+
+    applies_from = Str(**_d("YYYY-MM-DD the cited provision applies from (dated ones only)."))
+    applies = fields.Boolean(
+        **Nullable,
+        **_d("Whether it applies on the result's as_of date; null for a result without one."),
+    )
+    pending = fields.Nested(PendingDateSchema, **Nullable)
+
+
 class DerivedSchema(Schema):
     answer = Str()
     fact = Str()
-    license = Str()
-    license_name = Str()
+    license = Str(**Nullable, **_d("The licence read; null for a publisher or deployment fact."))
+    license_name = Str(**Nullable)
     origin = Str()
-    source = Str()
+    source = Str(**Nullable, **_d("Where the fact was read; null for the deployment's."))
     verified = fields.Boolean()
     unverified_facts = fields.List(Str())
+    basis = Str(
+        validate=validate.OneOf(BASES),
+        **_d("What the answer was read from: license, publisher (catalogue facts), deployment."),
+    )
 
 
 class OverrideSchema(Schema):
@@ -103,16 +126,22 @@ class FindingSchema(Schema):
     answer_label = Str()
     source = Str(validate=validate.OneOf(("assessor", "derived", "unknown", "unanswered")))
     risk = fields.Float()
-    risky = fields.Boolean()
+    risky = fields.Boolean(**_d("True when the answer carries risk (risk above 0)."))
     weight = fields.Float()
     points = fields.Float(**_d("Points within the domain score."))
     overall_points = fields.Float(**_d("Points within the overall score."))
-    severity = Str(validate=validate.OneOf(SEVERITIES))
+    severity = Str(
+        validate=validate.OneOf(SEVERITIES),
+        **_d(
+            "For a risky finding, the severity of the answer given, moved by the deployment's "
+            "severity rules; otherwise the item's severity here, which its weight is read from."
+        ),
+    )
     base_severity = Str(validate=validate.OneOf(SEVERITIES))
-    severity_reasons = fields.List(Str())
+    severity_reasons = fields.List(Str(), **_d("Why the severity rules moved it."))
     reason = Str()
-    remediation = Str()
-    references = fields.List(fields.Nested(ReferenceSchema))
+    remediation = Str(**_d("Written for the answer given where the content has such a text."))
+    references = fields.List(fields.Nested(DatedReferenceSchema))
     derived = fields.Nested(DerivedSchema, **Nullable)
     override = fields.Nested(OverrideSchema, **Nullable)
     note = Str(**Nullable)
@@ -120,13 +149,50 @@ class FindingSchema(Schema):
 
 
 class ConditionSchema(Schema):
-    item = Str()
+    item = Str(**_d("Item id, or `policy` for a review the policy asks for."))
     kind = Str(
         validate=validate.OneOf(
             ("remediation", "verify_fact", "license_review", "publisher_review", "unknowns")
         )
     )
     text = Str()
+    due = Str(
+        validate=validate.OneOf(DUES),
+        **_d(
+            "When it must be met, by its severity as the policy says: before_go_live, "
+            "follow_up (an owner and a date) or track. Absent in results stored before v2."
+        ),
+    )
+    severity = Str(validate=validate.OneOf(SEVERITIES))
+
+
+class ReasonSchema(Schema):
+    """One reason of a rating or of the decision, in a sentence."""
+
+    kind = Str(validate=validate.OneOf(("finding", "blocker", "policy", "score", "none")))
+    item = Str(**Nullable, **_d("The finding or blocker it names; null for other kinds."))
+    severity = Str(**Nullable, validate=validate.OneOf(SEVERITIES))
+    text = Str()
+
+
+class RatingReasonsSchema(Schema):
+    overall = fields.List(fields.Nested(ReasonSchema))
+    domains = fields.Dict(keys=Str(), values=fields.List(fields.Nested(ReasonSchema)))
+    decision = fields.List(fields.Nested(ReasonSchema))
+
+
+class ObligationSchema(Schema):
+    """A duty that holds whatever the answers (a licence's or a law's); not a condition."""
+
+    item = Str(**_d("The item whose rule names the duty."))
+    license = Str(**Nullable, **_d("The licence imposing it; null for a law's duty."))
+    license_name = Str(**Nullable)
+    kind = Str(**_d("attribution, naming, user_cap, acceptable_use, ai_disclosure, ..."))
+    text = Str()
+    source = Str(**_d("The licence's source, or the provision of law cited."))
+    verified = fields.Boolean()
+    origin = Str(**Nullable, **_d("The lineage member the licence applies through."))
+    reference = fields.Nested(DatedReferenceSchema, **_d("A law's duty: the provision cited."))
 
 
 class ResolvedModelSchema(Schema):
@@ -229,11 +295,19 @@ class ResultContentSchema(Schema):
     versions = fields.Dict(keys=Str(), values=Str())
 
 
+_V2 = " Absent in results stored before verdict model v2."
+
+
 class ResultSchema(Schema):
     """The result document: verdict, per-domain scores and every finding with its points."""
 
+    as_of = Str(**_d("YYYY-MM-DD the assessment was scored as of." + _V2))
     overall = fields.Nested(OverallSchema)
     decision = Str(validate=validate.OneOf(DECISIONS))
+    rating_reasons = fields.Nested(
+        RatingReasonsSchema, **_d("What set the overall rating, each domain's, the decision." + _V2)
+    )
+    obligations = fields.List(fields.Nested(ObligationSchema), **_d("Duties listed." + _V2))
     domains = fields.Dict(
         keys=Str(),
         values=fields.Nested(DomainResultSchema),
@@ -350,6 +424,9 @@ class AssessmentVerdictSchema(Schema):
     )
     blockers = fields.List(fields.Nested(BlockerSchema), required=True)
     conditions = fields.List(fields.Nested(ConditionSchema), required=True)
+    as_of = Str(**_d("YYYY-MM-DD the assessment was scored as of."))
+    rating_reasons = fields.Nested(RatingReasonsSchema)
+    obligations = fields.List(fields.Nested(ObligationSchema))
 
 
 class AssessmentCreatedSchema(AssessmentSummarySchema):

@@ -51,13 +51,31 @@ def item_dict(item: Item) -> dict:
         "question": item.question,
         "why": item.why,
         "answer_type": item.answer_type,
-        "options": [{"value": o.value, "label": o.label, "risk": o.risk} for o in item.options],
+        "options": [_option(item, o) for o in item.options],
         "unknown_value": UNKNOWN,
         "severity": item.severity,
         "remediation": item.remediation,
         "references": [{"framework": r.framework, "id": r.id} for r in item.references],
         "applies_when": [_condition(c) for c in item.applies_when],
         "derived_from_license": bool(item.derive),
+        "derived_from": sorted(
+            ({"license"} if item.derive else set()) | {r.basis for r in item.derive_from}
+        ),
+    }
+
+
+def _option(item: Item, o) -> dict:
+    """An answer: its value, label and risk, the severity it represents (none without risk),
+    the remediation written for it (none: the item's), and whether it means "not done" or
+    "in place"."""
+    return {
+        "value": o.value,
+        "label": o.label,
+        "risk": o.risk,
+        "severity": item.answer_severity(o.value),
+        "remediation": o.remediation,
+        "absent": o.absent,
+        "in_place": o.in_place,
     }
 
 
@@ -118,8 +136,8 @@ def licenses(content: Content) -> list[dict]:
 
 
 def models(content: Content) -> list[dict]:
-    """The facts of every model in the catalogue."""
-    return [_jsonable(dict(m.facts)) for m in content.models.values()]
+    """The facts of every model in the catalogue, with its sourced publisher and release facts."""
+    return [_jsonable({**m.facts, "sourced": m.sourced}) for m in content.models.values()]
 
 
 def _jsonable(value):

@@ -17,6 +17,7 @@ from flask.cli import with_appcontext
 
 from ..application import InputError, assessments
 from ..content.model import Content
+from .text import render_text
 
 
 def content() -> Content:
@@ -189,35 +190,3 @@ def _write_pdf(clean: dict, result: dict, pdf_out: Path) -> None:
         assessments.preview_pdf(content(), clean, result, config["FONT_DIR"], config["PDF_SHAPING"])
     )
     click.echo(f"PDF report written to {pdf_out}", err=True)
-
-
-def render_text(body: dict, result: dict) -> str:
-    """A plain-text explanation of a result: verdict, domains, blockers, every finding's points."""
-    lines = [
-        f"{body['title']}",
-        f"Overall {result['overall']['score']:.2f} ({result['overall']['rating']}) -> "
-        f"{result['decision']}   policy {result['policy']['id']} "
-        f"{result['policy']['version']}",
-        "",
-    ]
-    for name, d in result["domains"].items():
-        lines.append(
-            f"  {name:<12} {d['score']:6.2f}  {d['rating']:<8} answered "
-            f"{d['answered']}/{d['applicable']}"
-        )
-    for b in result["blockers"]:
-        lines.append(
-            f"BLOCKER {b['item']}: {b['reason']}" + (f" [{b['fact']}]" if b.get("fact") else "")
-        )
-    lines.append("")
-    lines.append("Findings (points within domain, overall points):")
-    lines += [
-        f"  {f['item']:<7} {f['points']:6.2f} {f['overall_points']:6.2f} {f['severity']:<8} "
-        f"{f['reason']}"
-        for f in result["findings"]
-    ]
-    if result["conditions"]:
-        lines.append("")
-        lines.append("Conditions:")
-        lines.extend(f"  - [{c['item']}] {c['text']}" for c in result["conditions"])
-    return "\n".join(lines)

@@ -121,8 +121,12 @@ def _item_rules(where, item: Item, ctx: Context) -> None:
             if fact not in LICENSE_FACTS:
                 _fail(f"{where} field derive[{i}].uses: unknown licence fact '{fact}'")
         if rule.obligation:
+            # Filled when the result is read, from the licence and the lineage member's name.
             _placeholders(
-                where, f"derive[{i}].obligation.text", rule.obligation.text, scopes["derive"]
+                where,
+                f"derive[{i}].obligation.text",
+                rule.obligation.text.replace("{origin.name}", ""),
+                ("license",),
             )
     if item.derive and item.derive_from:
         _fail(f"{where} field derive_from: an item is derived from licences or from other facts")
@@ -136,7 +140,7 @@ def _item_rules(where, item: Item, ctx: Context) -> None:
         _placeholders(where, f"derive_from[{i}].fact", rule.fact, scopes["derive_from"])
     for i, rule in enumerate(item.obligations):
         _conditions(where, f"obligations[{i}].when", rule.when, scopes["obligations"], ctx)
-        _placeholders(where, f"obligations[{i}].text", rule.text, scopes["obligations"])
+        _placeholders(where, f"obligations[{i}].text", rule.text, ())  # plain text
     for i, rule in enumerate(item.prefill):
         _conditions(where, f"prefill[{i}].when", rule.when, scopes["prefill"], ctx)
         if rule.answer is not None and rule.answer not in values:

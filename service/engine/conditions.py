@@ -1,5 +1,7 @@
 """What an approval asks for: conditions (from risky findings and from the policy), licence and
-legal obligations, and the blockers a policy's licence stance sets.
+legal obligations, and the blockers a policy's licence stance sets. A remediation condition is
+stored without its text, which is content (the remediation written for the answer given) joined
+when the result is read.
 
 A condition comes only from a finding whose answer carries risk, with the remediation written for
 that answer, or from a review the policy asks for; each is due as the policy says for its
@@ -28,22 +30,14 @@ def conditions(findings, by_id: dict, content: Content, chain, policy: Policy) -
     reviewed = review_met(by_id, policy)
     for f in findings:  # ranked: largest points first, then by item id
         if f["risky"]:
-            item = content.items[f["item"]]
-            out.append(
-                _condition(
-                    f["item"],
-                    "remediation",
-                    item.answer_remediation(f["answer"]),
-                    f["severity"],
-                    policy,
-                )
-            )
+            # The text is the remediation written for the answer, joined when read.
+            out.append(_condition(f["item"], "remediation", None, f["severity"], policy))
         derived = f["derived"]
         # Legal's review of the licence text (an answer the policy accepts as that review)
         # confirms the licence facts read from the catalogue.
         basis = derived.get("basis", "license") if derived else None
         # A fact relied on (the answer stands as derived) and not read in a primary source.
-        relied = derived and f["source"] == "derived" and not derived["verified"]
+        relied = derived and f["source"] == "derived" and derived.get("unverified_facts")
         if relied and not (basis == "license" and reviewed):
             prefix = _VERIFY[basis]
             severity = policy.policy_conditions["verify_fact"]
@@ -66,14 +60,11 @@ def conditions(findings, by_id: dict, content: Content, chain, policy: Policy) -
     return sorted(out, key=lambda c: DUES.index(c["due"]))
 
 
-def _condition(item: str, kind: str, text: str, severity: str, policy: Policy) -> dict:
-    return {
-        "item": item,
-        "kind": kind,
-        "text": text,
-        "due": policy.due[severity],
-        "severity": severity,
-    }
+def _condition(item: str, kind: str, text: str | None, severity: str, policy: Policy) -> dict:
+    out = {"item": item, "kind": kind, "due": policy.due[severity], "severity": severity}
+    if text is not None:
+        out["text"] = text
+    return out
 
 
 def review_met(by_id: dict, policy: Policy) -> bool:
@@ -132,22 +123,21 @@ def _chain_conditions(entry: dict, content: Content, policy: Policy, reviewed: b
 
 
 def legal_obligations(plan: Plan, truth, ctx, sets) -> list[dict]:
-    """The duties applicable items name whatever the answers (a law's, cited by reference)."""
+    """The duties applicable items name whatever the answers (a law's, cited by reference);
+    stored as the item's rule, whose text is content joined when read."""
     out = []
     for p in plan.obliging:
         if p.applies is not None and not truth[p.applies]:
             continue
-        for rule in p.item.obligations:
+        for n, rule in enumerate(p.item.obligations):
             if rules.holds(rule.when, ctx, sets):
                 ref = rule.reference
                 out.append(
                     {
                         "item": p.id,
-                        "license": None,
+                        "rule": n,
                         "kind": rule.kind,
-                        "text": rules.fill(rule.text, ctx),
                         "reference": {"framework": ref.framework, "id": ref.id},
-                        "verified": True,
                     }
                 )
     return out

@@ -19,6 +19,7 @@ ones.
 from __future__ import annotations
 
 from ..content.model import UNKNOWN, Content
+from . import rules
 
 FORMAT = 2
 FINDING_FIELDS = (
@@ -69,6 +70,7 @@ def snapshot(content: Content) -> dict:
             "items": {item.id: _item(item) for item in content.items.values()},
             "licenses": {lic.id: dict(lic.facts) for lic in content.licenses.values()},
             "frameworks": {k: _framework(f) for k, f in content.frameworks.items()},
+            "models": {m.id: m.sourced for m in content.models.values() if m.sourced},
         }
     return _SNAPSHOTS[content.hash]
 
@@ -104,6 +106,11 @@ def _item(item) -> dict:
         "options": {o.value: o.label for o in item.options},
         "severity_reasons": [r.reason for r in item.severity_rules],
         "remediations": {o.value: o.remediation for o in item.options if o.remediation},
+        # Duty texts: a licence's (derive rule index -> template) and a law's (in rule order).
+        "obligations": {
+            str(n): r.obligation.text for n, r in enumerate(item.derive) if r.obligation
+        },
+        "duties": [r.text for r in item.obligations],
     }
 
 
@@ -138,51 +145,117 @@ def explain(lean: dict, snap: dict) -> dict:
     out = {k: v for k, v in lean.items() if k != "format"}
     out["domains"] = {d: {"title": snap["domains"][d], **v} for d, v in lean["domains"].items()}
     as_of = lean.get("as_of")
-    out["findings"] = [_explained(f, snap, as_of) for f in lean["findings"]]
+    model_id = (lean.get("model") or {}).get("id")
+    out["findings"] = [_explained(f, snap, as_of, model_id) for f in lean["findings"]]
     out["licenses"] = [_license(ref, snap) for ref in lean["licenses"]]
-    if "obligations" in lean:
-        out["obligations"] = [obligation(o, snap, as_of) for o in lean["obligations"]]
+    out.update(_joined(lean, snap, lean["findings"]))
     return out
 
 
 def verdict(lean: dict, snap: dict) -> dict:
-    """What a submission answers: decision, ratings and their reasons, scores, blockers,
-    conditions, obligations."""
+    """What a submission answers: decision, ratings and what set them, blockers, the conditions
+    due before go-live or at follow-up (hygiene findings to track are counted in `tracked` and
+    listed with the whole result), and obligations."""
     titled = {d: {"title": snap["domains"][d], **v} for d, v in lean["domains"].items()}
     out = {k: lean[k] for k in VERDICT_KEYS if k in lean}
-    if "obligations" in lean:
-        out["obligations"] = [obligation(o, snap, lean.get("as_of")) for o in lean["obligations"]]
+    findings = lean["findings"]
+    out.update(_joined(lean, snap, findings))
+    if "rating_reasons" in out:  # each domain's reasons are with the whole result
+        out["rating_reasons"] = {k: out["rating_reasons"][k] for k in ("overall", "decision")}
+    if any("due" in c for c in out["conditions"]):
+        out["tracked"] = sum(1 for c in out["conditions"] if c.get("due") == "track")
+        out["conditions"] = [c for c in out["conditions"] if c.get("due") != "track"]
     return {**out, "domains": titled}
 
 
+def _joined(lean: dict, snap: dict, findings: list[dict]) -> dict:
+    """Reasons, conditions and obligations with the content they cite; what a result stored
+    before they existed lacks stays absent."""
+    by_id = {f["item"]: f for f in findings}
+    out = {"conditions": [_condition(c, by_id, snap) for c in lean["conditions"]]}
+    if "rating_reasons" in lean:
+        why = lean["rating_reasons"]
+        out["rating_reasons"] = {
+            "overall": [_reason(r, by_id, snap) for r in why["overall"]],
+            "domains": {
+                d: [_reason(r, by_id, snap) for r in rs] for d, rs in why["domains"].items()
+            },
+            "decision": [_reason(r, by_id, snap) for r in why["decision"]],
+        }
+    if "obligations" in lean:
+        out["obligations"] = [obligation(o, snap, lean.get("as_of")) for o in lean["obligations"]]
+    return out
+
+
+def _reason(r: dict, by_id: dict, snap: dict) -> dict:
+    if r["kind"] != "finding":
+        return dict(r)
+    f = by_id[r["item"]]
+    item = snap["items"][r["item"]]
+    return {
+        "kind": "finding",
+        "item": r["item"],
+        "severity": f["severity"],
+        "text": reason_text(f, item),
+    }
+
+
+def reason_text(f: dict, item: dict) -> str:
+    """A finding that set a rating, in one line: "SEC-13 <title>: '<answer>', high (<why>)"."""
+    if f["source"] == "unanswered":
+        answer = "not answered"
+    elif f["answer"] == UNKNOWN:
+        answer = "answered unknown"
+    else:
+        answer = f"'{item['options'][f['answer']]}'"
+    moved = " ".join(item["severity_reasons"][n] for n in f["severity_rules"])
+    return f"{f['item']} {item['title']}: {answer}, {f['severity']}" + (
+        f" ({moved})" if moved else ""
+    )
+
+
+def _condition(c: dict, by_id: dict, snap: dict) -> dict:
+    """A condition with its text: a remediation's is the one written for the answer given."""
+    if "text" in c:
+        text = c["text"]
+    else:
+        item = snap["items"][c["item"]]
+        answer = by_id[c["item"]]["answer"]
+        text = (item.get("remediations") or {}).get(answer) or item["remediation"]
+    out = {"item": c["item"], "kind": c["kind"], "text": text}
+    out.update({k: c[k] for k in ("due", "severity") if k in c})
+    return out
+
+
 def obligation(o: dict, snap: dict, as_of: str | None) -> dict:
-    """An obligation for reading: a licence's with the licence's name and source, a law's with
-    the provision it cites and when that applies."""
+    """An obligation for reading: a licence's with the licence's name and source and its text
+    filled from the licence, a law's with the provision it cites and when that applies."""
+    item = snap["items"][o["item"]]
     if o.get("license"):
         lic = snap["licenses"][o["license"]]
+        template = item["obligations"][str(o["rule"])]
         return {
-            "item": o.get("item"),
+            "item": o["item"],
             "license": o["license"],
             "license_name": lic["name"],
             "kind": o["kind"],
-            "text": o["text"],
+            "text": rules.fill(template, {"license": lic, "origin": {"name": o["origin"]}}),
             "source": lic["source"],
             "verified": o["verified"],
             "origin": o["origin"],
         }
     ref = o["reference"]
-    dated = dated_reference(ref, snap, as_of)
     framework = (snap.get("frameworks") or {}).get(ref["framework"], {}).get("name")
     return {
-        "item": o.get("item"),
+        "item": o["item"],
         "license": None,
         "license_name": None,
         "kind": o["kind"],
-        "text": o["text"],
+        "text": item["duties"][o["rule"]],
         "source": f"{framework or ref['framework']} {ref['id']}",
-        "verified": o["verified"],
+        "verified": True,
         "origin": None,
-        "reference": dated,
+        "reference": dated_reference(ref, snap, as_of),
     }
 
 
@@ -207,11 +280,11 @@ def _license(ref: dict, snap: dict) -> dict:
     return {**snap["licenses"][ref["id"]], "known": True, "applies_via": ref["applies_via"]}
 
 
-def _explained(f: dict, snap: dict, as_of: str | None) -> dict:
+def _explained(f: dict, snap: dict, as_of: str | None, model_id: str | None) -> dict:
     item = snap["items"][f["item"]]
     reasons = [item["severity_reasons"][n] for n in f["severity_rules"]]
     label = answer_label(item, f["answer"])
-    derived = _derived(f["derived"], snap) if f["derived"] else None
+    derived = _derived(f["derived"], snap, model_id) if f["derived"] else None
     return {
         "item": f["item"],
         "domain": item["domain"],
@@ -238,18 +311,23 @@ def _explained(f: dict, snap: dict, as_of: str | None) -> dict:
     }
 
 
-def _derived(d: dict, snap: dict) -> dict:
-    basis = d.get("basis", "license")  # stored before v2: always a licence
+def _derived(d: dict, snap: dict, model_id: str | None) -> dict:
+    basis = d.get("basis", "license")  # a licence unless named (and always before v2)
     lic = snap["licenses"][d["license"]] if basis == "license" else None
+    source = lic["source"] if lic else None
+    if basis == "publisher":
+        facts = (snap.get("models") or {}).get(model_id) or {}
+        source = "; ".join(dict.fromkeys(facts[u]["source"] for u in d["uses"] if u in facts))
+    unverified = list(d.get("unverified_facts") or ())
     return {
         "answer": d["answer"],
         "fact": d["fact"],
-        "license": d["license"],
+        "license": d.get("license"),
         "license_name": lic["name"] if lic else None,
         "origin": d["origin"],
-        "source": lic["source"] if lic else d.get("source"),
-        "verified": d["verified"],
-        "unverified_facts": list(d["unverified_facts"]),
+        "source": source or None,
+        "verified": d.get("verified", not unverified),
+        "unverified_facts": unverified,
         "basis": basis,
     }
 

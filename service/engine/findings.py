@@ -79,9 +79,11 @@ def _resolve(item: Item, given: dict, value, derived: Derived) -> tuple:
     An answer that stands (see `stands`) is the assessor's; an override needs a justification;
     anything else is the derived answer.
     """
+    if value in (None, derived.answer):
+        return derived.answer, "derived", None
     if stands(item, value, derived):
         return value, "assessor", None
-    if value in (None, derived.answer) or not given.get("justification"):
+    if not given.get("justification"):
         return derived.answer, "derived", None
     return (
         value,
@@ -112,17 +114,16 @@ def resolves(item: Item, value, derived_answer: str) -> bool:
 
 
 def derived_dict(d: Derived) -> dict:
-    """What a derived answer rests on. A licence's name and source come from the content; a
-    sourced publisher fact's source is kept with the answer."""
-    out = {
-        "answer": d.answer,
-        "fact": d.fact,
-        "license": d.license,
-        "origin": d.origin,
-        "verified": d.verified,
-        "unverified_facts": list(d.unverified),
-        "basis": d.basis,
-    }
+    """What a derived answer rests on, as stored: what is content (a licence's name and source,
+    a publisher fact's source) is joined for reading (document.py), and a key at its usual value
+    is left out: `basis` license, `license` none, no unverified facts (then it is verified)."""
+    out = {"answer": d.answer, "fact": d.fact, "origin": d.origin}
+    if d.license is not None:
+        out["license"] = d.license
+    if d.unverified:
+        out["unverified_facts"] = list(d.unverified)
     if d.basis != "license":
-        out["source"] = d.source
+        out["basis"] = d.basis
+    if d.basis == "publisher":
+        out["uses"] = list(d.uses)
     return out

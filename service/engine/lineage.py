@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..content import sourced as sourced_facts
-from ..content.model import MEDIA, CatalogueModel, Content, DeriveRule, Item, License
+from ..content.model import MEDIA, Content, DeriveRule, Item, License
 from . import rules
 
 # Fields of the API's `model` object that describe the model rather than point at the catalogue.
@@ -56,6 +56,9 @@ def resolve_model(content: Content, given: dict) -> dict:
     lic = content.license(facts.get("license"))
     if lic:
         facts["license"] = lic.id
+    # The catalogue's publisher and release facts, each with its source; not this model's when
+    # the assessor describes another publisher. Rules read them as `sourced.*` only.
+    facts["sourced"] = entry.sourced if entry and "publisher" not in overridden else {}
     return facts
 
 
@@ -111,6 +114,7 @@ class Derived:
     verified: bool
     unverified: tuple[str, ...]
     basis: str = "license"
+    uses: tuple[str, ...] = ()  # the sourced facts a publisher-basis answer rests on
 
 
 def derive_answers(
@@ -141,18 +145,20 @@ def _derive_all(
             "deployment": deployment,
         }
         for item in deriving:
-            rule = next((r for r in item.derive if rules.holds(r.when, ctx, sets)), None)
-            if rule is None:
+            n = next((n for n, r in enumerate(item.derive) if rules.holds(r.when, ctx, sets)), None)
+            if n is None:
                 continue
+            rule = item.derive[n]
             derived = _derived(item, rule, lic, entry, ctx)
             if item.id not in found or _stricter(item, derived, found[item.id]):
                 found[item.id] = derived
             if rule.obligation and (lic.id, rule.obligation.kind) not in obligations:
+                # The text is the rule's template filled from the licence when read.
                 obligations[(lic.id, rule.obligation.kind)] = {
                     "item": item.id,
+                    "rule": n,
                     "license": lic.id,
                     "kind": rule.obligation.kind,
-                    "text": rules.fill(rule.obligation.text, ctx),
                     "origin": entry["name"],
                     "verified": derived.verified,
                 }
@@ -170,7 +176,7 @@ def _stricter(item: Item, new: Derived, old: Derived) -> bool:
 
 def _derive_from(content: Content, model: dict, deployment: dict, as_of) -> dict[str, Derived]:
     """Answers read once for the assessed model from its sourced facts or the deployment."""
-    known = _sourced(content, model)
+    known = model.get("sourced") or {}
     ctx = {"model": model, "deployment": deployment, "sourced": _rule_facts(known, as_of)}
     sets = content.context.country_sets
     found = {}
@@ -192,19 +198,9 @@ def _derive_from(content: Content, model: dict, deployment: dict, as_of) -> dict
             verified=not unverified,
             unverified=unverified,
             basis=rule.basis,
+            uses=rule.uses,
         )
     return found
-
-
-def _sourced(content: Content, model: dict) -> dict[str, dict]:
-    """The catalogue's sourced facts of the assessed model, unless the assessor described
-    another publisher (then the publisher's facts are not this model's)."""
-    entry: CatalogueModel | None = (
-        content.model(model.get("id")) if model.get("in_catalogue") else None
-    )
-    if entry is None or "publisher" in (model.get("overridden") or ()):
-        return {}
-    return entry.sourced
 
 
 def _rule_facts(known: dict[str, dict], as_of: str | None) -> dict:
@@ -256,8 +252,8 @@ def _unverified(rule: DeriveRule, lic: License, entry: dict) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Facts:
     """What the engine reads about a model: its resolved facts, lineage, derived answers and the
-    licence duties those rules name ({item, license, kind, text, origin, verified}; the engine
-    lists those whose item applies)."""
+    licence duties those rules name ({item, rule, license, kind, origin, verified}: the derive
+    rule whose obligation it is; the engine lists those whose item applies)."""
 
     model: dict
     chain: list[dict]

@@ -3,7 +3,9 @@
 A reason names what set a rating: the risky findings at its severity, the policy's score
 threshold when that raised it, or nothing at risk; and for the decision, the blockers, or the
 policy's rule for the rating and the conditions that make an approval conditional. Every reason
-of kind finding or blocker names an item that has a finding or a blocker in the result.
+of kind finding or blocker names an item that has a finding or a blocker in the result. A
+finding's reason is stored as the item alone: its sentence cites the content (title, answer
+label, the rules' reasons) and is joined when the result is read, as findings are.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def _reasons(findings, summary: dict, name: str, content, policy: Policy, raised
     rating = summary["rating"]
     level = RATINGS.index(rating)
     risky = [f for f in findings if f["risky"]]
-    out = [finding_reason(f, content) for f in risky if RATINGS.index(f["severity"]) == level]
+    out = [finding_reason(f) for f in risky if RATINGS.index(f["severity"]) == level]
     if out:
         return out
     if level == 0:
@@ -59,18 +61,10 @@ def _none(text: str) -> dict:
     return {"kind": "none", "item": None, "severity": None, "text": text}
 
 
-def finding_reason(f: dict, content: Content) -> dict:
-    """ "SEC-13 Sensitive data ...: 'Partly in place', high (A leak here would ...)"."""
-    item = content.items[f["item"]]
-    if f["source"] == "unanswered":
-        answer = "not answered"
-    elif f["answer"] == "unknown":
-        answer = "answered unknown"
-    else:
-        answer = f"'{item.option(f['answer']).label}'"
-    moved = " ".join(item.severity_rules[n].reason for n in f["severity_rules"])
-    text = f"{f['item']} {item.title}: {answer}, {f['severity']}" + (f" ({moved})" if moved else "")
-    return {"kind": "finding", "item": f["item"], "severity": f["severity"], "text": text}
+def finding_reason(f: dict, content: Content | None = None) -> dict:
+    """A finding that set a rating; its sentence ("SEC-13 <title>: '<answer>', high (<why the
+    rules moved it>)") is written when the result is read (document.reason_text)."""
+    return {"kind": "finding", "item": f["item"]}
 
 
 def decision(rating: str, blockers, conditions, by_id: dict, policy: Policy) -> tuple[str, list]:

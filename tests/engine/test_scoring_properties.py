@@ -158,7 +158,12 @@ def test_an_all_zero_risk_body_is_approved_with_no_conditions(body):
     result = _score(body)
     assert all(f["risk"] == 0 and not f["risky"] for f in result["findings"])
     assert result["blockers"] == []
-    assert result["conditions"] == []
+    # A riskless answer that rests on a catalogue fact nobody has confirmed asks only for the
+    # fact to be confirmed, as hygiene to track; with every fact confirmed, nothing is asked.
+    assert all(c["kind"] == "verify_fact" and c["due"] == "track" for c in result["conditions"])
+    unconfirmed = [f for f in result["findings"] if f["derived"] and not f["derived"]["verified"]]
+    if not unconfirmed:
+        assert result["conditions"] == []
     assert result["decision"] == "approve" and result["overall"]["rating"] == "low"
 
 
