@@ -1,8 +1,8 @@
 """Words for codes: the one table of labels the web pages and the report show.
 
 A code with no label is shown in words (`customer_facing` -> `customer facing`); a test checks
-that every status, decision, review decision, role, answer source and condition kind the
-service can produce has a label here.
+that every status, decision, review decision, role, answer source, condition kind, derived
+answer's basis and condition due the service can produce has a label here.
 """
 
 from __future__ import annotations
@@ -43,16 +43,28 @@ TABLES: dict[str, dict[str, str]] = {
     # Where a finding's answer came from.
     "source": {
         "assessor": "Given by the assessor",
-        "derived": "Derived from the licence facts",
+        "derived": "Derived from known facts",
         "unknown": "Answered unknown by the assessor",
         "unanswered": "Not answered",
     },
     "condition": {
         "remediation": "Remediation",
-        "verify_fact": "Verify a licence fact",
+        "verify_fact": "Verify a fact",
         "license_review": "Legal review",
         "publisher_review": "Publisher review",
         "unknowns": "Answer open items",
+    },
+    # What a derived answer was read from.
+    "basis": {
+        "license": "Derived from the licence",
+        "publisher": "From the catalogue's publisher facts",
+        "deployment": "From the deployment described",
+    },
+    # When a condition must be met.
+    "due": {
+        "before_go_live": "Before go-live",
+        "follow_up": "Follow-up, with an owner and a date",
+        "track": "Track",
     },
 }
 

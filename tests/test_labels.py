@@ -7,7 +7,7 @@ import pytest
 from service import labels
 from service.application.accounts import ROLES
 from service.application.reviews import REVIEW_DECISIONS, STATUSES
-from service.content.model import DECISIONS
+from service.content.model import BASES, DECISIONS, DUES
 
 CODES = {
     "status": STATUSES,
@@ -16,6 +16,8 @@ CODES = {
     "role": ROLES,
     "source": ("assessor", "derived", "unknown", "unanswered"),
     "condition": ("remediation", "verify_fact", "license_review", "publisher_review", "unknowns"),
+    "basis": BASES,
+    "due": DUES,
 }
 
 

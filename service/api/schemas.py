@@ -423,9 +423,18 @@ class AssessmentVerdictSchema(Schema):
         **_d("Keyed by domain: security, maintenance, licensing, misuse."),
     )
     blockers = fields.List(fields.Nested(BlockerSchema), required=True)
-    conditions = fields.List(fields.Nested(ConditionSchema), required=True)
+    conditions = fields.List(
+        fields.Nested(ConditionSchema),
+        required=True,
+        **_d("Conditions due before go-live or at follow-up (every one before verdict v2)."),
+    )
+    tracked = fields.Integer(
+        **_d("How many hygiene findings are listed to track (GET lists them).")
+    )
     as_of = Str(**_d("YYYY-MM-DD the assessment was scored as of."))
-    rating_reasons = fields.Nested(RatingReasonsSchema)
+    rating_reasons = fields.Nested(
+        RatingReasonsSchema, **_d("The overall rating's reasons and the decision's.")
+    )
     obligations = fields.List(fields.Nested(ObligationSchema))
 
 

@@ -96,7 +96,7 @@ def _description(f: dict) -> str:
     """Who or what gave the answer, and what backs it, in one paragraph."""
     parts = [f"Answer: {f['answer_label']} (source: {f['source']})."]
     if f.get("derived"):
-        parts.append(f"Derived from the licence facts: {f['derived']['fact']}")
+        parts.append(f"Derived from known facts: {f['derived']['fact']}")
     if f.get("override"):
         parts.append(f"Derived answer overridden: {f['override']['justification']}")
     if f.get("note"):

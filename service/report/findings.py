@@ -40,7 +40,9 @@ def finding_block(f: dict, w: Writer, before: list | None = None) -> list:
     flow = [*(before or []), _head(f, w)]
     rows = [("Question", f["question"]), ("Answer", _answer(f))]
     if f["derived"]:
-        rows.append(("Licence fact", _derived(f["derived"])))
+        rows.append(
+            (_FACT_LABEL.get(f["derived"].get("basis"), "Licence fact"), _derived(f["derived"]))
+        )
     if f["override"]:
         o = f["override"]
         rows.append(
@@ -101,7 +103,12 @@ def _answer(f: dict) -> str:
     return f["answer"]
 
 
+_FACT_LABEL = {"publisher": "Publisher fact", "deployment": "Deployment fact"}
+
+
 def _derived(d: dict) -> str:
+    if not d.get("license"):  # a publisher or deployment fact (verdict model v2)
+        return d["fact"] + (f" Source: {d['source']}." if d.get("source") else "")
     return (
         f"{d['fact']} Licence: {d['license_name']} ({d['license']}) via {d['origin']}; "
         f"source: {d['source']}."

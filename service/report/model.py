@@ -26,6 +26,17 @@ METHOD = (
     "blocker makes the decision reject; otherwise the policy maps the rating to a decision, and "
     "an approval becomes conditional while conditions remain.",
 )
+# How results scored by verdict model v2 (those with rating reasons) were rated.
+METHOD_V2 = (
+    METHOD[0],
+    "The overall score is the policy-weighted average of the domain scores, again split into "
+    "per-finding points that add up exactly; it ranks and explains. The rating is the worst "
+    "risk: a domain takes the worst severity among its findings whose answer carries risk (the "
+    "answer's severity adjusted for this deployment), the deployment its worst domain, and a "
+    "policy's score thresholds may raise a rating, never lower it. Any blocker makes the "
+    "decision reject; otherwise the policy maps the rating to a decision, and an approval "
+    "becomes conditional while a condition is due before go-live or at a follow-up.",
+)
 
 
 def build(stored: dict, thresholds: dict | None = None) -> dict:
@@ -240,7 +251,8 @@ def _finding(f: dict) -> dict:
         "source_label": label("source", f["source"]),
         "derived": None
         if not derived
-        else {
+        else {"basis": derived.get("basis") or "license"}  # a licence before verdict model v2
+        | {
             k: derived.get(k)
             for k in (
                 "fact",
@@ -297,5 +309,5 @@ def _appendix(stored: dict, result: dict, thresholds: dict | None) -> dict:
         "engine_version": result.get("engine_version"),
         "input_hash": result.get("input_hash"),
         "not_applicable": list(result.get("not_applicable") or []),
-        "method": list(METHOD),
+        "method": list(METHOD_V2 if "rating_reasons" in result else METHOD),
     }

@@ -120,6 +120,15 @@ def _change(result: dict, thresholds: dict | None) -> str:
         return (
             f"The decision cannot change while a blocker stands: resolve {named}, then re-assess."
         )
+    if decision == "reject" and "rating_reasons" in result:  # rated by the worst risk
+        setting = [r["item"] for r in result["rating_reasons"]["overall"] if r.get("item")]
+        named = ", ".join(setting[:LISTED]) + (
+            f" and {len(setting) - LISTED} more" if len(setting) > LISTED else ""
+        )
+        return (
+            f"A different decision needs a rating below {rating}: bring the risk of "
+            f"{named or 'the findings that set it'} lower, then re-assess."
+        )
     if decision == "reject":
         bound = (
             f" (an overall score under {thresholds[rating]:g})"
@@ -137,7 +146,8 @@ def _change(result: dict, thresholds: dict | None) -> str:
             f"reviewers; a lower rating would allow plain approval."
         )
     if decision == "approve_with_conditions":
-        n = len(result["conditions"])
+        # Hygiene findings to track are not conditions of the approval (verdict model v2).
+        n = len([c for c in result["conditions"] if c.get("due") != "track"])
         return (
             f"Approval holds only once the {n} condition{'s' if n != 1 else ''} listed "
             f"below {'are' if n != 1 else 'is'} met and signed off; a new answer that is "

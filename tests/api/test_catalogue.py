@@ -22,9 +22,14 @@ def test_a_checklist_shows_every_option_with_its_risk(api):
     assert len(body["items"]) == len(real_content().checklists["security"].items)
     item = body["items"][0]
     assert item["id"].startswith("SEC-") and item["unknown_value"] == "unknown"
-    assert all(
-        set(o) == {"value", "label", "risk"} and 0 <= o["risk"] <= 1 for o in item["options"]
-    )
+    keys = {"value", "label", "risk", "severity", "remediation", "absent", "in_place"}
+    assert all(set(o) == keys and 0 <= o["risk"] <= 1 for o in item["options"])
+    # An answer without risk represents no severity; one with risk, a severity and maybe its
+    # own remediation; a "not done" answer always carries risk.
+    options = [o for i in body["items"] for o in i["options"]]
+    assert all((o["severity"] is None) == (o["risk"] == 0) for o in options)
+    assert all(o["risk"] > 0 for o in options if o["absent"] or o["remediation"] or o["in_place"])
+    assert any(o["in_place"] for o in options) and any(o["absent"] for o in options)
     assert api.get("/api/v1/checklists/finance").status_code == 404
 
 

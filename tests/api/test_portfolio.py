@@ -38,7 +38,8 @@ def test_the_command_prints_the_changes(api, reviewer, runner):
     done = runner.invoke(args=["portfolio", "impact", "--policy", "strict"])
     assert done.exit_code == 0, done.output
     assert "1 would change (1 approved)" in done.output
-    assert created["id"] in done.output and "rating low -> medium" in done.output
+    assert created["id"] in done.output
+    assert "decision approve_with_conditions -> reject" in done.output
     as_json = runner.invoke(args=["portfolio", "impact", "--format", "json"])
     assert json.loads(as_json.output)["summary"]["changed"] == 0
     bad = runner.invoke(args=["portfolio", "impact", "--policy", "lenient"])

@@ -13,7 +13,8 @@ from service.content import load_content
 from tests.support.apps import add_account
 from tests.support.bodies import DATA, ROOT, real_content
 
-# Approved with conditions at low under the default policy, medium under the strict one.
+# Rated high under both policies: approved with conditions to meet before go-live under the
+# default policy, rejected under the strict one (which rejects a high rating).
 BODY = json.loads((DATA / "inputs" / "llama-support-bot.json").read_text(encoding="utf-8"))
 
 
@@ -59,9 +60,12 @@ def test_another_policy_lists_the_change_with_versions(db, team):
     assert (change["id"], change["status"], change["changed"]) == (
         stored["id"],
         "approved",
-        ["rating"],
+        ["decision"],
     )
-    assert (change["before"]["rating"], change["after"]["rating"]) == ("low", "medium")
+    assert (change["before"]["decision"], change["after"]["decision"]) == (
+        "approve_with_conditions",
+        "reject",
+    )
     assert change["after"]["content_versions"] == dict(real_content().versions)
     assert report["summary"]["approved_changed"] == 1
     assert _snapshot(db) == before  # nothing stored changed
@@ -120,8 +124,10 @@ def test_the_dashboard_count_follows_the_content(db, tmp_path, team):
     policies = tmp_path / "policies"
     shutil.copytree(ROOT / "policies", policies)
     default = policies / "default.yaml"
+    text = default.read_text(encoding="utf-8")
+    stricter_rule = "high: reject, critical: reject}"
     default.write_text(
-        default.read_text(encoding="utf-8").replace("medium: 15", "medium: 1"), encoding="utf-8"
+        text.replace("high: approve_with_conditions, critical: reject}", stricter_rule)
     )
     stricter = load_content(ROOT / "checklists", policies)
     assert stricter.policies["default"].hash != real_content().policies["default"].hash

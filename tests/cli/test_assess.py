@@ -29,7 +29,17 @@ def test_assess_json_with_policy_override(runner):
         runner.invoke(args=["assess", "--format", "json", "--policy", "strict", str(path)]).output
     )
     assert result["policy"]["id"] == "strict"
-    assert result["decision"] == "approve"
+    # Low risks only. The input states the publisher facts the catalogue holds (Alibaba Cloud's
+    # releases carry digests only: unverified); strict has that fact confirmed at a follow-up,
+    # so its approval is conditional, where the default policy only tracks it.
+    assert result["overall"]["rating"] == "low"
+    assert result["decision"] == "approve_with_conditions"
+    pressing = [
+        (c["item"], c["kind"], c["due"]) for c in result["conditions"] if c["due"] != "track"
+    ]
+    assert pressing == [("MNT-03", "verify_fact", "follow_up")]
+    default = json.loads(runner.invoke(args=["assess", "--format", "json", str(path)]).output)
+    assert default["decision"] == "approve"
 
 
 def test_assess_refuses_bad_input_naming_the_field(runner, tmp_path):

@@ -176,8 +176,10 @@ def test_the_reasons_name_only_findings_and_blockers_that_exist(body):
     reasons = result["rating_reasons"]
     every = [*reasons["overall"], *reasons["decision"]]
     every += [r for rs in reasons["domains"].values() for r in rs]
-    assert reasons["overall"] and reasons["decision"] and set(reasons["domains"]) == set(
-        result["domains"]
+    assert (
+        reasons["overall"]
+        and reasons["decision"]
+        and set(reasons["domains"]) == set(result["domains"])
     )
     for reason in every:
         if reason["kind"] == "finding":

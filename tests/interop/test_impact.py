@@ -9,7 +9,7 @@ from service.application import assessments
 from service.interop import impact
 from tests.support.bodies import DATA, real_content
 
-# Fully answered: approved with conditions at low under default; rated medium under strict.
+# Fully answered and rated high: approved with conditions under default, rejected under strict.
 BODY = json.loads((DATA / "inputs" / "llama-support-bot.json").read_text(encoding="utf-8"))
 
 
@@ -44,8 +44,12 @@ def test_a_stricter_policy_shows_decision_rating_and_versions_before_and_after()
     before, after = _result("default"), _result("strict")
     change = impact.compare(_row(before), after)
     assert change is not None
-    assert change["changed"] == ["rating"]
-    assert (change["before"]["rating"], change["after"]["rating"]) == ("low", "medium")
+    # High under both: the default approves it with conditions, strict rejects a high rating.
+    assert change["changed"] == ["decision"]
+    assert (change["before"]["decision"], change["after"]["decision"]) == (
+        "approve_with_conditions",
+        "reject",
+    )
     for key in change["changed"]:
         assert change["before"][key] != change["after"][key]
     assert change["before"]["decision"] == before["decision"]

@@ -7,9 +7,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from service import engine
 from service.content import load_content
 from service.content.model import UNKNOWN, Content
-from service import engine
 from service.engine import rules
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -36,8 +36,11 @@ def test_an_upload_opens_the_form_pre_filled(web):
     page = response.get_data(as_text=True)
     assert "Pre-filled from README.md" in page
     assert 'value="google/gemma-2-9b-it" selected' in page
-    # The weight-format answer the listing settles is checked, with its source in the note.
-    assert 'name="answers.SEC-02.value" value="safetensors_only" checked' in page
+    # The weight format the listing settles fills the model's field, from which SEC-02 is
+    # derived (the deployment basis): its derived answer is the one chosen, its source noted.
+    assert 'name="answers.SEC-02.value" value="" checked' in page
+    assert "Use the derived answer (Safetensors only)" in page
+    assert "From the deployment described" in page
     assert "repository file listing" in page
     assert "answers.LIC-16" in page  # a warning left for the assessor (the gate)
 
@@ -70,9 +73,9 @@ def test_dashboard_says_how_many_approvals_the_content_would_change(web, api, re
     reviewer.review(created["id"], "approve")
     client = web.client("a@example.com")
     assert 'id="impact"' not in client.get("/dashboard").get_data(as_text=True)
-    # As if it had been scored by older content that rated it high: today's content says low.
+    # As if it had been scored by older content that rated it low: today's content says high.
     db.execute(
-        "UPDATE assessments SET rating = 'high', content_hash = 'older', "
+        "UPDATE assessments SET rating = 'low', content_hash = 'older', "
         "updated_at = '2099-01-01T00:00:00.000000Z' WHERE id = ?",
         [created["id"]],
     )
