@@ -43,13 +43,13 @@ TABLES: dict[str, dict[str, str]] = {
     # Where a finding's answer came from.
     "source": {
         "assessor": "Given by the assessor",
-        "derived": "Derived from known facts",
+        "derived": "Derived from the licence facts",
         "unknown": "Answered unknown by the assessor",
         "unanswered": "Not answered",
     },
     "condition": {
         "remediation": "Remediation",
-        "verify_fact": "Verify a fact",
+        "verify_fact": "Verify a licence fact",
         "license_review": "Legal review",
         "publisher_review": "Publisher review",
         "unknowns": "Answer open items",

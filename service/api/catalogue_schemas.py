@@ -18,7 +18,10 @@ class OptionSchema(Schema):
     severity = Str(
         allow_none=True,
         validate=validate.OneOf(SEVERITIES),
-        metadata={"description": "The severity this answer represents; null without risk."},
+        metadata={
+            "title": "AnswerSeverity",
+            "description": "The severity this answer represents; null without risk.",
+        },
     )
     remediation = Str(
         allow_none=True,

@@ -171,7 +171,9 @@ class ReasonSchema(Schema):
 
     kind = Str(validate=validate.OneOf(("finding", "blocker", "policy", "score", "none")))
     item = Str(**Nullable, **_d("The finding or blocker it names; null for other kinds."))
-    severity = Str(**Nullable, validate=validate.OneOf(SEVERITIES))
+    severity = Str(
+        **Nullable, validate=validate.OneOf(SEVERITIES), metadata={"title": "RatingReasonSeverity"}
+    )
     text = Str()
 
 

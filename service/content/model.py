@@ -187,11 +187,6 @@ class Item:
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
 
-    @property
-    def options_max_risk(self) -> float:
-        """The risk of the item's riskiest answer."""
-        return max(o.risk for o in self.options)
-
     def answer_severity(self, value: str | None) -> str | None:
         """The severity an answer represents before context rules: the option's own, the base
         severity for `unknown`, no answer or an option that names none, and None for an answer

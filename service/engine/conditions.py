@@ -36,14 +36,8 @@ def conditions(findings, by_id: dict, content: Content, chain, policy: Policy) -
         # Legal's review of the licence text (an answer the policy accepts as that review)
         # confirms the licence facts read from the catalogue.
         basis = derived.get("basis", "license") if derived else None
-        # A fact relied on (the answer stands as derived), not read in a primary source, and
-        # able to hide a worse answer (the riskiest answer hides nothing).
-        relied = (
-            derived
-            and f["source"] == "derived"
-            and derived.get("unverified_facts")
-            and f["risk"] < content.items[f["item"]].options_max_risk
-        )
+        # A fact relied on (the answer stands as derived) and not read in a primary source.
+        relied = derived and f["source"] == "derived" and derived.get("unverified_facts")
         if relied and not (basis == "license" and reviewed):
             prefix = _VERIFY[basis]
             severity = policy.policy_conditions["verify_fact"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from ..labels import label
+
 PREFIX = "modelrisk:"
 MODEL_REF = "model"
 SERVICE_REF = "assessor-service"
@@ -96,7 +98,9 @@ def _description(f: dict) -> str:
     """Who or what gave the answer, and what backs it, in one paragraph."""
     parts = [f"Answer: {f['answer_label']} (source: {f['source']})."]
     if f.get("derived"):
-        parts.append(f"Derived from known facts: {f['derived']['fact']}")
+        basis = f["derived"].get("basis") or "license"  # a licence before verdict model v2
+        source = "Derived from the licence facts" if basis == "license" else label("basis", basis)
+        parts.append(f"{source}: {f['derived']['fact']}")
     if f.get("override"):
         parts.append(f"Derived answer overridden: {f['override']['justification']}")
     if f.get("note"):

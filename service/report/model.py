@@ -248,7 +248,7 @@ def _finding(f: dict) -> dict:
         "answer": f["answer_label"],
         "answer_value": f["answer"],
         "source": f["source"],
-        "source_label": label("source", f["source"]),
+        "source_label": _source_label(f),
         "derived": None
         if not derived
         else {"basis": derived.get("basis") or "license"}  # a licence before verdict model v2
@@ -277,6 +277,14 @@ def _finding(f: dict) -> dict:
         "remediation": f["remediation"],
         "references": [f"{r['framework']} {r['id']}" for r in f.get("references") or []],
     }
+
+
+def _source_label(f: dict) -> str | None:
+    """Where the answer came from; a derived one names the basis it was read from."""
+    basis = (f.get("derived") or {}).get("basis") or "license"
+    if f["source"] == "derived" and basis != "license":
+        return label("basis", basis)
+    return label("source", f["source"])
 
 
 def _review(r: dict) -> dict:

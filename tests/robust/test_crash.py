@@ -18,7 +18,7 @@ import uuid
 import pytest
 import requests
 
-from tests.support.bodies import ROOT, sample_body
+from tests.support.bodies import ROOT, sample_body, verdict_from
 from tests.support.live import command_env, store_key
 
 pytestmark = pytest.mark.live
@@ -129,7 +129,7 @@ def test_kill_minus_nine_mid_stream_loses_nothing_that_was_acknowledged(tmp_path
         r = requests.get(base + f"/api/v1/assessments/{answer['id']}", headers=auth, timeout=30)
         assert r.status_code == 200, (idem, r.text[:300])
         stored = r.json()
-        assert {k: stored["result"][k] for k in answer["verdict"]} == answer["verdict"]
+        assert verdict_from(stored["result"]) == answer["verdict"]
         assert (stored["title"], stored["created_at"]) == (answer["title"], answer["created_at"])
         assert stored["input"]["answers"]["SEC-01"]["note"] == idem
 

@@ -170,3 +170,16 @@ def expert_body(content: Content, row: dict) -> dict:
 
 # The date the expert rated the table's deployments on (its header: "as of November 2026").
 EXPERT_AS_OF = "2026-11-15"
+
+
+def verdict_from(result: dict) -> dict:
+    """The verdict a 201 gives for a stored result: its verdict keys, the conditions due before
+    go-live or at follow-up with a count of those to track, and the overall and decision
+    reasons (docs/architecture.md, "The verdict")."""
+    keys = ("as_of", "overall", "decision", "domains", "blockers", "obligations")
+    out = {k: result[k] for k in keys if k in result}
+    out["conditions"] = [c for c in result["conditions"] if c["due"] != "track"]
+    out["tracked"] = len(result["conditions"]) - len(out["conditions"])
+    reasons = result["rating_reasons"]
+    out["rating_reasons"] = {k: reasons[k] for k in ("overall", "decision")}
+    return out
