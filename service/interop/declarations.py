@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-from ..labels import label
-
 PREFIX = "modelrisk:"
 MODEL_REF = "model"
 SERVICE_REF = "assessor-service"
@@ -94,13 +92,20 @@ def evidence(stored: dict, findings: list[dict]) -> list[dict]:
     return out
 
 
+# What a derived answer was read from, as the export words it.
+_DERIVED_FROM = {
+    "license": "Derived from the licence facts",
+    "publisher": "Derived from the catalogue's publisher facts",
+    "deployment": "Derived from the deployment described",
+}
+
+
 def _description(f: dict) -> str:
     """Who or what gave the answer, and what backs it, in one paragraph."""
     parts = [f"Answer: {f['answer_label']} (source: {f['source']})."]
     if f.get("derived"):
         basis = f["derived"].get("basis") or "license"  # a licence before verdict model v2
-        source = "Derived from the licence facts" if basis == "license" else label("basis", basis)
-        parts.append(f"{source}: {f['derived']['fact']}")
+        parts.append(f"{_DERIVED_FROM[basis]}: {f['derived']['fact']}")
     if f.get("override"):
         parts.append(f"Derived answer overridden: {f['override']['justification']}")
     if f.get("note"):
