@@ -22,20 +22,22 @@ def finding(
     plan: ItemPlan, truth: list[bool], given, found: Derived | None, policy: Policy
 ) -> dict:
     """The finding of an applicable item; its points are set when its domain is scored."""
-    fired = [n for n, at in enumerate(plan.severity_at) if truth[at]]
-    item_level = _moved(plan, plan.base_level, fired)
+    fired = [n for n, at in enumerate(plan.severity_at) if truth[at]] if plan.severity_at else []
     if not isinstance(given, dict):
         given = {"value": given} if given else {}
     value, source, override = given.get("value"), "assessor", None
     if found is not None:
         value, source, override = _resolve(plan.item, given, value, found)
     risk, source = _risk(plan, value, source, policy)
+    item_level = _moved(plan, plan.base_level, fired)
     level, moved = item_level, fired
     if risk > 0:
-        option = plan.options.get(value)
-        if option is not None and option.in_place:
-            moved = [n for n in fired if plan.severity_changes[n] < 0]
-        level = _moved(plan, plan.answer_levels.get(value, plan.base_level), moved)
+        level = plan.answer_levels.get(value, plan.base_level)
+        if fired:
+            option = plan.options.get(value)
+            if option is not None and option.in_place:
+                moved = [n for n in fired if plan.severity_changes[n] < 0]
+            level = _moved(plan, level, moved)
     return {
         "item": plan.id,
         "answer": value,
@@ -56,6 +58,8 @@ def finding(
 
 def _moved(plan: ItemPlan, level: int, rules: list[int]) -> int:
     """A severity level moved by the given severity rules, within low..critical."""
+    if not rules:
+        return level
     for n in rules:
         level += plan.severity_changes[n]
     return max(0, min(len(SEVERITIES) - 1, level))

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..content import sourced as sourced_facts
 from ..content.model import MEDIA, Content, DeriveRule, Item, License
+from . import plan as plans
 from . import rules
 
 # Fields of the API's `model` object that describe the model rather than point at the catalogue.
@@ -133,7 +134,8 @@ def _derive_all(
     found: dict[str, Derived] = {}
     obligations: dict[tuple[str, str], dict] = {}
     sets = content.context.country_sets
-    deriving = [item for item in content.items.values() if item.derive]
+    model = {**model, "lineage_length": len(chain)}  # how many models the lineage holds
+    deriving = plans.plan_for(content).deriving
     for entry in chain:
         lic = content.license(entry["license"])
         if lic is None:
@@ -170,8 +172,10 @@ def _stricter(item: Item, new: Derived, old: Derived) -> bool:
     """Whether a lineage member's answer outranks the one found so far: riskier, or as risky and
     listed later among the item's options (options run from the mildest reading to the
     strictest, so a cap within its limit outranks no cap at all)."""
+    if new.risk != old.risk or new.answer == old.answer:
+        return new.risk > old.risk
     values = [o.value for o in item.options]
-    return (new.risk, values.index(new.answer)) > (old.risk, values.index(old.answer))
+    return values.index(new.answer) > values.index(old.answer)
 
 
 def _derive_from(content: Content, model: dict, deployment: dict, as_of) -> dict[str, Derived]:
@@ -180,7 +184,7 @@ def _derive_from(content: Content, model: dict, deployment: dict, as_of) -> dict
     ctx = {"model": model, "deployment": deployment, "sourced": _rule_facts(known, as_of)}
     sets = content.context.country_sets
     found = {}
-    for item in content.items.values():
+    for item in plans.plan_for(content).deriving_from:
         rule = next((r for r in item.derive_from if rules.holds(r.when, ctx, sets)), None)
         if rule is None:
             continue
@@ -266,7 +270,7 @@ def facts(content: Content, given: dict, deployment: dict, as_of: str | None = N
     """Resolve the model, walk its lineage and derive the answers, in one go, as of a date."""
     model = resolve_model(content, given or {})
     chain = lineage(content, model)
-    model["lineage_length"] = len(chain)
+    model["lineage_length"] = len(chain)  # rules of every kind may read it
     derived, obligations = _derive_all(content, model, deployment, chain, as_of)
     return Facts(model, chain, derived, obligations, as_of)
 

@@ -20,33 +20,30 @@ _DUE_WORDS = {
 
 
 def rating_reasons(
-    findings, domains: dict, overall: dict, content: Content, policy: Policy
+    findings, groups: dict, domains: dict, overall: dict, content: Content, policy: Policy
 ) -> dict:
-    """The reasons of each domain's rating and of the overall one (the decision's come later)."""
-    by_domain: dict[str, list[dict]] = {d: [] for d in domains}
-    for f in findings:  # ranked, so reasons list the weightiest findings first
-        by_domain[content.items[f["item"]].domain].append(f)
-    out = {
-        d: _reasons(by_domain[d], domains[d], content.checklists[d].title, content, policy)
-        for d in domains
-    }
+    """The reasons of each domain's rating and of the overall one (the decision's come later).
+    `findings` are ranked (largest points first); `groups` holds each domain's findings."""
+    rank = {f["item"]: n for n, f in enumerate(findings)}
+    out = {}
+    for d in domains:
+        ranked = sorted(groups[d], key=lambda f: rank[f["item"]])
+        out[d] = _reasons(ranked, domains[d], content.checklists[d].title, policy)
     # A domain's score may have raised the overall rating where no finding and no overall
     # score did: the domain's score reasons are then the overall's.
     raised = [r for d in domains for r in out[d] if r["kind"] == "score"]
     return {
-        "overall": _reasons(findings, overall, "Overall", content, policy, raised),
+        "overall": _reasons(findings, overall, "Overall", policy, raised),
         "domains": out,
     }
 
 
-def _reasons(findings, summary: dict, name: str, content, policy: Policy, raised=()) -> list:
+def _reasons(findings, summary: dict, name: str, policy: Policy, raised=()) -> list:
     rating = summary["rating"]
-    level = RATINGS.index(rating)
-    risky = [f for f in findings if f["risky"]]
-    out = [finding_reason(f) for f in risky if RATINGS.index(f["severity"]) == level]
+    out = [finding_reason(f) for f in findings if f["risky"] and f["severity"] == rating]
     if out:
         return out
-    if level == 0:
+    if rating == RATINGS[0]:
         return [_none(f"{name}: no answer carries risk, so low")]
     if policy.rating_for(summary["score"]) == rating:
         text = (
@@ -61,7 +58,7 @@ def _none(text: str) -> dict:
     return {"kind": "none", "item": None, "severity": None, "text": text}
 
 
-def finding_reason(f: dict, content: Content | None = None) -> dict:
+def finding_reason(f: dict) -> dict:
     """A finding that set a rating; its sentence ("SEC-13 <title>: '<answer>', high (<why the
     rules moved it>)") is written when the result is read (document.reason_text)."""
     return {"kind": "finding", "item": f["item"]}

@@ -79,7 +79,8 @@ def score(
         chain, content, policy
     )
     conditions = conds.conditions(findings, by_id, content, chain, policy)
-    why = reasons.rating_reasons(findings, domains, overall, content, policy)
+    members = {d: [f for f, _ in group] for d, group in groups.items()}
+    why = reasons.rating_reasons(findings, members, domains, overall, content, policy)
     decision, why["decision"] = reasons.decision(
         overall["rating"], blockers, conditions, by_id, policy
     )
