@@ -21,8 +21,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         raise SystemExit(f"modelrisk: invalid content: {exc}") from None
     app.extensions["modelrisk.content"] = content
     from . import api, cli, errors, web
+    from .application import artifacts
     from .store import context
 
+    artifacts.configure(app.config["SIGSTORE_TRUST_CONFIG"])
     context.init_app(app)
     errors.init_app(app)
     api.init_app(app, content)

@@ -118,6 +118,19 @@ SETTINGS = (
         "how long a worker holds an event it is posting; a killed worker's events are posted "
         "again after it (keep it above the 10 s a delivery may take)",
     ),
+    Setting(
+        "SIGSTORE_TRUST_CONFIG",
+        None,
+        "a Sigstore client trust configuration (JSON) that keyless model signatures are "
+        "verified against, offline; without it keyless signatures are recorded as not verified",
+        "none",
+    ),
+    Setting(
+        "REASSESSMENT_SCAN_MINUTES",
+        60,
+        "how often the delivery worker checks approvals for re-assessment (content changes, "
+        "the webhook event of those newly due); `0` leaves it to `reassessment scan`",
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -10,7 +10,9 @@ from . import (
     auth,
     checklists,
     crosswalk,
+    evidence,
     exchange,
+    gate,
     licenses,
     models,
     policies,
@@ -27,6 +29,8 @@ BLUEPRINTS = (
     assessments,
     score,
     reviews,
+    evidence,
+    gate,
     exchange,
     portfolio,
     checklists,
@@ -41,7 +45,7 @@ Risk assessments of open-weight AI model deployments, for procurement and GRC to
 
 **Keys.** Send `Authorization: Bearer <key>` (or `X-API-Key: <key>`) on every call except this
 document. Keys look like `mr_live_XXXXXXXX_...`, carry scopes (`assessments:read`,
-`assessments:write`, `reviews:write`, `admin`; admin implies all) and are created with
+`assessments:write`, `reviews:write`, `gate:read`, `admin`; admin implies all) and are created with
 `flask --app wsgi keys create --name NAME --scopes a,b [--owner EMAIL]`. A missing or invalid
 key gives 401, a key without the operation's scope 403.
 

@@ -192,7 +192,7 @@ def _page_links(page: int, per_page: int, pages: int) -> dict:
 @documents_not_found
 def get_assessment(assessment_id: str):
     """Read one assessment: input, result, status, reviews and audit head"""
-    return json_response(represent(assessments.get(get_db(), assessment_id)))
+    return json_response(represent(assessments.get(get_db(), assessment_id, content())))
 
 
 @blp.route("/<assessment_id>/report.pdf", methods=["GET"], operation_id="downloadReport")

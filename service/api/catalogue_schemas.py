@@ -169,6 +169,17 @@ class PolicySchema(Schema):
     risk_acceptance_days = fields.Integer(
         metadata={"description": "The longest an approval against a reject decision lasts."}
     )
+    reminder_days = fields.Integer(
+        metadata={
+            "description": "An approval falls due for re-assessment this long before it expires."
+        }
+    )
+    grace_days = fields.Integer(
+        metadata={
+            "description": "The deployment gate honours an approval due for "
+            "re-assessment this long after it fell due."
+        }
+    )
     license_stance = fields.Dict(keys=Str(), values=fields.Dict(keys=Str(), values=Str()))
     unknown_license_stance = Str()
     publisher_countries_review = fields.List(Str())

@@ -17,13 +17,16 @@ def _d(text: str) -> dict:
 
 class ListArgsSchema(Schema):
     # The query arguments a page link carries on (page and per_page are set per link).
-    FILTERS = ("status", "decision", "rating", "model", "since")
+    FILTERS = ("status", "decision", "rating", "model", "since", "reassessment_due")
 
     status = Str(validate=validate.OneOf(STATUSES))
     decision = Str(validate=validate.OneOf(DECISIONS))
     rating = Str(validate=validate.OneOf(RATINGS))
     model = Str(validate=validate.Length(1, 200), **_d("Catalogue id or model name."))
     since = fields.DateTime(**_d("Created at or after (ISO 8601; UTC when no offset)."))
+    reassessment_due = fields.Boolean(
+        **_d("true: approvals in force that are due for re-assessment; false: all others.")
+    )
     page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(1, 100))
 

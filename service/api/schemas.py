@@ -12,6 +12,12 @@ from marshmallow import Schema, fields, validate
 from ..application.reviews import REVIEW_DECISIONS, STATUSES
 from ..content.model import BASES, DECISIONS, DUES, RATINGS, SEVERITIES
 from .base import ComponentRef
+from .gate_schemas import (
+    ArtifactRecordSchema,
+    CitedEvidenceSchema,
+    EvidenceConditionSchema,
+    ReassessmentSchema,
+)
 
 Str = fields.String
 Nullable = {"allow_none": True}
@@ -400,6 +406,10 @@ class AssessmentSummarySchema(Schema):
     risk_accepted = fields.Boolean(
         **_d("Approved against the engine's reject decision by a reviewer accepting its risk.")
     )
+    reassessment_due = fields.Boolean(
+        **_d("An approval in force that is due for re-assessment (see reassessment).")
+    )
+    reassessment = fields.Nested(ReassessmentSchema, **Nullable)
     policy = fields.Nested(PolicyRefSchema)
     links = fields.Nested(AssessmentLinksSchema)
 
@@ -411,6 +421,12 @@ class AssessmentSchema(AssessmentSummarySchema):
     result = fields.Nested(ResultSchema)
     reviews = fields.List(fields.Nested(ReviewSchema))
     audit_head = Str(**Nullable, **_d("Hash of the newest audit event of this assessment."))
+    artifact = fields.Nested(ArtifactRecordSchema, **Nullable)
+    evidence = fields.List(fields.Nested(CitedEvidenceSchema))
+    evidence_conditions = fields.List(
+        fields.Nested(EvidenceConditionSchema),
+        **_d("Cited evidence that expires before the approval would end, with its date."),
+    )
 
 
 class AssessmentVerdictSchema(Schema):

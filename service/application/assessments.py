@@ -10,7 +10,7 @@ from .. import engine, report, store, times
 from ..content.model import Content
 from ..store import assessments as stored_assessments
 from ..store import audit, drafts, snapshots
-from . import people, webhooks
+from . import artifacts, evidence, people, reassessment, webhooks
 from .errors import NoChange, NotFound, NotOwner, ReportTimeout, StateError
 from .idempotency import Once, Reply, fingerprint, keep, replay
 from .validation import validated
@@ -25,11 +25,13 @@ def validate(content: Content, body) -> dict:
 @dataclass(frozen=True)
 class Scored:
     """A body validated and scored for storing: the clean body, its canonical JSON (stored and
-    hashed as it is), and the lean result (with its input hash)."""
+    hashed as it is), the lean result (with its input hash), and the artefact it describes
+    (manifest digest, signature checked) or None."""
 
     clean: dict
     input_json: str
     result: dict
+    artifact: dict | None = None
 
 
 def today() -> str:
@@ -42,12 +44,13 @@ def score(content: Content, body, as_of: str | None = None) -> Scored:
     ready to store. Nothing is stored."""
     as_of = as_of or today()
     clean, facts = validated(content, body, as_of)
+    artifact = artifacts.examine(clean["model"].get("artifact"))
     # The engine reads the very facts validation read (model, lineage, derived answers), so
     # they are worked out once per evaluation.
     result = engine.score(clean, content, content.policies[clean["policy"]], facts, as_of)
     input_json = engine.canonical(clean)
     result["input_hash"] = hashlib.sha256(input_json.encode()).hexdigest()
-    return Scored(clean, input_json, result)
+    return Scored(clean, input_json, result, artifact)
 
 
 def evaluate(content: Content, body, as_of: str | None = None) -> tuple[dict, dict]:
@@ -104,7 +107,9 @@ def submit(
             return Submitted(None, None, kept)
         result = scored.result
         previous = _revisable(db, previous_id, actor, result) if previous_id else None
-        details = _submit_details(result, previous, previous_id)
+        root_id = previous["root_id"] if previous else None
+        cited = evidence.check_citations(db, scored.clean, actor, root_id)
+        details = _submit_details(result, previous, previous_id, scored.artifact)
         snapshots.save(db, content.hash, engine.FORMAT, _snapshot_json(content))
         with audit.recorded(db, actor, "assessment.submit", details) as change:
             assessment_id = stored_assessments.save_assessment(
@@ -112,6 +117,8 @@ def submit(
             )
             change.created("assessment", assessment_id)
             change.assessment_id = assessment_id
+            evidence.record_citations(db, assessment_id, cited)
+            artifacts.save(db, assessment_id, scored.artifact)
         if previous:
             _follow(db, actor, previous, assessment_id)
         if draft_id and drafts.delete_draft(db, draft_id, actor["id"]):
@@ -150,8 +157,10 @@ def _follow(db, actor: dict, previous: dict, assessment_id: str) -> None:
             stored_assessments.supersede(db, pid)
 
 
-def _submit_details(result: dict, previous: dict | None, previous_id: str | None) -> dict:
-    return {
+def _submit_details(
+    result: dict, previous: dict | None, previous_id: str | None, artifact: dict | None
+) -> dict:
+    details = {
         "revision": previous["revision"] + 1 if previous else 1,
         "previous_id": previous_id,
         "input_hash": result["input_hash"],
@@ -161,6 +170,12 @@ def _submit_details(result: dict, previous: dict | None, previous_id: str | None
         "policy": {"id": result["policy"]["id"], "version": result["policy"]["version"]},
         "content_hash": result["content"]["hash"],
     }
+    if artifact:
+        details["manifest_digest"] = artifact["manifest_digest"]
+        if artifact["signature"]:
+            signature = artifact["signature"]
+            details["signature"] = {k: signature[k] for k in ("method", "verified", "signer")}
+    return details
 
 
 def _revisable(db, previous_id: str, actor: dict, result: dict) -> dict:
@@ -207,13 +222,36 @@ def approval_in_force(revisions: list[dict]) -> dict | None:
     return None
 
 
-def get(db, assessment_id: str) -> dict:
-    """The stored assessment (input, explained result, reviews, audit head); NotFound if there
-    is none. A lean result is joined with the content snapshot it cites."""
+def get(db, assessment_id: str, content: Content | None = None) -> dict:
+    """The stored assessment (input, explained result, reviews, audit head, artefact, cited
+    evidence and the conditions of evidence that expires before the approval would end);
+    NotFound if there is none. A lean result is joined with the content snapshot it cites.
+    With `content`, an undecided assessment's evidence is held against the approval it would
+    get today."""
     found = stored_assessments.get_assessment(db, assessment_id)
     if found is None:
         raise NotFound(f"There is no such assessment: {assessment_id}.")
-    return {**found, "result": explained(db, found["result"])}
+    reassessment.annotate(db, found)
+    files = evidence.for_assessment(db, assessment_id)
+    return {
+        **found,
+        "result": explained(db, found["result"]),
+        "artifact": artifacts.shown(db, assessment_id),
+        "evidence": files,
+        "evidence_conditions": evidence.conditions(files, _approval_ends(found, content)),
+    }
+
+
+def _approval_ends(found: dict, content: Content | None) -> str | None:
+    """When the approval ends (or, while undecided, would end if approved today): what cited
+    evidence must outlast."""
+    if found["status"] == "approved":
+        return found["expires_at"]
+    if found["status"] != "submitted" or content is None:
+        return None
+    from .reviews import approval_expiry  # reviews reads assessments: imported when used
+
+    return approval_expiry(content, found["policy_id"], found["decision"] == "reject")
 
 
 def explained(db, stored_result: dict) -> dict:
@@ -231,12 +269,17 @@ def list_assessments(
     db, filters: dict | None = None, page: int = 1, per_page: int = 20
 ) -> tuple[list[dict], int]:
     """One page of assessment summaries, newest first, and how many match the filters."""
-    return stored_assessments.list_assessments(db, filters, page, per_page)
+    items, total = stored_assessments.list_assessments(db, filters, page, per_page)
+    now = times.now()
+    return [reassessment.annotate(db, s, now) for s in items], total
 
 
 def revisions(db, root_id: str) -> list[dict]:
     """Every revision of one assessment, oldest first (summaries)."""
-    return stored_assessments.list_revisions(db, root_id)
+    now = times.now()
+    return [
+        reassessment.annotate(db, s, now) for s in stored_assessments.list_revisions(db, root_id)
+    ]
 
 
 def due_approvals(db, within_days: int) -> list[dict]:

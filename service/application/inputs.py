@@ -16,6 +16,7 @@ from marshmallow import (
 
 from ..bounds import line_break_problem
 from ..content.model import MODALITIES, UNKNOWN, Content, ContextField
+from .artifact_schema import ArtifactSchema
 
 TITLE = validate.Length(1, 200)
 NAME = validate.Length(1, 200)
@@ -23,6 +24,8 @@ LONG_TEXT = 4000
 URL_LENGTH = 2000
 WEIGHT_FORMATS = ("safetensors", "gguf", "pickle", "onnx", "other", "unknown")
 MAX_ANSWERS = 500
+MAX_EVIDENCE = 10  # evidence files cited per answer
+EVIDENCE_ID = validate.Regexp(r"^ev_[0-9a-f]{32}$", error="an evidence id (ev_ and 32 hex digits)")
 
 
 def few_lines(text) -> None:
@@ -54,6 +57,7 @@ class ModelInputSchema(Schema):
         fields.String(validate=validate.OneOf(MODALITIES)),
         validate=validate.Length(max=5),
     )
+    artifact = fields.Nested(ArtifactSchema, allow_none=True)
 
     @validates_schema
     def identified(self, data, **kwargs):
@@ -67,6 +71,11 @@ class AnswerObjectSchema(Schema):
     evidence_url = fields.URL(validate=validate.Length(max=URL_LENGTH), allow_none=True)
     justification = fields.String(
         validate=[validate.Length(max=LONG_TEXT), few_lines], allow_none=True
+    )
+    evidence = fields.List(
+        fields.String(validate=EVIDENCE_ID),
+        validate=validate.Length(max=MAX_EVIDENCE),
+        metadata={"description": "ids of uploaded evidence files (POST /api/v1/evidence)"},
     )
 
 
@@ -91,8 +100,8 @@ def _plain_answer(given: dict) -> dict | None:
         return None
     if len(given) == 1:
         return {"value": value}
-    if not given.keys() <= _FIELD_SET:
-        return None
+    if not given.keys() <= _FIELD_SET or "evidence" in given:
+        return None  # evidence ids are checked by the schema
     for key in _TEXT_FIELDS:
         text = given.get(key)
         if text is not None and (
@@ -150,7 +159,7 @@ class AnswersField(fields.Field):
         answer = _plain_answer(given)
         if answer is None:
             loaded = _ANSWER_SCHEMA.load(given)
-            answer = {k: v for k, v in loaded.items() if v not in (None, "")}
+            answer = {k: v for k, v in loaded.items() if v not in (None, "", [])}
         if answer["value"] not in allowed:
             item = self.content.items[key]
             allowed = [o.value for o in item.options] + [UNKNOWN]

@@ -27,7 +27,7 @@ from ..store import users as stored_users
 from .errors import InputError, InsufficientScope, NotFound, RateLimited, Unauthorized
 from .inputs import field_error
 
-SCOPES = ("assessments:read", "assessments:write", "reviews:write", "admin")
+SCOPES = ("assessments:read", "assessments:write", "reviews:write", "gate:read", "admin")
 ADMIN = "admin"
 PREFIX = "mr_live_"
 ALPHABET = string.ascii_letters + string.digits

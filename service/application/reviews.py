@@ -17,7 +17,7 @@ from ..bounds import line_break_problem
 from ..content.model import Content
 from ..store import assessments as stored_assessments
 from ..store import audit
-from . import people, webhooks
+from . import people, reassessment, webhooks
 from .assessments import get
 from .errors import FourEyesError, InputError, NotFound, RoleRequired, StateError
 from .idempotency import Once, Reply, fingerprint, keep, replay
@@ -92,7 +92,7 @@ def review(
         _check_state(current)
         _check_acceptance(current, decision, comment, accept_risk)
         _record(content, db, current, actor, decision, comment, accept_risk)
-        done = Reviewed(get(db, assessment_id))
+        done = Reviewed(get(db, assessment_id, content))
         # In the review's own transaction: the event exists exactly when the decision does.
         webhooks.enqueue(db, "assessment.decided", done.assessment, done.assessment["reviews"][-1])
         if once:
@@ -113,6 +113,9 @@ def _record(content, db, current, actor, decision, comment, accept_risk) -> None
         change.details["review_id"] = review_id
         expires = _expiry(content, current, status, accept_risk)
         stored_assessments.set_status(db, aid, status, expires, risk_accepted=accept_risk)
+        if expires:
+            reassessment.watch(db, content, current, expires)
+            change.created("reassessment", aid)
     for older in stored_assessments.approved_revisions(db, current["root_id"]):
         if older == aid:
             continue
@@ -225,7 +228,12 @@ def _expiry(content: Content, current: dict, status: str, accept_risk: bool) -> 
     """When an approval lapses: the policy's review interval, capped for an accepted risk."""
     if status != "approved":
         return None
-    policy = content.policies.get(current["policy_id"])
+    return approval_expiry(content, current["policy_id"], accept_risk)
+
+
+def approval_expiry(content: Content, policy_id: str, accept_risk: bool) -> str:
+    """When an approval made now would lapse under its policy (capped for an accepted risk)."""
+    policy = content.policies.get(policy_id)
     # A policy no longer loaded: the shortest period any loaded policy sets, to err early.
     candidates = [policy] if policy else list(content.policies.values())
     days = min(p.review_interval_days for p in candidates)

@@ -263,6 +263,8 @@ def _policy(data: dict, digest: str) -> Policy:
         max_unknown_share=data["max_unknown_share"],
         review_interval_days=data["review_interval_days"],
         risk_acceptance_days=data["risk_acceptance_days"],
+        reminder_days=data["reminder_days"],
+        grace_days=data["grace_days"],
         license_stance={"kinds": stance["kinds"], "licenses": stance["licenses"]},
         unknown_license_stance=stance["unknown"],
         review_met_by={k: tuple(v) for k, v in stance["review_met_by"].items()},

@@ -332,6 +332,12 @@ def policy(fname, stem, pol: Policy, checklists, licenses, items: dict[str, Item
             f"{fname}: field risk_acceptance_days: an approval that accepts a reject decision "
             f"cannot outlast an ordinary one (review_interval_days {pol.review_interval_days})"
         )
+    if pol.reminder_days >= pol.risk_acceptance_days:
+        _fail(
+            f"{fname}: field reminder_days: a reminder {pol.reminder_days} days before expiry "
+            f"would make an approval that accepts a risk due the day it is made "
+            f"(risk_acceptance_days {pol.risk_acceptance_days}); give fewer days"
+        )
     # Answered 'unknown' throughout, an assessment rates as the most severe item (worst rule).
     worst = max((SEVERITIES.index(i.severity) for i in items.values()), default=0)
     if pol.decisions[SEVERITIES[worst]] == "approve":

@@ -310,6 +310,8 @@ class Policy:
     max_unknown_share: float
     review_interval_days: int
     risk_acceptance_days: int
+    reminder_days: int
+    grace_days: int
     license_stance: dict[str, dict[str, str]]
     unknown_license_stance: str
     # Answers that show a licence under review was reviewed: {item id: (answer, ...)}.

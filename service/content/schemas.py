@@ -515,6 +515,10 @@ class PolicySchema(Schema):
     review_interval_days = fields.Integer(required=True, validate=validate.Range(1, 3650))
     # An approval against a reject decision (risk accepted) lasts at most this long.
     risk_acceptance_days = fields.Integer(load_default=90, validate=validate.Range(1, 3650))
+    # An approval falls due for re-assessment this many days before it expires...
+    reminder_days = fields.Integer(load_default=30, validate=validate.Range(1, 3650))
+    # ...and the deployment gate still honours it this many days after it fell due.
+    grace_days = fields.Integer(load_default=14, validate=validate.Range(0, 3650))
     license_stance = fields.Nested(LicenseStanceSchema, required=True)
     publisher_countries_review = fields.List(
         fields.String(validate=validate.Regexp(r"^[A-Z]{2}$")), load_default=list

@@ -18,7 +18,7 @@ from standardwebhooks.webhooks import Webhook
 
 from .errors import fail
 
-EVENTS = ("assessment.submitted", "assessment.decided")
+EVENTS = ("assessment.submitted", "assessment.decided", "assessment.reassessment_due")
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 24
 RETRY_WINDOW = timedelta(hours=24)
@@ -51,6 +51,10 @@ def event_data(summary: dict, review: dict | None = None) -> dict:
     the person behind the reviewing credential and whether it accepted a reject's risk)."""
     data = {"assessment": {k: summary.get(k) for k in ASSESSMENT_FIELDS}}
     data["assessment"]["risk_accepted"] = bool(summary.get("risk_accepted"))
+    if summary.get("reassessment") is not None:
+        # An approval due for re-assessment: since when, why, and until when the gate honours it.
+        data["assessment"]["reassessment_due"] = bool(summary.get("reassessment_due"))
+        data["reassessment"] = summary["reassessment"]
     if review is not None:
         data["review"] = {
             "id": review["id"],

@@ -28,6 +28,8 @@ FILTERS = {
     "submitted_by_kind": "submitted_by_kind = ?",
     "submitted_by_id": "submitted_by_id = ?",
 }
+# An approval in force whose re-assessment watch has fallen due (application/reassessment.py).
+DUE = "(status = 'approved' AND id IN (SELECT assessment_id FROM reassessments WHERE due_at <= ?))"
 
 
 def new_id() -> str:
@@ -270,6 +272,10 @@ def _where(filters: dict) -> tuple[str, list]:
     clauses, args = [], []
     for name, value in filters.items():
         if value is None:
+            continue
+        if name == "reassessment_due":  # true: due now; false: anything else
+            clauses.append(DUE if value else f"NOT {DUE}")
+            args.append(times.now())
             continue
         if name not in FILTERS:
             raise ValueError(f"unknown filter {name!r}")

@@ -3,13 +3,16 @@
 What a clean result proves, given that the key was not in the wrong hands:
 - no event was changed, inserted, reordered or removed, except events cut off the end of the
   chain, which an anchored head (`--head SEQ:HASH`, from `audit head`) catches up to its seq;
-- every assessment, review, account, API key and webhook endpoint row is as its latest event
-  recorded it; each recorded change started from the state the event before recorded; no such
-  row lacks an event, and none that an event recorded is gone.
+- every assessment, review, account, API key, webhook endpoint, evidence and re-assessment row
+  is as its latest event recorded it; each recorded change started from the state the event
+  before recorded; no such row lacks an event, and none that an event recorded is gone;
+- the bytes of every evidence file still hash to the SHA-256 they are stored under (which the
+  evidence rows, bound to their events, name).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import dataclass, field
 
@@ -141,7 +144,15 @@ def verify(db: Database, head: tuple[int, str] | None = None) -> Verification:
             "were cut off the end, or the chain was rewritten)"
         )
     _rows(db, walk.latest, result)
+    _blobs(db, result)
     return result
+
+
+def _blobs(db: Database, result: Verification) -> None:
+    """Each evidence file's bytes against the SHA-256 it is stored (and cited) under."""
+    for sha256, data in db.execute("SELECT sha256, data FROM evidence_blobs ORDER BY sha256"):
+        if hashlib.sha256(data).hexdigest() != sha256:
+            result.problem(f"evidence file {sha256}: its bytes no longer hash to this SHA-256")
 
 
 def _rows(db: Database, latest: dict[str, tuple[str | None, int]], result: Verification) -> None:

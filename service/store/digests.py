@@ -1,5 +1,5 @@
 """Canonical digests of the rows the audit trail binds: assessments, reviews, accounts, API keys,
-webhook endpoints.
+webhook endpoints, evidence uploads and the re-assessment watch of an approval.
 
 Defined here once. An audit event records the digest of each row it changed, as the row is
 stored after the change (and before it), so `audit verify` can tell when a row was changed
@@ -97,6 +97,42 @@ ENTITIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "id",
         ("id", "url", "events", "secret", "created_at", "created_by", "removed_at"),
     ),
+    # The digest covers the file's SHA-256, so bytes swapped under an upload are caught too
+    # (audit verify re-hashes every blob against its key).
+    "evidence": (
+        "evidence",
+        "id",
+        (
+            "id",
+            "sha256",
+            "media_type",
+            "filename",
+            "size",
+            "description",
+            "expires_on",
+            "uploaded_by_kind",
+            "uploaded_by_id",
+            "uploaded_by_name",
+            "uploaded_by_person",
+            "created_at",
+        ),
+    ),
+    # What the gate reads to refuse an approval past its grace; the webhook bookkeeping
+    # (notified_at) is left out.
+    "reassessment": (
+        "reassessments",
+        "assessment_id",
+        (
+            "assessment_id",
+            "remind_at",
+            "evidence_expires_at",
+            "content_changed_at",
+            "content_reasons",
+            "due_at",
+            "grace_days",
+            "refuse_at",
+        ),
+    ),
 }
 # How a person reads each kind in a message.
 NAMES = {
@@ -105,6 +141,8 @@ NAMES = {
     "user": "account",
     "api_key": "API key",
     "webhook_endpoint": "webhook endpoint",
+    "evidence": "evidence",
+    "reassessment": "re-assessment watch",
 }
 
 

@@ -230,3 +230,69 @@ def m005_content_snapshots(db: Database) -> None:
             snapshot_json TEXT NOT NULL,
             created_at TEXT NOT NULL
         )""")
+
+
+@migrations()
+def m006_evidence_and_gate(db: Database) -> None:
+    """Evidence files (content-addressed bytes, their uploads and references), the artefact an
+    assessment describes (its manifest digest, for the gate) and the re-assessment watch."""
+    for sql in (
+        # The bytes, once per SHA-256: two uploads of one file share them. In the database, so
+        # `db backup` copies them in the same snapshot as the rows that cite them.
+        """CREATE TABLE evidence_blobs (
+            sha256 TEXT PRIMARY KEY,
+            data BLOB NOT NULL,
+            size INTEGER NOT NULL
+        )""",
+        """CREATE TABLE evidence (
+            id TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL REFERENCES evidence_blobs(sha256),
+            media_type TEXT NOT NULL,
+            filename TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            description TEXT NOT NULL,
+            expires_on TEXT,
+            uploaded_by_kind TEXT NOT NULL,
+            uploaded_by_id TEXT NOT NULL,
+            uploaded_by_name TEXT NOT NULL,
+            uploaded_by_person TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_evidence_created ON evidence(created_at)",
+        "CREATE INDEX idx_evidence_sha256 ON evidence(sha256)",
+        # Which submitted assessment cites which evidence for which item; a cited upload is
+        # never purged.
+        """CREATE TABLE evidence_refs (
+            evidence_id TEXT NOT NULL REFERENCES evidence(id),
+            assessment_id TEXT NOT NULL REFERENCES assessments(id),
+            item TEXT NOT NULL,
+            PRIMARY KEY (evidence_id, assessment_id, item)
+        )""",
+        "CREATE INDEX idx_evidence_refs_assessment ON evidence_refs(assessment_id)",
+        # The artefact a submitted assessment describes; its approval is bound to manifest_digest.
+        """CREATE TABLE artifacts (
+            assessment_id TEXT PRIMARY KEY REFERENCES assessments(id),
+            manifest_digest TEXT NOT NULL,
+            file_count INTEGER NOT NULL,
+            files_json TEXT NOT NULL,
+            repo_id TEXT,
+            revision TEXT,
+            signature_json TEXT
+        )""",
+        "CREATE INDEX idx_artifacts_manifest ON artifacts(manifest_digest)",
+        "CREATE INDEX idx_assessments_title ON assessments(title COLLATE NOCASE, status)",
+        # When an approval falls due for re-assessment, and when the gate stops honouring it.
+        """CREATE TABLE reassessments (
+            assessment_id TEXT PRIMARY KEY REFERENCES assessments(id),
+            remind_at TEXT NOT NULL,
+            evidence_expires_at TEXT,
+            content_changed_at TEXT,
+            content_reasons TEXT,
+            due_at TEXT NOT NULL,
+            grace_days INTEGER NOT NULL,
+            refuse_at TEXT NOT NULL,
+            notified_at TEXT
+        )""",
+        "CREATE INDEX idx_reassessments_due ON reassessments(due_at)",
+    ):
+        db.execute(sql)

@@ -28,7 +28,7 @@ def _content():
 
 
 def _get(assessment_id: str) -> dict:
-    return assessments.get(get_db(), assessment_id)
+    return assessments.get(get_db(), assessment_id, _content())
 
 
 def _actor(user: dict | None) -> dict | None:
