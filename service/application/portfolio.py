@@ -53,6 +53,22 @@ def approved_would_change(content: Content, db) -> int:
     return _APPROVED[key]
 
 
+def approved_changes(content: Content, db) -> dict[str, str]:
+    """{assessment id: what changes} for each approval in force whose decision or rating the
+    loaded content (under its own policy) would change: the re-assessment scan's check."""
+    rows = stored_assessments.iter_current(db, status="approved")
+    changes, _failures, _count = _rescore(content, rows, None)
+    out = {}
+    for change in changes:
+        moved = [k for k in ("decision", "rating") if k in change["changed"]]
+        if moved:
+            before, after = change["before"], change["after"]
+            out[change["id"]] = "the content loaded now changes its " + ", ".join(
+                f"{k} from {before[k]} to {after[k]}" for k in moved
+            )
+    return out
+
+
 def _in_processes(content: Content, rows: list, policy_id, jobs: int) -> tuple[list, list, int]:
     """Score in `jobs` forked processes, chunk by chunk; results keep the rows' order."""
     global _FORKED

@@ -124,11 +124,14 @@ def annotate(db: Database, summary: dict, now: str | None = None) -> dict:
     return summary
 
 
-def scan(content: Content, db: Database, changes: dict[str, str]) -> dict:
+def scan(content: Content, db: Database) -> dict:
     """Bring every approval's watch up to date: adopt approvals made before watches existed,
-    record (or clear) a content change per `changes` ({assessment id: what changed}, from the
-    portfolio impact check), and write the webhook event of each approval newly due.
-    Each change is its own audited transaction. Returns the counts."""
+    record (or clear) that the loaded content would change its decision or rating (the
+    portfolio impact check), and write the webhook event of each approval newly due. Each
+    change is its own audited transaction. Returns the counts."""
+    from .portfolio import approved_changes  # portfolio scores through assessments
+
+    changes = approved_changes(content, db)
     counts = {"adopted": 0, "content_changed": 0, "content_cleared": 0, "notified": 0}
     for row in stored.approved_unwatched(db):
         with audit.recorded(db, SYSTEM, "reassessment.watch", {}, row["id"]) as change:

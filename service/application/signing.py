@@ -36,6 +36,7 @@ from .errors import InputError
 from .inputs import field_error
 
 FIELD = ("model", "artifact", "signature")
+WORDS = {"changed": "other digest", "missing": "signed but not listed", "extra": "not signed"}
 _SERIALIZATION = {"method": "files", "hash_type": "sha256", "allow_symlinks": False}
 
 
@@ -88,7 +89,7 @@ def verify(signature: dict, files: dict[str, str], trust_config: str | None) -> 
         raise _refused(
             "bundle",
             "the signed statement lists other files than model.artifact.files: "
-            + manifests.described(diff),
+            + manifests.described(diff, WORDS),
         )
     return outcome
 

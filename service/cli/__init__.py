@@ -5,6 +5,7 @@ admin.py     db migrate and backup, users, keys, audit verify, crosswalk, idempo
 exchange.py  prefill (a model card or ML-BOM into a draft)
 webhooks.py  webhooks add, list, remove, log, deliver (the delivery worker)
 portfolio.py portfolio impact (what the loaded content would decide differently)
+gate.py      gate check (the deployment gate), evidence purge, reassessment scan
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Add every command to `flask --app wsgi`."""
-    from . import admin, assess, exchange, portfolio, webhooks
+    from . import admin, assess, exchange, gate, portfolio, webhooks
 
     commands = (assess.check_content, assess.assess, exchange.prefill)
-    for command in (*commands, *admin.COMMANDS, *webhooks.COMMANDS, *portfolio.COMMANDS):
+    groups = (admin.COMMANDS, webhooks.COMMANDS, portfolio.COMMANDS, gate.COMMANDS)
+    for command in (*commands, *(c for group in groups for c in group)):
         app.cli.add_command(command)

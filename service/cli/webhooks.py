@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..application import ApplicationError, accounts, webhooks
+from ..application import ApplicationError, accounts, reassessment, webhooks
 from ..store.context import get_db
 from .admin import refused
 
@@ -78,14 +79,20 @@ def deliver(once):
     """Run the delivery worker: post due events, retry failures with backoff for 24 h.
 
     SIGTERM or Ctrl-C stop it after the event in hand; an event it was posting when killed is
-    posted again (same webhook-id) once its lease runs out.
+    posted again (same webhook-id) once its lease runs out. Every REASSESSMENT_SCAN_MINUTES it
+    also runs the re-assessment scan, which writes the events of approvals newly due.
     """
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     db, config = get_db(), current_app.config
     poll = float(config["WEBHOOK_POLL_SECONDS"])
+    every = float(config["REASSESSMENT_SCAN_MINUTES"]) * 60
+    next_scan = time.monotonic()
     while not stop.is_set():
+        if every > 0 and time.monotonic() >= next_scan and not once:
+            reassessment.scan(current_app.extensions["modelrisk.content"], db)
+            next_scan = time.monotonic() + every
         done = webhooks.deliver_due(db, _allow_private(), float(config["WEBHOOK_LEASE_SECONDS"]))
         if once and not done:
             break

@@ -91,14 +91,13 @@ def difference(approved: dict[str, str], presented: dict[str, str]) -> dict:
     }
 
 
-def described(diff: dict) -> str:
+GATE_WORDS = {"changed": "changed", "missing": "missing", "extra": "not in the approved manifest"}
+
+
+def described(diff: dict, wording: dict[str, str] | None = None) -> str:
     """A difference as one sentence naming the files (the first few of each kind)."""
     parts = []
-    for kind, words in (
-        ("changed", "changed"),
-        ("missing", "missing"),
-        ("extra", "not in the approved manifest"),
-    ):
+    for kind, words in (wording or GATE_WORDS).items():
         count = diff["counts"][kind]
         if count:
             names = ", ".join(diff[kind][:5]) + (f" and {count - 5} more" if count > 5 else "")

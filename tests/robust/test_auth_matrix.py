@@ -24,12 +24,13 @@ from tests.support.apps import PASSWORD, add_user, build_app, create_key, form_d
 from tests.support.bodies import approvable_body, sample_body
 
 LOGIN = "login"  # a 302 to the sign-in page
-KEYS = ("none", "read", "write", "review", "admin")
+KEYS = ("none", "read", "write", "review", "gate", "admin")
 ROLES = ("anonymous", "submitter", "reviewer", "admin")
 SCOPES = {
     "read": ("assessments:read",),
     "write": ("assessments:write",),
     "review": ("reviews:write",),
+    "gate": ("gate:read",),
     "admin": ("admin",),
 }
 _unique = itertools.count()
@@ -48,19 +49,19 @@ class Call:
 HOOK = {"url": "https://hooks.example.com/in", "events": ["assessment.submitted"]}
 # (method, rule) -> (call, expected status per credential in KEYS order)
 API = {
-    ("GET", "/api/v1/openapi.json"): (Call("/api/v1/openapi.json"), (200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/assessments"): (Call("/api/v1/assessments"), (401, 200, 403, 403, 200)),
+    ("GET", "/api/v1/openapi.json"): (Call("/api/v1/openapi.json"), (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/assessments"): (Call("/api/v1/assessments"), (401, 200, 403, 403, 403, 200)),
     ("POST", "/api/v1/assessments"): (
         Call("/api/v1/assessments", json=lambda ctx: sample_body()),
-        (401, 403, 201, 403, 201),
+        (401, 403, 201, 403, 403, 201),
     ),
     ("GET", "/api/v1/assessments/<assessment_id>"): (
         Call(lambda ctx: f"/api/v1/assessments/{ctx.shared}"),
-        (401, 200, 403, 403, 200),
+        (401, 200, 403, 403, 403, 200),
     ),
     ("GET", "/api/v1/assessments/<assessment_id>/report.pdf"): (
         Call(lambda ctx: f"/api/v1/assessments/{ctx.shared}/report.pdf"),
-        (401, 200, 403, 403, 200),
+        (401, 200, 403, 403, 403, 200),
     ),
     # Only the submitter (the `owner` key, which no credential here is) or an administrator
     # may revise: the write key is refused as not the owner, the admin key's owner is an admin.
@@ -69,59 +70,74 @@ API = {
             lambda ctx: f"/api/v1/assessments/{ctx.submit()}/revisions",
             json=lambda ctx: approvable_body(title="Revised"),
         ),
-        (401, 403, 403, 403, 201),
+        (401, 403, 403, 403, 403, 201),
     ),
     ("GET", "/api/v1/assessments/<assessment_id>/reviews"): (
         Call(lambda ctx: f"/api/v1/assessments/{ctx.shared}/reviews"),
-        (401, 200, 403, 403, 200),
+        (401, 200, 403, 403, 403, 200),
     ),
     ("POST", "/api/v1/assessments/<assessment_id>/reviews"): (
         Call(
             lambda ctx: f"/api/v1/assessments/{ctx.submit()}/reviews", json={"decision": "approve"}
         ),
-        (401, 403, 403, 200, 200),
+        (401, 403, 403, 200, 403, 200),
     ),
     ("POST", "/api/v1/score"): (
         Call("/api/v1/score", json=lambda ctx: sample_body()),
-        (401, 200, 403, 403, 200),
+        (401, 200, 403, 403, 403, 200),
     ),
-    ("GET", "/api/v1/checklists"): (Call("/api/v1/checklists"), (401, 200, 403, 403, 200)),
+    ("GET", "/api/v1/checklists"): (Call("/api/v1/checklists"), (401, 200, 403, 403, 403, 200)),
     ("GET", "/api/v1/checklists/<domain>"): (
         Call("/api/v1/checklists/security"),
-        (401, 200, 403, 403, 200),
+        (401, 200, 403, 403, 403, 200),
     ),
-    ("GET", "/api/v1/policies"): (Call("/api/v1/policies"), (401, 200, 403, 403, 200)),
-    ("GET", "/api/v1/licenses"): (Call("/api/v1/licenses"), (401, 200, 403, 403, 200)),
-    ("GET", "/api/v1/models"): (Call("/api/v1/models"), (401, 200, 403, 403, 200)),
-    ("GET", "/api/v1/crosswalk"): (Call("/api/v1/crosswalk"), (401, 200, 403, 403, 200)),
+    ("GET", "/api/v1/policies"): (Call("/api/v1/policies"), (401, 200, 403, 403, 403, 200)),
+    ("GET", "/api/v1/licenses"): (Call("/api/v1/licenses"), (401, 200, 403, 403, 403, 200)),
+    ("GET", "/api/v1/models"): (Call("/api/v1/models"), (401, 200, 403, 403, 403, 200)),
+    ("GET", "/api/v1/crosswalk"): (Call("/api/v1/crosswalk"), (401, 200, 403, 403, 403, 200)),
     ("POST", "/api/v1/prefill"): (
         Call("/api/v1/prefill", json={"model_card": "---\nlicense: mit\n---\n"}),
-        (401, 200, 403, 403, 200),
+        (401, 200, 403, 403, 403, 200),
     ),
     ("GET", "/api/v1/assessments/<assessment_id>/cyclonedx.json"): (
         Call(lambda ctx: f"/api/v1/assessments/{ctx.shared}/cyclonedx.json"),
-        (401, 200, 403, 403, 200),
+        (401, 200, 403, 403, 403, 200),
     ),
     ("GET", "/api/v1/assessments.csv"): (
         Call("/api/v1/assessments.csv"),
-        (401, 200, 403, 403, 200),
+        (401, 200, 403, 403, 403, 200),
     ),
     ("GET", "/api/v1/portfolio/impact"): (
         Call("/api/v1/portfolio/impact"),
-        (401, 200, 403, 403, 200),
+        (401, 200, 403, 403, 403, 200),
     ),
-    ("GET", "/api/v1/webhooks"): (Call("/api/v1/webhooks"), (401, 403, 403, 403, 200)),
+    ("GET", "/api/v1/webhooks"): (Call("/api/v1/webhooks"), (401, 403, 403, 403, 403, 200)),
     ("POST", "/api/v1/webhooks"): (
         Call("/api/v1/webhooks", json=HOOK),
-        (401, 403, 403, 403, 201),
+        (401, 403, 403, 403, 403, 201),
+    ),
+    ("POST", "/api/v1/evidence"): (
+        Call("/api/v1/evidence", form=lambda ctx: {"file": (io.BytesIO(b"a,b\n1,2\n"), "x.csv")}),
+        (401, 403, 201, 403, 403, 201),
+    ),
+    ("GET", "/api/v1/evidence/<evidence_id>"): (
+        Call(lambda ctx: f"/api/v1/evidence/{ctx.evidence}"),
+        (401, 200, 403, 403, 403, 200),
+    ),
+    ("POST", "/api/v1/gate"): (
+        Call(
+            "/api/v1/gate",
+            json=lambda ctx: {"model": "m", "use": ctx.shared, "manifest_digest": "0" * 64},
+        ),
+        (401, 403, 403, 403, 200, 200),
     ),
     ("DELETE", "/api/v1/webhooks/<endpoint_id>"): (
         Call(lambda ctx: f"/api/v1/webhooks/{ctx.webhook()}"),
-        (401, 403, 403, 403, 204),
+        (401, 403, 403, 403, 403, 204),
     ),
     ("GET", "/api/v1/webhooks/<endpoint_id>/deliveries"): (
         Call(lambda ctx: f"/api/v1/webhooks/{ctx.webhook()}/deliveries"),
-        (401, 403, 403, 403, 200),
+        (401, 403, 403, 403, 403, 200),
     ),
 }
 
@@ -226,6 +242,7 @@ class Context:
         }
         self.owner = create_key(self.app, "assessments:read", "assessments:write", name="owner")
         self.shared = self.submit()
+        self.evidence = self.upload()
 
     def submit(self) -> str:
         """A new assessment submitted by a key nobody in the matrix holds (so all may review),
@@ -233,6 +250,16 @@ class Context:
         response = self.app.test_client().post(
             "/api/v1/assessments",
             json=approvable_body(),
+            headers={"Authorization": f"Bearer {self.owner}"},
+        )
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    def upload(self) -> str:
+        """An evidence file uploaded by the owner key."""
+        response = self.app.test_client().post(
+            "/api/v1/evidence",
+            data={"file": (io.BytesIO(b"plain text evidence\n"), "notes.txt")},
             headers={"Authorization": f"Bearer {self.owner}"},
         )
         assert response.status_code == 201, response.get_json()
