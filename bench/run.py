@@ -14,7 +14,8 @@ the previous README table recorded, and says whether the goal is met. What it me
 - a gunicorn server it starts on 127.0.0.1 (a socket it binds to port 0 and hands to gunicorn,
   2 workers, temporary database, a fresh API key): `POST /api/v1/assessments` and `GET /livez`
   in alternating rounds at 16 connections, then the workers' resident memory after 1,000
-  submissions and after 1,000 PDF reports.
+  submissions and after 1,000 PDF reports; then the deployment gate, `POST /api/v1/gate`, at 16
+  connections (bench/gate.py).
 
 Load comes from wrk when it is installed, else from a Python client (threads, one keep-alive
 http.client connection each, a fixed request count and a time cap). Every request goes to
@@ -49,6 +50,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
+from gate import bench_gate  # noqa: E402
 from pdf import timed  # noqa: E402
 from portfolio import bench_portfolio  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
@@ -739,6 +741,19 @@ def bench_server(table: Table, c, body: dict, tmp: Path, env: dict, args) -> Non
             max(rss) <= GOALS["rss_mb"] and reports.non_2xx + reports.errors == 0,
             before=PREVIOUS["worker RSS after 1,000 more reports"],
         )
+
+        def gate_load(method, path, payload, headers) -> Load:
+            if wrk:
+                gate_file = tmp / "gate.json"
+                gate_file.write_bytes(payload)
+                return wrk_load(wrk, port, method, path, gate_file, headers, args.seconds, tmp)
+            return python_load(
+                port, method, path, payload, headers, args.posts * 4, args.seconds * 3
+            )
+
+        tools = argparse.Namespace(root=ROOT, flask_cmd=flask_cmd, request=request, load=gate_load)
+        support_bot = json.loads(SUPPORT_BOT.read_text(encoding="utf-8"))  # approved as it is
+        bench_gate(table, port, support_bot, env, tools, args)
     finally:
         server.close()
 

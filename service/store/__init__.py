@@ -8,7 +8,10 @@ appends an audit event can sign it.
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -26,10 +29,49 @@ class Store(Database):
 
     audit_key: bytes | None = None
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, path: str | Path | None = None):
         super().__init__(conn)
         self.deferred: list[Callable[[Database], None]] = []
         self.urgent = False
+        self.writers = WriterQueue.of(path) if path else None
+
+
+class WriterQueue:
+    """Writers of one database file take turns here before BEGIN IMMEDIATE: the threads of a
+    process on a lock, the processes on an exclusive flock of `<database>.writer`.
+
+    SQLite makes a writer that finds the database locked sleep and retry (1, 2, 5, 10... ms),
+    so under many short writes most of the wait is sleep; queued on the kernel, the next
+    writer starts as soon as the one before commits.
+    """
+
+    _queues: dict[str, WriterQueue] = {}
+    _made = threading.Lock()
+
+    def __init__(self, path: str):
+        self.path, self.lock, self.fd, self.pid = path, threading.Lock(), None, None
+
+    @classmethod
+    def of(cls, path: str | Path) -> WriterQueue | None:
+        name = str(path)
+        if name.startswith(":") or name.startswith("file:"):
+            return None
+        with cls._made:
+            return cls._queues.setdefault(name, cls(name))
+
+    @contextlib.contextmanager
+    def turn(self) -> Iterator[None]:
+        with self.lock:
+            if self.pid != os.getpid():  # a forked worker needs its own open file to lock
+                self.fd, self.pid = (
+                    os.open(self.path + ".writer", os.O_RDWR | os.O_CREAT, 0o600),
+                    os.getpid(),
+                )
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
 
 
 def defer(db: Database, write_fn: Callable[[Database], None], urgent: bool = False) -> None:
@@ -61,7 +103,7 @@ def connect(path: str | Path, audit_key: str | bytes | None = None) -> Store:
     conn.execute("PRAGMA synchronous = NORMAL")
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
-    db = Store(conn)
+    db = Store(conn, path)
     db.audit_key = audit_key.encode() if isinstance(audit_key, str) else audit_key
     return db
 
@@ -102,14 +144,16 @@ def write(db: Database) -> Iterator[Database]:
     if db.conn.in_transaction:
         yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        _run_deferred(db)
-        yield db
-    except BaseException as exc:
-        db.conn.execute("COMMIT" if getattr(exc, "keep_writes", False) else "ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
+    writers = getattr(db, "writers", None)
+    with writers.turn() if writers else contextlib.nullcontext():
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            _run_deferred(db)
+            yield db
+        except BaseException as exc:
+            db.conn.execute("COMMIT" if getattr(exc, "keep_writes", False) else "ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
 
 
 def _run_deferred(db: Database) -> None:
