@@ -39,6 +39,7 @@ TABLES: dict[str, dict[str, str]] = {
     "flag": {
         "risk_accepted": "Risk accepted",
         "revision_pending": "Newer revision awaiting review",
+        "reassessment_due": "Re-assessment due",
     },
     # Where a finding's answer came from.
     "source": {

@@ -20,6 +20,8 @@ FILTERS = {"status": STATUSES, "rating": RATINGS, "decision": DECISIONS}
 def _filters() -> dict:
     """The filters from the query string; values outside the known sets are ignored."""
     out = {k: request.args.get(k) for k in FILTERS if request.args.get(k) in FILTERS[k]}
+    if request.args.get("reassessment_due") == "yes":
+        out["reassessment_due"] = "yes"
     q = request.args.get("q", "").strip()[:200]
     if q:
         out["q"] = q
@@ -28,7 +30,9 @@ def _filters() -> dict:
 
 def _store_filters(filters: dict) -> dict:
     """The store's filter names: the search box matches title, model and requester."""
-    out = {k: v for k, v in filters.items() if k != "q"}
+    out = {k: v for k, v in filters.items() if k not in ("q", "reassessment_due")}
+    if "reassessment_due" in filters:
+        out["reassessment_due"] = True
     if "q" in filters:
         out["q"] = f"%{filters['q']}%"
     return out
