@@ -118,7 +118,9 @@ def submit(
             change.created("assessment", assessment_id)
             change.assessment_id = assessment_id
             evidence.record_citations(db, assessment_id, cited)
-            artifacts.save(db, assessment_id, scored.artifact)
+            if scored.artifact:
+                artifacts.save(db, assessment_id, scored.artifact)
+                change.created("artifact", assessment_id)
         if previous:
             _follow(db, actor, previous, assessment_id)
         if draft_id and drafts.delete_draft(db, draft_id, actor["id"]):

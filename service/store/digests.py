@@ -1,5 +1,6 @@
 """Canonical digests of the rows the audit trail binds: assessments, reviews, accounts, API keys,
-webhook endpoints, evidence uploads and the re-assessment watch of an approval.
+webhook endpoints, evidence uploads, the artefact an assessment describes and the
+re-assessment watch of an approval.
 
 Defined here once. An audit event records the digest of each row it changed, as the row is
 stored after the change (and before it), so `audit verify` can tell when a row was changed
@@ -117,6 +118,20 @@ ENTITIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
             "created_at",
         ),
     ),
+    # The files an approval is bound to: what the gate compares with.
+    "artifact": (
+        "artifacts",
+        "assessment_id",
+        (
+            "assessment_id",
+            "manifest_digest",
+            "file_count",
+            "files_json",
+            "repo_id",
+            "revision",
+            "signature_json",
+        ),
+    ),
     # What the gate reads to refuse an approval past its grace; the webhook bookkeeping
     # (notified_at) is left out.
     "reassessment": (
@@ -142,6 +157,7 @@ NAMES = {
     "api_key": "API key",
     "webhook_endpoint": "webhook endpoint",
     "evidence": "evidence",
+    "artifact": "artefact of assessment",
     "reassessment": "re-assessment watch",
 }
 

@@ -219,3 +219,13 @@ def test_a_tampered_bundle_or_mismatched_digests_refuse_the_submission(api, mode
     assert error["field"] == "model.artifact.signature.bundle"
     assert f"other digest: {files[0]['path']}" in error["message"]
     assert manifest.SHA256.match(model["files"][0]["sha256"])
+
+
+def test_an_approved_manifest_changed_in_the_database_fails_audit_verify(app, api, reviewer, model):
+    found = approved(api, reviewer, with_artifact(model))
+    with app.app_context():
+        db = get_db()
+        assert audit_verify.verify(db).ok
+        db.execute("UPDATE artifacts SET manifest_digest = ?", ["8" * 64])
+        result = audit_verify.verify(db)
+    assert any(f"artefact of assessment {found['id']}" in p for p in result.problems)
