@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from . import obligations, summary
+from . import evidence, obligations, summary
 from .words import human, label, timestamp
 
 PRODUCT = "modelrisk"
@@ -72,7 +72,14 @@ def build(stored: dict, thresholds: dict | None = None) -> dict:
             for role in SIGNOFF_ROLES
         ],
         "appendix": _appendix(stored, result, thresholds),
+        **_evidence(stored),
     }
+
+
+def _evidence(stored: dict) -> dict:
+    """The evidence appendix's data, as a key only when there is any (report/evidence.py)."""
+    found = evidence.section(stored)
+    return {"evidence": found} if found else {}
 
 
 def filename_for(stored: dict) -> str:

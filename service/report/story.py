@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, NextPageTemplate, PageBreak, Spacer
 
+from . import evidence
 from .chart import domain_chart
 from .findings import domain_section
 from .flow import Code, RatingBadge, Writer
@@ -26,7 +27,7 @@ def story(report: dict, fonts: FontSet | None = None, styles: dict | None = None
         flow += domain_section(n, domain, w)
     n = 6 + len(report["domains"])
     flow += _reviews(n, report, w) + _signoff(n + 1, report, w) + _appendix(report["appendix"], w)
-    return flow
+    return flow + evidence.flowables(report.get("evidence"), w)
 
 
 def _cover(c: dict, w: Writer) -> list:

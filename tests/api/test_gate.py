@@ -229,3 +229,24 @@ def test_an_approved_manifest_changed_in_the_database_fails_audit_verify(app, ap
         db.execute("UPDATE artifacts SET manifest_digest = ?", ["8" * 64])
         result = audit_verify.verify(db)
     assert any(f"artefact of assessment {found['id']}" in p for p in result.problems)
+
+
+def test_the_report_prints_the_manifest_digest_and_each_evidence_digest(api, reviewer, model):
+    import io
+
+    from pypdf import PdfReader
+
+    upload = api.client.post(
+        "/api/v1/evidence",
+        data={"file": (io.BytesIO(b"%PDF-1.7 scan"), "scan.pdf")},
+        headers=api.headers(),
+        content_type="multipart/form-data",
+    ).get_json()
+    body = with_artifact(model)
+    body["answers"]["SEC-03"] = {"value": body["answers"]["SEC-03"], "evidence": [upload["id"]]}
+    found = approved(api, reviewer, body)
+    pdf = api.get(f"/api/v1/assessments/{found['id']}/report.pdf").data
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = "".join(text.split())  # long digests wrap in table cells
+    assert found["artifact"]["manifest_digest"] in text
+    assert upload["sha256"] in text and "Evidenceandartefact" in text
