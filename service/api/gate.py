@@ -44,6 +44,7 @@ BODY = {
                         "minItems": 1,
                         "maxItems": 4096,
                         "items": {
+                            "title": "GateFile",
                             "type": "object",
                             "required": ["path", "sha256"],
                             "properties": {

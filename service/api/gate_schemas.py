@@ -91,6 +91,21 @@ class EvidenceConditionSchema(Schema):
     text = Str()
 
 
+class DifferenceCountsSchema(Schema):
+    changed = fields.Integer()
+    missing = fields.Integer()
+    extra = fields.Integer()
+
+
+class GateDifferenceSchema(Schema):
+    """The files that differ from the approved manifest (at most 50 named per kind)."""
+
+    changed = fields.List(Str(), **_d("Approved paths presented with another digest."))
+    missing = fields.List(Str(), **_d("Approved paths not presented."))
+    extra = fields.List(Str(), **_d("Presented paths the approval does not list."))
+    counts = fields.Nested(DifferenceCountsSchema)
+
+
 class GateReasonSchema(Schema):
     code = Str(
         validate=validate.OneOf(
@@ -106,8 +121,8 @@ class GateReasonSchema(Schema):
         )
     )
     message = Str()
-    files = fields.Dict(
-        **_d("For different_weights with files: {changed, missing, extra, counts}.")
+    files = fields.Nested(
+        GateDifferenceSchema, **_d("For different_weights when files were given.")
     )
 
 

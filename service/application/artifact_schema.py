@@ -32,13 +32,18 @@ class ArtifactSignatureSchema(Schema):
     """A model-signing bundle with what to verify it against: a public key, or the identity
     and OIDC issuer of a keyless (Sigstore) signature."""
 
-    bundle = fields.Dict(required=True, metadata={"description": "the Sigstore bundle (JSON)"})
+    bundle = fields.Raw(
+        required=True,
+        metadata={"description": "The Sigstore bundle model_signing wrote (a JSON object)."},
+    )
     public_key = fields.String(validate=validate.Length(1, 4096), allow_none=True)
     identity = fields.String(validate=validate.Length(1, 500), allow_none=True)
     issuer = fields.URL(validate=validate.Length(max=500), allow_none=True)
 
     @validates_schema
     def one_way(self, data, **kwargs):
+        if "bundle" in data and not isinstance(data["bundle"], dict):
+            raise ValidationError("must be the bundle's JSON object", "bundle")
         keyed = bool(data.get("public_key"))
         keyless = bool(data.get("identity")) and bool(data.get("issuer"))
         if keyed == keyless:

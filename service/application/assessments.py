@@ -127,7 +127,7 @@ def submit(
             audit.append_audit_event(
                 db, actor, "draft.delete", {"draft_id": draft_id, "submitted": assessment_id}
             )
-        summary = stored_assessments.get_summary(db, assessment_id)
+        summary = reassessment.annotate(db, stored_assessments.get_summary(db, assessment_id))
         webhooks.enqueue(db, "assessment.submitted", summary)
         done = Submitted(summary, engine.verdict(result, engine.snapshot(content)))
         if once:

@@ -33,6 +33,7 @@ def test_every_api_route_is_covered(app):
         "assessments:read",
         "assessments:write",
         "reviews:write",
+        "gate:read",  # the deployment gate
         "admin",  # webhook endpoints
     }
 

@@ -153,7 +153,8 @@ def test_private_targets_only_when_allowed():
 
 
 def test_events_are_parsed_against_the_known_list():
-    assert webhook.parse_events("assessment.submitted, assessment.decided") == webhook.EVENTS
+    every = "assessment.submitted, assessment.decided, assessment.reassessment_due"
+    assert webhook.parse_events(every) == webhook.EVENTS
     for bad in ("", "assessment.deleted", "assessment.submitted,nope"):
         with pytest.raises(InteropError):
             webhook.parse_events(bad)

@@ -26,6 +26,7 @@ from service.report.text import CONTROL
 from service.store.context import get_db
 from service.web import formview
 from service.web.forms import field_id
+from tests.support.signing import KEYLESS_FILES, KEYLESS_IDENTITY, KEYLESS_ISSUER, keyless_bundle
 from tests.support.apps import PASSWORD, Web, add_user, build_app, create_key, form_data, token
 from tests.support.bodies import real_content, sample_body
 
@@ -104,7 +105,7 @@ def _pointer(path: tuple) -> str:
 
 
 def _base_body() -> dict:
-    return copy.deepcopy(
+    body = copy.deepcopy(
         sample_body(
             answers={
                 "SEC-01": "official",
@@ -113,6 +114,11 @@ def _base_body() -> dict:
             }
         )
     )
+    # A keyless signature, stored unverified here (this app has no Sigstore trust
+    # configuration): its identity and issuer are text the pages and the report show.
+    signature = {"bundle": keyless_bundle(), "identity": KEYLESS_IDENTITY, "issuer": KEYLESS_ISSUER}
+    body["model"]["artifact"] = {"files": KEYLESS_FILES, "signature": signature}
+    return body
 
 
 def _put(body: dict, path: tuple, value) -> dict:
@@ -276,7 +282,12 @@ def test_the_page_escapes_and_the_pdf_shows_every_accepted_field(web, key, api_o
 
 
 # The form asks for a justification only where there is a derived answer to override.
-NOT_IN_FORM = {("answers", ANSWERED, "justification")}
+NOT_IN_FORM = {
+    ("answers", ANSWERED, "justification"),
+    # The artefact comes through the API (the form has no fields for it).
+    ("model", "artifact", "signature", "identity"),
+    ("model", "artifact", "signature", "issuer"),
+}
 # Input the report does not print: the catalogue's facts stand for a catalogue model (its name,
 # publisher and lineage), where the weights come from, and a justification that overrides
 # nothing.
