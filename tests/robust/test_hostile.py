@@ -26,9 +26,9 @@ from service.report.text import CONTROL
 from service.store.context import get_db
 from service.web import formview
 from service.web.forms import field_id
-from tests.support.signing import KEYLESS_FILES, KEYLESS_IDENTITY, KEYLESS_ISSUER, keyless_bundle
 from tests.support.apps import PASSWORD, Web, add_user, build_app, create_key, form_data, token
 from tests.support.bodies import real_content, sample_body
+from tests.support.signing import KEYLESS_FILES, KEYLESS_IDENTITY, KEYLESS_ISSUER, keyless_bundle
 
 ANSWERED = "SEC-02"  # a plain item: note, evidence and justification are the assessor's text
 OVERRIDDEN = "LIC-01"  # derived from the licence facts; a justification overrides it
