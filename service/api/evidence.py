@@ -8,8 +8,9 @@ from ..application import evidence, keys
 from ..errors import Problem, validation_problem
 from ..store.context import get_db
 from .auth import require
-from .base import ApiBlueprint, documents_not_found, json_response
+from .base import ApiBlueprint, documents_not_found, json_reply
 from .gate_schemas import EvidenceSchema
+from .idempotency import idempotent, once, respond
 
 PATH = "/evidence"
 blp = ApiBlueprint(
@@ -52,6 +53,7 @@ FILE_TYPES = ("application/pdf", "image/png", "image/jpeg", "application/json", 
 @blp.alt_response(413, description="The request is larger than 10 MiB and a little framing.")
 @blp.alt_response(415, description="Send multipart/form-data.")
 @blp.alt_response(422, description="A field is missing or invalid (the file's type, its size).")
+@idempotent
 def create_evidence():
     """Upload an evidence file
 
@@ -73,15 +75,21 @@ def create_evidence():
             [{"field": "file", "pointer": "", "in": "form", "message": "attach the file"}]
         )
     data = upload.stream.read(evidence.MAX_BYTES + 1)
-    record = evidence.upload(
+    done = evidence.upload(
         get_db(),
         data,
         upload.filename,
         keys.actor(g.api_key),
         request.form.get("description"),
         request.form.get("expires_on"),
+        once=once(_created),
     )
-    return json_response({**record, "cited": False}, 201)
+    return respond(done.reply or _created(done))
+
+
+def _created(done: evidence.Uploaded):
+    """The 201 of an upload: its record (nobody cites it yet)."""
+    return json_reply({**done.record, "cited": False}, 201)
 
 
 @blp.route("/<evidence_id>", methods=["GET"], operation_id="getEvidence")

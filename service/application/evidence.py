@@ -15,6 +15,7 @@ import io
 import json
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from sqlite_utils import Database
@@ -25,6 +26,7 @@ from ..store import audit, write
 from ..store import evidence as stored
 from . import people
 from .errors import InputError, NotFound
+from .idempotency import Once, Reply, fingerprint, keep, replay
 from .inputs import field_error
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -85,6 +87,15 @@ def _looks_like_csv(text: str) -> bool:
     return len(widths) == 1 and widths.pop() >= 2
 
 
+@dataclass
+class Uploaded:
+    """An upload: its record; with an Idempotency-Key, the reply kept for it (or the one kept
+    from the key's first use, and then no record)."""
+
+    record: dict | None
+    reply: Reply | None = None
+
+
 def upload(
     db: Database,
     data: bytes,
@@ -92,12 +103,26 @@ def upload(
     actor: dict,
     description: str | None = None,
     expires_on: str | None = None,
-) -> dict:
-    """Store an uploaded file, audited, in one transaction; returns its record (id, sha256,
-    media_type, size, ...). InputError names the field at fault."""
+    once: Once | None = None,
+) -> Uploaded:
+    """Store an uploaded file, audited, in one transaction; its record has id, sha256,
+    media_type, size... InputError names the field at fault; with `once` (an Idempotency-Key)
+    a repeat gets the first reply and nothing is stored again."""
     description = (description or "").strip()
     media_type, expiry = _check_upload(data, description, expires_on)
     digest = hashlib.sha256(data).hexdigest()
+    request = fingerprint("evidence", digest, filename or "", description, expiry or "")
+    with write(db):
+        kept = replay(db, once, request) if once else None
+        if kept:
+            return Uploaded(None, kept)
+        done = Uploaded(_store(db, data, digest, media_type, filename, actor, description, expiry))
+        if once:
+            done.reply = keep(db, once, request, done)
+        return done
+
+
+def _store(db, data, digest, media_type, filename, actor, description, expiry) -> dict:
     record = {
         "id": "ev_" + uuid.uuid4().hex,
         "sha256": digest,

@@ -199,3 +199,23 @@ def test_audit_verify_catches_evidence_bytes_swapped_in_the_database(app, api):
         result = audit_verify.verify(db)
     assert not result.ok
     assert any(record["sha256"] in p and "no longer hash" in p for p in result.problems)
+
+
+def test_a_retry_with_its_idempotency_key_stores_the_file_once(app, api):
+    headers = api.headers({"Idempotency-Key": "upload-1"})
+
+    def send(data):
+        return api.client.post(
+            "/api/v1/evidence",
+            data={"file": (io.BytesIO(data), "scan.pdf")},
+            headers=headers,
+            content_type="multipart/form-data",
+        )
+
+    first, again = send(PDF), send(PDF)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert send(b"%PDF-other").status_code == 422  # the same key for another file
+    with app.app_context():
+        assert get_db().execute("SELECT COUNT(*) FROM evidence").fetchone()[0] == 1

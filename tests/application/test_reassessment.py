@@ -48,7 +48,7 @@ def test_the_watch_starts_with_the_approval(db):
 def test_expiring_evidence_brings_the_due_date_forward(db):
     team = _team(db)
     soon = (times.parse(times.now()) + timedelta(days=20)).date().isoformat()
-    record = evidence.upload(db, b"%PDF-1.7 scan", "scan.pdf", team[0], expires_on=soon)
+    record = evidence.upload(db, b"%PDF-1.7 scan", "scan.pdf", team[0], expires_on=soon).record
     body = json.loads(json.dumps(BODY))
     body["answers"]["SEC-05"] = {"value": "publisher_digests", "evidence": [record["id"]]}
     found = _approved(db, team, body)
