@@ -250,3 +250,32 @@ def test_the_report_prints_the_manifest_digest_and_each_evidence_digest(api, rev
     text = "".join(text.split())  # long digests wrap in table cells
     assert found["artifact"]["manifest_digest"] in text
     assert upload["sha256"] in text and "Evidenceandartefact" in text
+
+
+def test_a_keyless_artefact_is_verified_with_the_configured_trust_root(
+    make_app, tmp_path, monkeypatch
+):
+    from tests.support.apps import create_key
+    from tests.support.signing import (
+        KEYLESS_FILES,
+        KEYLESS_IDENTITY,
+        KEYLESS_ISSUER,
+        keyless_bundle,
+        offline_trust_config,
+    )
+
+    signature = {"bundle": keyless_bundle(), "identity": KEYLESS_IDENTITY, "issuer": KEYLESS_ISSUER}
+    body = approvable_body()
+    body["model"]["artifact"] = {"files": KEYLESS_FILES, "signature": signature}
+    trust = offline_trust_config(tmp_path, monkeypatch)
+    outcomes = []
+    for config in ({"SIGSTORE_TRUST_CONFIG": str(trust)}, {}):
+        app = make_app(**config)
+        client = ApiClient(
+            app.test_client(), create_key(app, "assessments:read", "assessments:write")
+        )
+        created = client.submitted(body)
+        found = client.get(f"/api/v1/assessments/{created['id']}").get_json()
+        outcomes.append(found["artifact"]["signature"])
+    assert outcomes[0]["verified"] is True and outcomes[0]["signer"] == KEYLESS_IDENTITY
+    assert outcomes[1]["verified"] is False and "trust configuration" in outcomes[1]["reason"]
