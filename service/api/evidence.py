@@ -113,9 +113,5 @@ def get_evidence(evidence_id: str):
     record, data, content_type = evidence.download(get_db(), evidence_id)
     response = Response(data, content_type=content_type)
     response.set_etag(record["sha256"])
-    response.headers["Content-Disposition"] = f'attachment; filename="{record["filename"]}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    # Opened in a browser anyway, it runs nothing and loads nothing.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers.update(evidence.served_headers(record))
     return response.make_conditional(request)

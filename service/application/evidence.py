@@ -207,6 +207,17 @@ def download(db: Database, evidence_id: str) -> tuple[dict, bytes, str]:
     return record, data, TYPES[record["media_type"]][0]
 
 
+def served_headers(record: dict) -> dict:
+    """The headers every edge serves an upload with: an attachment under its safe name, never
+    sniffed, and, opened in a browser anyway, running and loading nothing."""
+    return {
+        "Content-Disposition": f'attachment; filename="{record["filename"]}"',
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, no-cache",
+    }
+
+
 def citations(clean: dict) -> list[tuple[str, str]]:
     """(evidence id, item) for every evidence id the body's answers cite."""
     return [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -15,7 +16,7 @@ from flask import (
 )
 
 from .. import labels
-from ..application import InputError, accounts, assessments, reviews
+from ..application import InputError, accounts, assessments, evidence, reviews
 from ..application.errors import FourEyesError, RoleRequired, StateError
 from ..store.context import get_db
 from . import diff, sessions
@@ -96,6 +97,17 @@ def pdf(assessment_id: str):
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/evidence/<evidence_id>")
+@sessions.login_required
+def evidence_file(evidence_id: str):
+    """An evidence file, served as the API serves it (the same read rule as an assessment)."""
+    record, data, content_type = evidence.download(get_db(), evidence_id)
+    response = Response(data, content_type=content_type)
+    response.set_etag(record["sha256"])
+    response.headers.update(evidence.served_headers(record))
+    return response.make_conditional(request)
 
 
 @bp.post("/assessments/<assessment_id>/review")

@@ -217,6 +217,10 @@ WEB = {
         Call(lambda ctx: f"/drafts/{ctx.draft()}/delete", form={}),
         (LOGIN, 302, 404, 404),
     ),
+    ("GET", "/evidence/<evidence_id>"): (
+        Call(lambda ctx: f"/evidence/{ctx.evidence}"),
+        (LOGIN, 200, 200, 200),
+    ),
     ("GET", "/livez"): (Call("/livez"), (200, 200, 200, 200)),
     ("GET", "/readyz"): (Call("/readyz"), (200, 200, 200, 200)),
     ("GET", "/static/<path:filename>"): (Call("/static/app.css"), (200, 200, 200, 200)),

@@ -34,3 +34,8 @@ def test_the_result_page_lists_evidence_and_the_artefact(app, api, web, tmp_path
     assert upload["sha256"] in html and "2030-01-01" in html
     assert "Verified: key signature" in html
     assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt; digests" in html
+    download = web.client("ada@example.com").get(f"/evidence/{upload['id']}")
+    assert download.status_code == 200 and download.data == b"a,b\n1,2\n"
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert f"/evidence/{upload['id']}" in html
