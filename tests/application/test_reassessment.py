@@ -74,7 +74,12 @@ def test_the_scan_records_a_content_change_and_sends_one_event(db, tmp_path):
     shutil.copytree(ROOT / "policies", policies)
     default = policies / "default.yaml"
     default.write_text(
-        default.read_text(encoding="utf-8").replace("medium: 15", "medium: 1"), encoding="utf-8"
+        # The body rates high, which the default policy approves with conditions; this one
+        # rejects it.
+        default.read_text(encoding="utf-8").replace(
+            "high: approve_with_conditions, critical", "high: reject, critical"
+        ),
+        encoding="utf-8",
     )
     stricter = load_content(ROOT / "checklists", policies)
     counts = reassessment.scan(stricter, db)
@@ -82,7 +87,10 @@ def test_the_scan_records_a_content_change_and_sends_one_event(db, tmp_path):
     now_due = assessments.get(db, found["id"])
     assert now_due["reassessment_due"] is True
     (reason,) = now_due["reassessment"]["reasons"]
-    assert reason["kind"] == "content_changed" and "rating from low to medium" in reason["text"]
+    assert (
+        reason["kind"] == "content_changed"
+        and "decision from approve_with_conditions to reject" in reason["text"]
+    )
     listed, total = assessments.list_assessments(db, {"reassessment_due": True})
     assert total == 1 and listed[0]["id"] == found["id"]
     assert assessments.list_assessments(db, {"reassessment_due": False})[1] == 0
