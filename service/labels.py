@@ -60,6 +60,7 @@ TABLES: dict[str, dict[str, str]] = {
         "license": "Derived from the licence",
         "publisher": "From the catalogue's publisher facts",
         "deployment": "From the deployment described",
+        "artifact": "From the artefact described",
     },
     # When a condition must be met.
     "due": {

@@ -44,13 +44,12 @@ def score(content: Content, body, as_of: str | None = None) -> Scored:
     ready to store. Nothing is stored."""
     as_of = as_of or today()
     clean, facts = validated(content, body, as_of)
-    artifact = artifacts.examine(clean["model"].get("artifact"))
-    # The engine reads the very facts validation read (model, lineage, derived answers), so
-    # they are worked out once per evaluation.
+    # The engine reads the very facts validation read (model, lineage, the examined artefact,
+    # derived answers), so they are worked out once per evaluation.
     result = engine.score(clean, content, content.policies[clean["policy"]], facts, as_of)
     input_json = engine.canonical(clean)
     result["input_hash"] = hashlib.sha256(input_json.encode()).hexdigest()
-    return Scored(clean, input_json, result, artifact)
+    return Scored(clean, input_json, result, facts.artifact)
 
 
 def evaluate(content: Content, body, as_of: str | None = None) -> tuple[dict, dict]:

@@ -7,6 +7,7 @@ from marshmallow import ValidationError
 from .. import engine
 from ..content.model import UNKNOWN, Content
 from ..engine import rules
+from . import artifacts
 from .errors import InputError
 from .inputs import assessment_loader, field_error, flatten_errors, surrogate_errors
 
@@ -15,7 +16,8 @@ __all__ = ["validated"]
 
 def validated(content: Content, body, as_of: str | None = None) -> tuple[dict, engine.Facts]:
     """The clean body, and the model facts read for it as of the assessment date (the engine
-    reads the same ones)."""
+    reads the same ones), with its `model.artifact` examined: the signature is checked here,
+    so that answers derived from it are known before any override is judged."""
     if not isinstance(body, dict):
         raise InputError([field_error((), "must be a JSON object")])
     broken = surrogate_errors(body)
@@ -27,7 +29,8 @@ def validated(content: Content, body, as_of: str | None = None) -> tuple[dict, e
         raise InputError(flatten_errors(exc.messages)) from None
     errors = _model_errors(content, data["model"])
     clean = _drop_empty(data)
-    facts = engine.facts(content, clean["model"], clean["deployment"], as_of)
+    artifact = artifacts.examine(clean["model"].get("artifact"))
+    facts = engine.facts(content, clean["model"], clean["deployment"], as_of, artifact)
     errors += _override_errors(content, clean, facts)
     if errors:
         raise InputError(errors)
@@ -59,6 +62,7 @@ _BASIS_WORDS = {
     "license": "the licence facts",
     "publisher": "the catalogue's publisher facts",
     "deployment": "the deployment described",
+    "artifact": "the artefact described",
 }
 
 

@@ -6,6 +6,7 @@ import re
 
 from . import schemas, sourced
 from .model import (
+    ARTIFACT_FACTS,
     DECISIONS,
     DUES,
     EVIDENCE,
@@ -104,7 +105,7 @@ def _item_rules(where, item: Item, ctx: Context) -> None:
         "blocker_when": ("deployment", "model", "answers"),
         "derive": ("deployment", "model", "license", "origin"),
         "prefill": ("evidence",),
-        "derive_from": ("deployment", "model", "sourced"),
+        "derive_from": ("deployment", "model", "sourced", "artifact"),
         "obligations": ("deployment", "model"),
     }
     _conditions(where, "applies_when", item.applies_when, scopes["applies_when"], ctx)
@@ -138,6 +139,7 @@ def _item_rules(where, item: Item, ctx: Context) -> None:
             if fact not in sourced.SOURCED_FACTS:
                 _fail(f"{where} field derive_from[{i}].uses: unknown sourced fact '{fact}'")
         _placeholders(where, f"derive_from[{i}].fact", rule.fact, scopes["derive_from"])
+        _basis_read(f"{where} field derive_from[{i}]", rule)
     for i, rule in enumerate(item.obligations):
         _conditions(where, f"obligations[{i}].when", rule.when, scopes["obligations"], ctx)
         _placeholders(where, f"obligations[{i}].text", rule.text, ())  # plain text
@@ -148,6 +150,16 @@ def _item_rules(where, item: Item, ctx: Context) -> None:
         for scope, key in PLACEHOLDER.findall(rule.fact):
             if scope != "evidence" or key not in EVIDENCE:
                 _fail(f"{where} field prefill[{i}].fact: unknown placeholder '{{{scope}.{key}}}'")
+
+
+def _basis_read(where, rule) -> None:
+    """An artifact-basis rule reads the artefact, and only it reads it: the basis a finding
+    names is what its answer rests on."""
+    reads = any(c.field.startswith("artifact.") for c in _flat(rule.when))
+    if rule.basis == "artifact" and not reads:
+        _fail(f"{where}.when: an artifact-basis rule reads at least one artifact.* fact")
+    if rule.basis != "artifact" and reads:
+        _fail(f"{where}.when: artifact.* facts are read by artifact-basis rules only")
 
 
 def _placeholders(where, path, template: str, scopes) -> None:
@@ -187,6 +199,7 @@ def _field_known(where, name, scopes, ctx: Context) -> None:
         "license": LICENSE_FACTS,
         "evidence": EVIDENCE,
         "sourced": sourced.RULE_FACTS,
+        "artifact": ARTIFACT_FACTS,
     }.get(scope)
     if known is not None and key not in known:
         _fail(f"{where}: unknown field '{name}'")

@@ -18,8 +18,22 @@ RATING_RULES = ("worst",)
 # severity, from which its due follows.
 POLICY_CONDITIONS = ("license_review", "publisher_review", "unknowns", "verify_fact")
 # What a derived answer rests on: a licence in the lineage, a sourced publisher or release fact
-# of the catalogue, or a field of the deployment (or model) section of the assessment.
-BASES = ("license", "publisher", "deployment")
+# of the catalogue, a field of the deployment (or model) section of the assessment, or what the
+# service verified about the artefact the assessment describes (its manifest and signature).
+BASES = ("license", "publisher", "deployment", "artifact")
+# What the service establishes about `model.artifact` (application/artifacts.py) that the
+# `derive_from` rules of basis artifact read as `artifact.<name>`.
+ARTIFACT_FACTS = (
+    "described",  # the assessment lists the files to deploy with their SHA-256
+    "file_count",
+    "manifest_digest",  # SHA-256 over the sorted file list: what an approval is bound to
+    "repo_id",
+    "revision",  # the hub commit id, when given
+    "signed",  # a model-signing bundle was given
+    "signature_verified",  # and it verified against exactly the files listed
+    "signature_method",  # key | sigstore
+    "signer",  # the key's fingerprint or the keyless identity
+)
 MODALITIES = ("text", "image", "audio", "video", "code")
 # A model reading or producing any of these is multimodal (the Llama 3.2 / 4 EU clause asks).
 MEDIA = ("image", "audio", "video")
@@ -136,7 +150,8 @@ class DeriveRule:
 @dataclass(frozen=True)
 class DeriveFromRule:
     """An answer read once for the assessed model: from its sourced publisher or release facts
-    (`sourced.*`, basis publisher) or from the deployment and model fields (basis deployment)."""
+    (`sourced.*`, basis publisher), from the deployment and model fields (basis deployment), or
+    from what was verified about the artefact (`artifact.*`, basis artifact)."""
 
     basis: str
     answer: str

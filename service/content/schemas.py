@@ -46,7 +46,7 @@ OPERATORS = (
 LIST_OPERATORS = ("in", "not_in", "contains_any")
 SET_OPERATORS = ("in_set", "not_in_set", "intersects_set")
 FIELD_PATH = re.compile(
-    r"^(deployment|model|license|origin|answers|evidence|sourced)\.[A-Za-z0-9_\-]+$"
+    r"^(deployment|model|license|origin|answers|evidence|sourced|artifact)\.[A-Za-z0-9_\-]+$"
 )
 ITEM_ID = re.compile(r"^[A-Z]{2,5}-\d{2,3}$")
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -204,8 +204,8 @@ class DeriveFromRuleSchema(Schema):
     def uses_fit_the_basis(self, data, **kwargs):
         if data.get("basis") == "publisher" and not data.get("uses"):
             raise ValidationError("a publisher-basis rule names the sourced facts it uses", "uses")
-        if data.get("basis") == "deployment" and data.get("uses"):
-            raise ValidationError("a deployment-basis rule uses no sourced facts", "uses")
+        if data.get("basis") in ("deployment", "artifact") and data.get("uses"):
+            raise ValidationError(f"{data['basis']}-basis rules use no sourced facts", "uses")
 
     @post_load
     def make(self, data, **kwargs):

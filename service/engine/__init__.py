@@ -4,8 +4,9 @@ No Flask, no store, no I/O, no clock: the same input always gives the same resul
 nothing of the service but service.content (a test reads every import of this package).
 
     rules.py     evaluate declarative conditions and fill fact templates
-    lineage.py   resolve the model, walk its lineage, derive answers from licence, publisher
-                 and deployment facts
+    lineage.py   resolve the model, walk its lineage, derive answers from licence, publisher,
+                 deployment and artefact facts
+    artifact.py  the artefact facts rules read, from what the application verified
     plan.py      the content arranged once for scoring: distinct condition lists, item order
     findings.py  one applicable item's finding: answer, source, risk, severity
     scoring.py   score(): findings and their points, domain and overall scores, ratings,

@@ -20,6 +20,7 @@ from .plan import Plan
 _VERIFY = {
     "license": "Confirm against the licence text before relying on it: ",
     "publisher": "Confirm against the publisher's own published source before relying on it: ",
+    "artifact": "Verify a signature over the files listed before relying on it: ",
 }
 
 

@@ -55,6 +55,7 @@ UNVERIFIED = {
     "license": "; the licence fact behind it is unverified",
     "publisher": "; the publisher fact behind it is unverified",
     "deployment": "",
+    "artifact": "; no verified signature vouches for the files",
 }
 
 _SNAPSHOTS: dict[str, dict] = {}  # one per content hash loaded
@@ -318,6 +319,8 @@ def _derived(d: dict, snap: dict, model_id: str | None) -> dict:
     if basis == "publisher":
         facts = (snap.get("models") or {}).get(model_id) or {}
         source = "; ".join(dict.fromkeys(facts[u]["source"] for u in d["uses"] if u in facts))
+    if basis == "artifact":
+        source = d.get("source")
     unverified = list(d.get("unverified_facts") or ())
     return {
         "answer": d["answer"],
@@ -365,4 +368,6 @@ def _derived_from(derived: dict) -> str:
         return f"Derived from {derived['license_name']} via {derived['origin']}"
     if derived["basis"] == "publisher":
         return f"Derived from the catalogue's facts about {derived['origin']} ({derived['source']})"
+    if derived["basis"] == "artifact":
+        return f"Derived from the artefact described ({derived['source']})"
     return "Derived from the deployment described"

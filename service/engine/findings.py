@@ -102,9 +102,10 @@ def _resolve(item: Item, given: dict, value, derived: Derived) -> tuple:
 
 def stands(item: Item, value, derived: Derived) -> bool:
     """True when the assessor's answer needs no justification beside a derived one: it reports
-    how the derived duty was met, or, beside a publisher or deployment fact, it is at least as
-    risky (the deployed artefact may be worse than the publisher's release: an own fine-tune,
-    a conversion). A licence fact is a fact of law: any other answer is an override."""
+    how the derived duty was met, or, beside a publisher, deployment or artefact fact, it is at
+    least as risky (the deployed artefact may be worse than the publisher's release: an own
+    fine-tune, a conversion; a signed file may still go unchecked at load). A licence fact is a
+    fact of law: any other answer is an override."""
     if resolves(item, value, derived.answer):
         return True
     option = item.option(value) if value else None
@@ -120,7 +121,8 @@ def resolves(item: Item, value, derived_answer: str) -> bool:
 def derived_dict(d: Derived) -> dict:
     """What a derived answer rests on, as stored: what is content (a licence's name and source,
     a publisher fact's source) is joined for reading (document.py), and a key at its usual value
-    is left out: `basis` license, `license` none, no unverified facts (then it is verified)."""
+    is left out: `basis` license, `license` none, no unverified facts (then it is verified).
+    An artefact's source is the assessment's own, so it is stored."""
     out = {"answer": d.answer, "fact": d.fact, "origin": d.origin}
     if d.license is not None:
         out["license"] = d.license
@@ -130,4 +132,6 @@ def derived_dict(d: Derived) -> dict:
         out["basis"] = d.basis
     if d.basis == "publisher":
         out["uses"] = list(d.uses)
+    if d.basis == "artifact":
+        out["source"] = d.source  # read from the assessment itself, not from content
     return out

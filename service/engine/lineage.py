@@ -1,8 +1,9 @@
 """Resolve the assessed model against the catalogue, walk its lineage, derive answers.
 
-Answers are derived from three bases: the licences in the lineage (`derive` rules, per licence),
-the sourced publisher and release facts of the catalogue (`derive_from`, basis publisher) and
-the deployment and model fields of the assessment (`derive_from`, basis deployment).
+Answers are derived from four bases: the licences in the lineage (`derive` rules, per licence),
+the sourced publisher and release facts of the catalogue (`derive_from`, basis publisher), the
+deployment and model fields of the assessment (`derive_from`, basis deployment) and what the
+application verified about the artefact described (`derive_from`, basis artifact).
 
 Pure: content in, plain data out; no Flask, no store, no I/O, no clock (the assessment date is
 given).
@@ -15,6 +16,7 @@ from typing import Any
 
 from ..content import sourced as sourced_facts
 from ..content.model import MEDIA, Content, DeriveRule, Item, License
+from . import artifact as artifacts
 from . import plan as plans
 from . import rules
 
@@ -101,8 +103,9 @@ def lineage(content: Content, model: dict) -> list[dict]:
 @dataclass(frozen=True)
 class Derived:
     """An answer read from facts: a licence in the lineage (basis license), a sourced publisher
-    or release fact (publisher), or the assessment's deployment and model fields (deployment).
-    `license` and `license_name` are None outside the license basis."""
+    or release fact (publisher), the assessment's deployment and model fields (deployment), or
+    the verified artefact (artifact). `license` and `license_name` are None outside the license
+    basis."""
 
     item: str
     answer: str
@@ -128,7 +131,12 @@ def derive_answers(
 
 
 def _derive_all(
-    content: Content, model: dict, deployment: dict, chain: list[dict], as_of: str | None
+    content: Content,
+    model: dict,
+    deployment: dict,
+    chain: list[dict],
+    as_of: str | None,
+    artifact: dict | None = None,
 ) -> tuple[dict[str, Derived], list[dict]]:
     """The derived answers and the licence obligations the rules that gave them name."""
     found: dict[str, Derived] = {}
@@ -164,7 +172,7 @@ def _derive_all(
                     "origin": entry["name"],
                     "verified": derived.verified,
                 }
-    found.update(_derive_from(content, model, deployment, as_of))
+    found.update(_derive_from(content, model, deployment, as_of, artifact))
     return found, list(obligations.values())
 
 
@@ -178,10 +186,18 @@ def _stricter(item: Item, new: Derived, old: Derived) -> bool:
     return values.index(new.answer) > values.index(old.answer)
 
 
-def _derive_from(content: Content, model: dict, deployment: dict, as_of) -> dict[str, Derived]:
-    """Answers read once for the assessed model from its sourced facts or the deployment."""
+def _derive_from(
+    content: Content, model: dict, deployment: dict, as_of, artifact: dict | None
+) -> dict[str, Derived]:
+    """Answers read once for the assessed model from its sourced facts, the deployment or the
+    examined artefact."""
     known = model.get("sourced") or {}
-    ctx = {"model": model, "deployment": deployment, "sourced": _rule_facts(known, as_of)}
+    ctx = {
+        "model": model,
+        "deployment": deployment,
+        "sourced": _rule_facts(known, as_of),
+        "artifact": artifacts.rule_facts(artifact),
+    }
     sets = content.context.country_sets
     found = {}
     for item in plans.plan_for(content).deriving_from:
@@ -190,6 +206,12 @@ def _derive_from(content: Content, model: dict, deployment: dict, as_of) -> dict
             continue
         used = [known[f] for f in rule.uses]
         unverified = tuple(f for f in rule.uses if not known[f]["verified"])
+        source = "; ".join(dict.fromkeys(f["source"] for f in used)) or None
+        if rule.basis == "artifact":
+            source, unverified = (
+                artifacts.source(ctx["artifact"]),
+                artifacts.unverified(ctx["artifact"]),
+            )
         found[item.id] = Derived(
             item=item.id,
             answer=rule.answer,
@@ -198,7 +220,7 @@ def _derive_from(content: Content, model: dict, deployment: dict, as_of) -> dict
             license=None,
             license_name=None,
             origin=model.get("name") or "the model",
-            source="; ".join(dict.fromkeys(f["source"] for f in used)) or None,
+            source=source,
             verified=not unverified,
             unverified=unverified,
             basis=rule.basis,
@@ -257,22 +279,31 @@ def _unverified(rule: DeriveRule, lic: License, entry: dict) -> tuple[str, ...]:
 class Facts:
     """What the engine reads about a model: its resolved facts, lineage, derived answers and the
     licence duties those rules name ({item, rule, license, kind, origin, verified}: the derive
-    rule whose obligation it is; the engine lists those whose item applies)."""
+    rule whose obligation it is; the engine lists those whose item applies), and the examined
+    artefact they were read with, as given."""
 
     model: dict
     chain: list[dict]
     derived: dict[str, Derived]
     obligations: list[dict]
     as_of: str | None = None
+    artifact: dict | None = None
 
 
-def facts(content: Content, given: dict, deployment: dict, as_of: str | None = None) -> Facts:
-    """Resolve the model, walk its lineage and derive the answers, in one go, as of a date."""
+def facts(
+    content: Content,
+    given: dict,
+    deployment: dict,
+    as_of: str | None = None,
+    artifact: dict | None = None,
+) -> Facts:
+    """Resolve the model, walk its lineage and derive the answers, in one go, as of a date;
+    `artifact` is the application's examination of `model.artifact` (engine/artifact.py)."""
     model = resolve_model(content, given or {})
     chain = lineage(content, model)
     model["lineage_length"] = len(chain)  # rules of every kind may read it
-    derived, obligations = _derive_all(content, model, deployment, chain, as_of)
-    return Facts(model, chain, derived, obligations, as_of)
+    derived, obligations = _derive_all(content, model, deployment, chain, as_of, artifact)
+    return Facts(model, chain, derived, obligations, as_of, artifact)
 
 
 def license_refs(content: Content, chain: list[dict]) -> list[dict]:

@@ -34,16 +34,19 @@ def score(
     policy: Policy,
     facts: lin.Facts | None = None,
     as_of: str | None = None,
+    artifact: dict | None = None,
 ) -> dict:
     """Score one assessment body (the API's shape) against the content and a policy, as of the
     assessment date `as_of` (YYYY-MM-DD; dated facts and duties are read against it).
 
-    `facts` may pass in `lineage.facts(content, body["model"], body["deployment"], as_of)` when
-    the caller has worked them out already (validation has); the result is the same either way.
+    `artifact` is what the caller established about `model.artifact` (its manifest digest and
+    signature outcome; engine/artifact.py): the engine verifies nothing itself. `facts` may pass
+    in `lineage.facts(content, body["model"], body["deployment"], as_of, artifact)` when the
+    caller has worked them out already (validation has); the result is the same either way.
     """
     deployment = dict(body.get("deployment") or {})
     if facts is None:
-        facts = lin.facts(content, body.get("model") or {}, deployment, as_of)
+        facts = lin.facts(content, body.get("model") or {}, deployment, as_of, artifact)
     as_of = as_of or facts.as_of
     ctx = {"model": facts.model, "deployment": deployment}
     sets = content.context.country_sets

@@ -97,6 +97,7 @@ _DERIVED_FROM = {
     "license": "Derived from the licence facts",
     "publisher": "Derived from the catalogue's publisher facts",
     "deployment": "Derived from the deployment described",
+    "artifact": "Derived from the artefact described",
 }
 
 

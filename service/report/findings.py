@@ -103,7 +103,11 @@ def _answer(f: dict) -> str:
     return f["answer"]
 
 
-_FACT_LABEL = {"publisher": "Publisher fact", "deployment": "Deployment fact"}
+_FACT_LABEL = {
+    "publisher": "Publisher fact",
+    "deployment": "Deployment fact",
+    "artifact": "Artefact fact",
+}
 
 
 def _derived(d: dict) -> str:
