@@ -81,23 +81,20 @@ def _resolve(item: Item, given: dict, value, derived: Derived) -> tuple:
     """(value, source, override) of an item with a derived answer.
 
     An answer that stands (see `stands`) is the assessor's; an override needs a justification;
-    anything else is the derived answer.
+    anything else is the derived answer. A justification given for an answer that departs from
+    the derived one is kept as the override even where none was needed, so that a reader sees
+    why the assessor set a fact aside.
     """
     if value in (None, derived.answer):
         return derived.answer, "derived", None
+    said = given.get("justification")
+    override = {"derived_answer": derived.answer, "fact": derived.fact, "justification": said}
     if stands(item, value, derived):
-        return value, "assessor", None
-    if not given.get("justification"):
+        departs = said and not resolves(item, value, derived.answer)
+        return value, "assessor", override if departs else None
+    if not said:
         return derived.answer, "derived", None
-    return (
-        value,
-        "assessor",
-        {
-            "derived_answer": derived.answer,
-            "fact": derived.fact,
-            "justification": given["justification"],
-        },
-    )
+    return value, "assessor", override
 
 
 def stands(item: Item, value, derived: Derived) -> bool:

@@ -1,6 +1,7 @@
 """Answers derived from the artefact (basis artifact): the engine is given what the application
 verified about `model.artifact` and reads it through the content's `derive_from` rules; a
-signature that did not verify claims nothing, and overrides follow the rule of every basis."""
+signature that did not verify claims nothing, and an assessor's other answer keeps its
+justification."""
 
 from __future__ import annotations
 
@@ -76,6 +77,25 @@ def test_the_result_names_the_artifact_basis_and_reads_the_same_either_way():
         engine.score(b, content, policy, None, AS_OF), engine.snapshot(content)
     )
     assert _finding(without, "SEC-05")["source"] == "unanswered"
+
+
+def test_a_riskier_answer_stands_and_keeps_its_justification():
+    b = approvable_body()
+    why = "The serving image loads the files without checking them again."
+    b["answers"]["SEC-05"] = {"value": "first_use_digests", "justification": why}
+    content = real_content()
+    result = engine.score(b, content, content.policies[b["policy"]], _facts(VERIFIED, b), AS_OF)
+    f = _finding(result, "SEC-05")
+    assert (f["answer"], f["source"], f["risky"]) == ("first_use_digests", "assessor", True)
+    assert f["override"] == {
+        "derived_answer": "signature_verified",
+        "fact": f["derived"]["fact"],
+        "justification": why,
+    }
+    b["answers"]["SEC-05"] = "none"  # riskier than the fact: no justification needed
+    result = engine.score(b, content, content.policies[b["policy"]], _facts(VERIFIED, b), AS_OF)
+    assert _finding(result, "SEC-05")["answer"] == "none"
+    assert _finding(result, "SEC-05")["override"] is None
 
 
 def test_the_application_examines_the_artefact_before_judging_overrides(monkeypatch):
