@@ -34,7 +34,7 @@ def source(facts: dict[str, Any]) -> str:
     the signer when a signature verified."""
     where = f"model.artifact, manifest {facts['manifest_digest']}"
     if facts["signature_verified"]:
-        where += f", signature by {facts['signer']} verified ({facts['signature_method']})"
+        where += f", signed by {facts['signer']}"
     return where
 
 
