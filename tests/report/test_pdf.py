@@ -293,6 +293,7 @@ def _synthetic_content(folder: Path):
                     "title": domain.title(),
                     "version": "test",
                     "prefix": prefix,
+                    "answered_by": "Test team",
                     "items": items,
                 }
             ),
