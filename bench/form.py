@@ -1,6 +1,6 @@
 """The assessment form's weight, as a person meets it: bytes, controls, height, Tab presses.
 
-Llama 3.1 8B as an internal HR policy assistant in Germany (tests/data/inputs/
+Llama 3.1 8B as an internal HR policy assistant in Germany (tests/data/forms/
 llama-hr-germany.json): the model and deployment filled in, no question touched, saved as a
 draft and opened again, so the page is the server's rendering of exactly those values. A headless
 Chromium at 1440x900 counts the questions shown and those answered from a source, the form
@@ -11,6 +11,8 @@ controls a person can reach, the page height, and the Tab presses from the top o
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -24,7 +26,7 @@ from service.web import forms  # noqa: E402
 from tests.support.apps import PASSWORD, add_user, build_app  # noqa: E402
 from tests.support.browser import ARGS, CHROMIUM, served  # noqa: E402
 
-HR_CASE = ROOT / "tests" / "data" / "inputs" / "llama-hr-germany.json"
+HR_CASE = ROOT / "tests" / "data" / "forms" / "llama-hr-germany.json"
 EMAIL = "bench@example.com"
 MAX_TABS = 3000
 # What a person can operate: every control that is rendered (display not none, not hidden).
@@ -60,6 +62,8 @@ def measure() -> dict:
     """The form's figures for the HR case (see the module docstring)."""
     from playwright.sync_api import sync_playwright
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+
     with tempfile.TemporaryDirectory(prefix="modelrisk-form-") as tmp:
         app = build_app(Path(tmp))
         draft_id = _draft(app)
@@ -73,6 +77,8 @@ def measure() -> dict:
             page.wait_for_url(f"{base}/dashboard")
             response = page.goto(f"{base}/drafts/{draft_id}")
             figures = {"bytes": len(response.body()), **page.evaluate(COUNT)}
+            if os.environ.get("MODELRISK_SCREENSHOTS"):
+                page.screenshot(path=os.environ["MODELRISK_SCREENSHOTS"] + "/form-1440.png")
             page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
             page.evaluate("() => window.scrollTo(0, 0)")
             tabs = 0

@@ -230,3 +230,9 @@ def m005_content_snapshots(db: Database) -> None:
             snapshot_json TEXT NOT NULL,
             created_at TEXT NOT NULL
         )""")
+
+
+@migrations()
+def m006_draft_progress(db: Database) -> None:
+    """Each draft's progress per section as it was saved, for the dashboard."""
+    db.execute("ALTER TABLE drafts ADD COLUMN progress_json TEXT")

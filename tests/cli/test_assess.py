@@ -53,7 +53,7 @@ def test_assess_refuses_bad_input_naming_the_field(runner, tmp_path):
     path.write_text(json.dumps(body))
     done = runner.invoke(args=["assess", str(path)])
     assert done.exit_code != 0
-    assert "deployment.exposure: Must be one of" in done.output
+    assert "deployment.exposure: must be one of" in done.output
     assert "answers.SEC-01.value: 'maybe' is not an option of SEC-01" in done.output
 
 
@@ -125,4 +125,4 @@ def test_a_fractional_or_boolean_user_count_is_refused_not_truncated(runner, tmp
     path.write_text(json.dumps(body))
     done = runner.invoke(args=["assess", str(path)])
     assert done.exit_code != 0
-    assert "deployment.monthly_active_users: Not a valid integer." in done.output
+    assert "deployment.monthly_active_users: must be a whole number" in done.output

@@ -1,0 +1,154 @@
+// The assessment form, enhanced: the questions follow the model and deployment without a reload.
+// Progressive enhancement only: without this file the "Update the questions" buttons do the same
+// through the server, and the page comes back where the button was.
+//
+// The server decides everything (POST /assessments/form-view returns the application's form
+// view): which questions apply, their severity for this deployment, the answers a source gives,
+// and the markup of those parts. This script shows, hides and puts in what it is given; it never
+// evaluates a rule. It counts answered questions itself, which is counting checked radios.
+(function () {
+  "use strict";
+
+  var form = null;
+  var timer = null;
+  var sequence = 0;
+
+  function $(selector, root) { return (root || document).querySelector(selector); }
+  function $$(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+
+  function say(text) {
+    var status = document.getElementById("form-status");
+    if (status) { status.textContent = text; }
+  }
+
+  function watched(name) {
+    return name === "policy" || name.indexOf("deployment.") === 0 || name.indexOf("model.") === 0;
+  }
+
+  function schedule() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(update, 250);
+  }
+
+  function update() {
+    var mine = ++sequence;
+    window.clearTimeout(timer);
+    fetch(form.getAttribute("data-view-url"), {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("status " + response.status); }
+      return response.json();
+    }).then(function (view) {
+      if (mine === sequence) { apply(view); }
+    }).catch(function () {
+      say("The questions could not be updated in place; press \u201cUpdate the questions\u201d.");
+    });
+  }
+
+  function titleOf(item) {
+    var heading = $(".item__title", item);
+    return heading ? heading.textContent.replace(/\s+/g, " ").trim() : item.getAttribute("data-item");
+  }
+
+  function apply(view) {
+    var appeared = [];
+    var vanished = [];
+    Object.keys(view.items).forEach(function (id) {
+      var data = view.items[id];
+      var item = document.getElementById("item-" + id);
+      if (!item) { return; }
+      if (item.hidden === data.applies) {
+        (data.applies ? appeared : vanished).push(titleOf(item));
+        item.hidden = !data.applies;
+      }
+      $('[data-part="severity"]', item).innerHTML = data.severity_html;
+      derive(item, id, data, view.derived_tag);
+    });
+    var kept = document.getElementById("kept");
+    if (kept) { kept.outerHTML = view.kept_html; }
+    count();
+    var words = "Questions updated: " + view.applicable + " apply to this deployment.";
+    if (appeared.length) { words += " Now shown: " + appeared.join("; ") + "."; }
+    if (vanished.length) {
+      words += " No longer shown: " + vanished.join("; ") + " (anything typed there is kept, not submitted).";
+    }
+    say(words);
+  }
+
+  // The answer a source gives: its note, the tag on its option, the hidden field naming it, and
+  // the option selected unless the person chose another one.
+  function derive(item, id, data, tag) {
+    var part = $('[data-part="derived"]', item);
+    var marker = $('input[type="hidden"][name="answers.' + id + '.derived"]', item);
+    var before = marker ? marker.value : null;
+    var now = data.derived;
+    part.innerHTML = now ? data.derived_html : "";
+    if (before === now) { return; }
+    var radios = $$('input[type="radio"]', item);
+    var checked = radios.filter(function (r) { return r.checked; })[0];
+    var leftAsOffered = !checked || checked.value === before;
+    $$("[data-derived-tag]", item).forEach(function (t) { t.parentNode.removeChild(t); });
+    var justification = $('[data-part="justification"]', item);
+    if (now) {
+      radios.forEach(function (r) {
+        if (r.value === now && r.labels && r.labels[0]) { r.labels[0].insertAdjacentHTML("beforeend", " " + tag); }
+        if (leftAsOffered) { r.checked = r.value === now; }
+      });
+      if (!marker) {
+        marker = document.createElement("input");
+        marker.type = "hidden";
+        marker.name = "answers." + id + ".derived";
+        part.parentNode.insertBefore(marker, part.nextSibling);
+      }
+      marker.value = now;
+      if (justification && !$("textarea", justification)) { justification.innerHTML = data.justification_html; }
+    } else {
+      if (marker) { marker.parentNode.removeChild(marker); }
+      if (checked && leftAsOffered) { checked.checked = false; }
+      var text = justification && $("textarea", justification);
+      if (text && !text.value) { justification.innerHTML = ""; }
+    }
+  }
+
+  // Progress per section: questions shown with an answer selected, of those shown.
+  function count() {
+    $$("[data-section]").forEach(function (section) {
+      var shown = $$("fieldset.item", section).filter(function (i) { return !i.hidden; });
+      var answered = shown.filter(function (i) { return $('input[type="radio"]:checked', i); }).length;
+      $$('[data-progress="' + section.getAttribute("data-section") + '"] [data-count]').forEach(function (c) {
+        c.textContent = answered + " of " + shown.length;
+      });
+    });
+  }
+
+  // WCAG 2.4.11: the sticky submit bar never covers the control that has focus.
+  function keepClear(event) {
+    var bar = document.getElementById("sec-submit");
+    var target = event.target;
+    if (!bar || bar.contains(target) || !target.getBoundingClientRect) { return; }
+    var box = (target.closest(".choice, .field") || target).getBoundingClientRect();
+    var top = bar.getBoundingClientRect().top;
+    if (box.bottom > top - 8 && box.top < top + bar.offsetHeight) {
+      window.scrollBy(0, box.bottom - top + 16);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    form = document.getElementById("assess-form");
+    if (!form || !window.fetch || !window.FormData) { return; }
+    form.addEventListener("change", function (event) {
+      var name = event.target.name || "";
+      if (watched(name)) { schedule(); } else if (name.indexOf("answers.") === 0) { count(); }
+    });
+    $$("[data-update]", form).forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        update();
+      });
+    });
+    form.addEventListener("focusin", keepClear);
+  });
+})();
