@@ -33,6 +33,7 @@
   function update() {
     var mine = ++sequence;
     window.clearTimeout(timer);
+    form.setAttribute("data-updating", "");
     fetch(form.getAttribute("data-view-url"), {
       method: "POST",
       body: new FormData(form),
@@ -45,6 +46,8 @@
       if (mine === sequence) { apply(view); }
     }).catch(function () {
       say("The questions could not be updated in place; press \u201cUpdate the questions\u201d.");
+    }).then(function () {
+      if (mine === sequence) { form.removeAttribute("data-updating"); }
     });
   }
 

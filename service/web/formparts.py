@@ -31,7 +31,7 @@ def as_json(content: Content, view: FormView, values: dict) -> dict:
         }
         if v.derived:
             entry["derived_html"] = str(derived(v, item))
-            entry["justification_html"] = str(justification(item, values, {}))
+            entry["justification_html"] = str(justification(v, item, values, {}))
         items[item_id] = entry
     return {
         "items": items,
