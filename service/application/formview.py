@@ -15,6 +15,7 @@ from .. import engine
 from ..content.model import SEVERITIES, Content, Policy
 from ..report.model import domain_order
 from . import assessments, formbody
+from .errors import InputError
 from .formbody import Values
 
 
@@ -29,6 +30,7 @@ class ItemView:
     reasons: tuple[str, ...]  # why it moved from the base severity (the rules that fired)
     derived: engine.Derived | None  # the answer a source gives, if any
     chosen: str  # the option shown selected: the person's, else the derived answer, else ''
+    offered: bool  # the selection is the derived answer offered, not one the person chose
 
     @property
     def moved(self) -> str:
@@ -106,8 +108,20 @@ def read(content: Content, values: Values) -> FormView:
     return FormView(sections, items, kept, unknown_label(policy), unanswered, body, errors)
 
 
+def problems(content: Content, view: FormView) -> list[dict]:
+    """Every error of the form's values: what could not be read, then what the body's schema and
+    rules refuse; a field that could not be read is named once, for that."""
+    try:
+        assessments.validate(content, view.body)
+    except InputError as exc:
+        unread = {e["field"] for e in view.errors}
+        return view.errors + [e for e in exc.errors if e["field"] not in unread]
+    return list(view.errors)
+
+
 def _item(item, found: engine.Applicable, derived, values: Values) -> ItemView:
-    chosen = formbody.chosen(values, item.id) or (derived.answer if derived else "")
+    own = formbody.chosen(values, item.id)
+    chosen = own or (derived.answer if derived else "")
     return ItemView(
         id=item.id,
         applies=found.applies,
@@ -116,6 +130,7 @@ def _item(item, found: engine.Applicable, derived, values: Values) -> ItemView:
         reasons=tuple(item.severity_rules[n].reason for n in found.fired),
         derived=derived,
         chosen=chosen,
+        offered=bool(derived) and not own,
     )
 
 

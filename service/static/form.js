@@ -81,39 +81,39 @@
     say(words);
   }
 
-  // The answer a source gives: its note, the tag on its option, the hidden field naming it, and
-  // the option selected unless the person chose another one.
+  // The answer a source gives: its note, the tag on its option, and the selection. The hidden
+  // "derived" field marks a selection the page offered rather than one the person made; an
+  // offered selection follows the source, a person's choice is never changed.
   function derive(item, id, data, tag) {
-    var part = $('[data-part="derived"]', item);
-    var marker = $('input[type="hidden"][name="answers.' + id + '.derived"]', item);
-    var before = marker ? marker.value : null;
     var now = data.derived;
-    part.innerHTML = now ? data.derived_html : "";
-    if (before === now) { return; }
-    var radios = $$('input[type="radio"]', item);
-    var checked = radios.filter(function (r) { return r.checked; })[0];
-    var leftAsOffered = !checked || checked.value === before;
+    $('[data-part="derived"]', item).innerHTML = now ? data.derived_html : "";
     $$("[data-derived-tag]", item).forEach(function (t) { t.parentNode.removeChild(t); });
-    var justification = $('[data-part="justification"]', item);
-    if (now) {
-      radios.forEach(function (r) {
-        if (r.value === now && r.labels && r.labels[0]) { r.labels[0].insertAdjacentHTML("beforeend", " " + tag); }
-        if (leftAsOffered) { r.checked = r.value === now; }
-      });
+    var radios = $$('input[type="radio"]', item);
+    radios.forEach(function (r) {
+      if (now && r.value === now && r.labels && r.labels[0]) { r.labels[0].insertAdjacentHTML("beforeend", " " + tag); }
+    });
+    var marker = $('input[type="hidden"][name="answers.' + id + '.derived"]', item);
+    var checked = radios.filter(function (r) { return r.checked; })[0];
+    var offered = !checked || (marker && checked.value === marker.value);
+    if (!offered) {
+      if (marker) { marker.parentNode.removeChild(marker); }
+    } else if (now) {
+      radios.forEach(function (r) { r.checked = r.value === now; });
       if (!marker) {
         marker = document.createElement("input");
         marker.type = "hidden";
         marker.name = "answers." + id + ".derived";
-        part.parentNode.insertBefore(marker, part.nextSibling);
+        item.appendChild(marker);
       }
       marker.value = now;
-      if (justification && !$("textarea", justification)) { justification.innerHTML = data.justification_html; }
     } else {
+      if (checked) { checked.checked = false; }
       if (marker) { marker.parentNode.removeChild(marker); }
-      if (checked && leftAsOffered) { checked.checked = false; }
-      var text = justification && $("textarea", justification);
-      if (text && !text.value) { justification.innerHTML = ""; }
     }
+    var justification = $('[data-part="justification"]', item);
+    var text = justification && $("textarea", justification);
+    if (now && !text) { justification.innerHTML = data.justification_html; }
+    if (!now && text && !text.value) { justification.innerHTML = ""; }
   }
 
   // Progress per section: questions shown with an answer selected, of those shown.

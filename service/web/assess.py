@@ -166,16 +166,16 @@ def form_view():
 def _submit(values: dict, draft_id: str | None, previous_id: str | None):
     content, db = _content(), get_db()
     read = view_of.read(content, values)
-    body, errors = read.body, read.errors
     try:
-        if errors:
-            assessments.validate(content, body)
+        if read.errors:
+            errors = view_of.problems(content, read)
         else:
+            errors = []
             stored = assessments.submit(
-                content, db, body, accounts.actor(g.user), previous_id, draft_id
+                content, db, read.body, accounts.actor(g.user), previous_id, draft_id
             )
     except InputError as exc:
-        errors = errors + exc.errors
+        errors = exc.errors
     except NotOwner as exc:
         abort(403, description=exc.message)
     except (StateError, NoChange) as exc:
