@@ -26,6 +26,7 @@
   }
 
   function schedule() {
+    form.setAttribute("data-updating", "");
     window.clearTimeout(timer);
     timer = window.setTimeout(update, 250);
   }
