@@ -79,7 +79,7 @@ def change_in_place(page, key: str, item_id: str, appears: bool) -> None:
     assert page.evaluate(FOCUSED)["name"] == name
     assert abs(page.evaluate("() => window.scrollY") - before) < 60
     box = page.evaluate("() => document.activeElement.getBoundingClientRect().toJSON()")
-    assert 0 <= box["top"] and box["bottom"] <= page.viewport_size["height"]
+    assert box["top"] >= 0 and box["bottom"] <= page.viewport_size["height"]
     assert "Questions updated" in page.locator("#form-status").inner_text()
 
 
