@@ -11,6 +11,9 @@ the previous README table recorded, and says whether the goal is met. What it me
 - `flask --app wsgi assess` over a folder of 1,000 generated inputs (a subprocess), printing
   text and then writing --out files;
 - portfolio impact over 10,000 stored assessments, every one scored again (bench/portfolio.py);
+- the assessment form for Llama 3.1 8B as an HR policy assistant in Germany (bench/form.py):
+  its page weight (bytes, controls, height at 1440 px), the questions shown and those answered
+  from a source, and the Tab presses to "Submit for review", in a headless Chromium;
 - a gunicorn server it starts on 127.0.0.1 (a socket it binds to port 0 and hands to gunicorn,
   2 workers, temporary database, a fresh API key): `POST /api/v1/assessments` and `GET /livez`
   in alternating rounds at 16 connections, then the workers' resident memory after 1,000
@@ -49,6 +52,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
+from form import measure as measure_form  # noqa: E402
 from pdf import timed  # noqa: E402
 from portfolio import bench_portfolio  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
@@ -92,6 +96,13 @@ PREVIOUS = {
     "worker RSS after 1,000 more reports": "106 MB",
     "stored result of the support-bot sample": "118 KiB",
     "201 of POST /api/v1/assessments (80-item sample)": "128 KiB",
+    # The form before issue 14 (bench/form.py on that code, same machine).
+    "form: HTML bytes (HR case)": "398,512 B",
+    "form: controls a person can reach": "803",
+    "form: page height at 1440 px": "45,490 px",
+    "form: Tab presses to Submit": "260",
+    "form: questions shown": "96",
+    "form: questions answered from a source": "14 (9 that apply)",
 }
 
 
@@ -274,6 +285,19 @@ def bench_pdf(table: Table, c, args) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Batch: flask --app wsgi assess over a folder of generated inputs
+
+
+def bench_form(table: Table) -> None:
+    """The form's weight as a person meets it (bench/form.py): one page load, counted."""
+    found = measure_form()
+    table.add("form: HTML bytes (HR case)", f"{found['bytes']:,} B", "one draft opened")
+    table.add("form: controls a person can reach", f"{found['controls']:,}")
+    table.add("form: page height at 1440 px", f"{found['height']:,} px")
+    table.add("form: Tab presses to Submit", str(found["tabs"]), "from the top of the page")
+    table.add("form: questions shown", str(found["questions"]), goal="<= 80")
+    table.rows[-1].met = found["questions"] <= 80
+    table.add("form: questions answered from a source", str(found["sourced"]), goal=">= 20")
+    table.rows[-1].met = found["sourced"] >= 20
 
 
 def generate_inputs(c, folder: Path, count: int, seed: int = 7) -> None:
@@ -804,7 +828,7 @@ def main() -> int:
         "--skip",
         action="append",
         default=[],
-        choices=("engine", "pdf", "batch", "portfolio", "server"),
+        choices=("engine", "pdf", "form", "batch", "portfolio", "server"),
         help="leave a part out",
     )
     args = parser.parse_args()
@@ -831,6 +855,8 @@ def main() -> int:
             body = bench_engine(table, c, inputs, args)
         if "pdf" not in args.skip:
             bench_pdf(table, c, args)
+        if "form" not in args.skip:
+            bench_form(table)
         if "batch" not in args.skip:
             bench_batch(table, inputs, tmp, env, args)
         if "portfolio" not in args.skip:

@@ -91,7 +91,8 @@
     $$("[data-derived-tag]", item).forEach(function (t) { t.parentNode.removeChild(t); });
     var radios = $$('input[type="radio"]', item);
     radios.forEach(function (r) {
-      if (now && r.value === now && r.labels && r.labels[0]) { r.labels[0].insertAdjacentHTML("beforeend", " " + tag); }
+      r.toggleAttribute("data-derived", !!now && r.value === now);
+      if (now && r.value === now && r.nextElementSibling) { r.nextElementSibling.insertAdjacentHTML("beforeend", " " + tag); }
     });
     var marker = $('input[type="hidden"][name="answers.' + id + '.derived"]', item);
     var checked = radios.filter(function (r) { return r.checked; })[0];
