@@ -220,3 +220,34 @@ def test_without_the_script_update_comes_back_to_the_button_with_focus(site, bro
         assert page.locator("#f-title").input_value() == "Typed"
     finally:
         context.close()
+
+
+def test_an_offered_derived_answer_follows_the_deployment_and_a_change_asks_for_a_reason(
+    site, page
+):
+    _, base = site
+    chromium.sign_in(page, base, EMAIL)
+    page.goto(f"{base}/assessments/new?model={LLAMA_8B}")
+    chromium.fill_deployment(page)
+    settled(page)
+    cap = page.locator("#item-LIC-03")
+    assert cap.locator('input[type=radio][value="within_cap"]').is_checked()
+    assert cap.locator("[data-derived-tag]").count() == 1
+    justification = cap.locator("textarea[name='answers.LIC-03.justification']")
+    assert not justification.is_visible()  # nothing to justify while the derived answer stands
+    # Above the licence's cap: the offered answer follows the facts, marked once.
+    page.locator("#f-deployment-organisation_monthly_active_users").fill("800.000.000")
+    page.locator("#f-deployment-organisation_monthly_active_users").press("Tab")
+    settled(page)
+    assert cap.locator('input[type=radio][value="above_cap"]').is_checked()
+    assert cap.locator("[data-derived-tag]").count() == 1
+    marked = cap.locator("label.choice", has=page.locator("[data-derived-tag]"))
+    assert marked.locator("input").get_attribute("value") == "above_cap"
+    # A person's own choice shows the justification, and stays when the facts move again.
+    cap.locator('input[type=radio][value="within_cap"]').check()
+    assert justification.is_visible()
+    page.locator("#f-deployment-organisation_monthly_active_users").fill("5 000")
+    page.locator("#f-deployment-organisation_monthly_active_users").press("Tab")
+    settled(page)
+    assert cap.locator('input[type=radio][value="within_cap"]').is_checked()
+    assert cap.locator('input[name="answers.LIC-03.derived"]').count() == 0
