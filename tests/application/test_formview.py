@@ -51,9 +51,12 @@ def test_the_form_shows_exactly_the_items_the_score_counts_at_the_score_s_severi
     shown = {i for i, v in view.items.items() if v.applies}
     assert shown == set(counted)
     assert set(lean["not_applicable"]) == set(CONTENT.items) - shown
+    weights = CONTENT.policies["default"].severity_weights
     for item_id in shown:
-        # Nothing is answered, so each finding carries the item's severity for this deployment.
-        assert view.items[item_id].severity == counted[item_id]["severity"], item_id
+        # A finding is weighted by its item's severity for this deployment, the one shown.
+        assert weights[view.items[item_id].severity] == counted[item_id]["weight"], item_id
+        if counted[item_id]["source"] == "unanswered":
+            assert view.items[item_id].severity == counted[item_id]["severity"], item_id
     assert view.applicable == len(counted)
 
 
@@ -96,13 +99,14 @@ def test_progress_counts_answered_questions_that_apply():
     view = formview.read(CONTENT, values)
     security = next(s for s in view.sections if s.domain == "security")
     licensing = next(s for s in view.sections if s.domain == "licensing")
-    assert security.answered == 1  # SEC-01; MIS-03 does not apply to an internal deployment
-    derived = sum(1 for v in licensing.items if v.applies and v.derived)
-    assert licensing.answered == derived > 0
+    sourced = {s.domain: sum(1 for v in s.items if v.applies and v.derived) for s in view.sections}
+    # SEC-01 is answered; MIS-03 does not apply to an internal deployment.
+    assert security.answered == 1 + sourced["security"]
+    assert licensing.answered == sourced["licensing"] > 0
     assert view.progress()[0] == {
         "domain": "security",
         "title": "Security",
-        "answered": 1,
+        "answered": security.answered,
         "applicable": security.applicable,
     }
 
