@@ -160,16 +160,13 @@ def answers(
     content: Content, values: Values, derived: dict, applicable: set[str]
 ) -> tuple[dict, list[dict]]:
     """The answers of the items that apply. Answers typed into items that do not apply are not
-    submitted (they stay in the form and its draft); a justification is sent only where there
-    is a derived answer to change."""
+    submitted (they stay in the form and its draft)."""
     out, errors = {}, []
     for item_id in content.items:
         answer = given(values, item_id)
         if item_id not in applicable or not answer:
             continue
         found = derived.get(item_id)
-        if found is None:
-            answer.pop("justification", None)
         if "value" not in answer and found is not None:
             answer["value"] = found.answer
         if "value" not in answer:

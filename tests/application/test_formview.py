@@ -140,13 +140,6 @@ def test_an_offered_derived_answer_follows_the_facts_and_a_chosen_one_stays():
     assert not chosen.items[item_id].offered
 
 
-def test_a_justification_is_sent_only_where_a_derived_answer_stands_beside_it():
-    values = values_of(body(LLAMA_8B, answers={"SEC-01": "official"}))
-    values["answers.SEC-01.justification"] = ["nothing to justify"]
-    view = formview.read(CONTENT, values)
-    assert view.body["answers"]["SEC-01"] == {"value": "official"}
-
-
 def test_a_note_without_an_answer_is_an_error_in_the_house_style():
     values = values_of(body(LLAMA_8B))
     values["answers.SEC-01.note"] = ["checked with the platform team"]

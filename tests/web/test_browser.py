@@ -118,6 +118,7 @@ def test_submitter_finds_no_way_to_approve_their_own(server, page):
     sign_in(page, server, SUBMITTER)
     page.get_by_role("link", name="New assessment").first.click()
     page.get_by_role("button", name="Choose model").click()
+    page.wait_for_load_state()  # the scripts listen from the load on; a busy machine is slow
     # With JavaScript, changing the catalogue model fills the model fields in place.
     page.locator("#f-model-id").select_option("mistralai/Mistral-7B-Instruct-v0.3")
     assert page.locator("#f-model-license").input_value() == "Apache-2.0"
