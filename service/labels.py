@@ -47,13 +47,6 @@ TABLES: dict[str, dict[str, str]] = {
         "unknown": "Answered unknown by the assessor",
         "unanswered": "Not answered",
     },
-    # What a derived answer was read from (a finding's `derived.basis`).
-    "basis": {
-        "license": "From the licence",
-        "publisher": "From the publisher's record",
-        "deployment": "From the deployment",
-        "artifact": "From the model files",
-    },
     "condition": {
         "remediation": "Remediation",
         "verify_fact": "Verify a licence fact",

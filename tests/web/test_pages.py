@@ -101,9 +101,9 @@ def test_choose_step_then_form_prefilled_from_the_catalogue(web):
     page = html(client.get(f"/assessments/new?model={LLAMA}"))
     assert re.search(r'<option value="llama-3.1-community" selected>', page)
     assert 'name="model.publisher" type="text" value="Meta"' in page
-    assert 'tag--derived">From the licence<' in page
+    assert 'tag--derived">Derived from the licence<' in page
     other = html(client.get("/assessments/new?model=other"))
-    assert 'tag--derived">From the licence<' not in other
+    assert 'tag--derived">Derived from the licence<' not in other
     assert 'name="model.publisher" type="text" value=""' in other
 
 
