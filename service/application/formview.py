@@ -89,8 +89,10 @@ def read(content: Content, values: Values) -> FormView:
     """The form's view of these values (see the module docstring)."""
     model = formbody.model(content, values)
     deployment, _ = formbody.deployment(content, values)
-    derived = assessments.derived_answers(content, model, deployment)
-    facts = engine.facts(content, model, deployment)
+    # One read of the facts, as of today, gives both the derived answers (as
+    # `assessments.derived_answers` reads them) and the model facts applicability reads.
+    facts = engine.facts(content, model, deployment, assessments.today())
+    derived = facts.derived
     applies = engine.applicability(content, facts, deployment)
     items = {
         item_id: _item(content.items[item_id], found, derived.get(item_id), values)
