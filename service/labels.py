@@ -47,6 +47,13 @@ TABLES: dict[str, dict[str, str]] = {
         "unknown": "Answered unknown by the assessor",
         "unanswered": "Not answered",
     },
+    # The same, short enough for a table column or a tag.
+    "source_short": {
+        "assessor": "Assessor",
+        "derived": "Derived",
+        "unknown": "Unknown",
+        "unanswered": "Not answered",
+    },
     "condition": {
         "remediation": "Remediation",
         "verify_fact": "Verify a licence fact",
@@ -60,6 +67,8 @@ TABLES: dict[str, dict[str, str]] = {
         "publisher": "From the catalogue's publisher facts",
         "deployment": "From the deployment described",
     },
+    # The same, short enough for a table column (a licence-derived answer stays "Derived").
+    "basis_short": {"license": "Derived", "publisher": "Publisher", "deployment": "Deployment"},
     # When a condition must be met.
     "due": {
         "before_go_live": "Before go-live",

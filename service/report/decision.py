@@ -1,0 +1,147 @@
+"""Page 1, the decision page: what is decided, why, what is due first, and who signs."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
+
+from .flow import DecisionBand, Writer
+from .layout import FRAME_HEIGHT, FRAME_WIDTH, MUTED
+from .text import markup
+
+# (reasons, actions) shown, most first: the first pair whose page fits is used.
+FITS = ((6, 5), (5, 5), (5, 4), (4, 4), (4, 3), (3, 3), (3, 2), (2, 2), (2, 1), (1, 1))
+
+
+def decision_page(report: dict, w: Writer) -> list:
+    """Every flowable of the decision page, which ends with the sign-off block.
+
+    The page is one page: when the reasons and actions would push the sign-off over, fewer
+    are listed (the rest counted in "and N more", all of them in the sections after).
+    """
+    for reasons, actions in FITS:
+        flow = _page(report, w, reasons, actions)
+        if _height(flow) <= FRAME_HEIGHT:
+            return flow
+    return flow
+
+
+def _height(flow: list) -> float:
+    """The height the flowables take in the frame, spacing included."""
+    total = 0.0
+    for f in flow:
+        total += f.wrap(FRAME_WIDTH, FRAME_HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+    return total
+
+
+def _page(report: dict, w: Writer, reasons: int, actions: int) -> list:
+    d = report["decision"]
+    model = d["model"]
+    version = f"version {model['version']}" if model["version"] else None
+    licence = model["license_name"] or "licence not stated"
+    line = " \u00b7 ".join(x for x in (model["name"], version, model["publisher"], licence) if x)
+    policy = d["policy"]
+    detail = (
+        f"Status: {d['status'] or 'not recorded'} \u00b7 policy {policy['id']} {policy['version']}"
+    )
+    flow = [
+        w.p("modelrisk \u00b7 AI model risk report \u00b7 decision", "kicker"),
+        w.p(d["title"], "title"),
+        w.p(line, "model_line"),
+        DecisionBand(d["rating"], d["score"], d["decision_label"], detail, FRAME_WIDTH),
+        w.p(_facts(d), "facts"),
+        *_acceptance(d["risk_acceptance"], w),
+        *_reasons(_fewer(d["reasons"], reasons), w),
+        *_actions(_fewer(d["actions"], actions), w),
+    ]
+    if d["use_case"]:
+        flow += [w.p("The proposal", "h2"), w.p(d["use_case"], "small")]
+    return flow + signoff_block(report["signoff"], w)
+
+
+def _fewer(listed: dict, n: int) -> dict:
+    """A list with its first `n` items shown and the rest added to its count of more."""
+    shown = listed["items"][:n]
+    return {**listed, "items": shown, "more": listed["more"] + len(listed["items"]) - len(shown)}
+
+
+def _facts(d: dict) -> str:
+    model = d["model"]["id"] or "not in the catalogue"
+    parts = [
+        f"Assessment {d['assessment_id']}, revision {d['revision']}",
+        f"model {model}",
+        f"submitted {d['created_at'] or 'date not recorded'}"
+        + (f" by {d['submitted_by']}" if d["submitted_by"] else ""),
+    ]
+    if d["requester"]:
+        parts.append(f"requested by {d['requester']}")
+    if d["expires_at"]:
+        parts.append(f"approval valid until {d['expires_at']}")
+    return "; ".join(parts) + "."
+
+
+def _acceptance(accepted: dict | None, w: Writer) -> list:
+    """The line that says a reviewer approved against the engine's reject decision, and why."""
+    if not accepted:
+        return []
+    text = f"Risk accepted by {accepted['by']} on {accepted['date']}: {accepted['justification']}"
+    return [w.p(text, "acceptance")]
+
+
+def _reasons(reasons: dict, w: Writer) -> list:
+    title = "Why" if reasons["recorded"] else "Why: blockers and worst risky findings"
+    flow = [w.p(title, "h2")]
+    if not reasons["recorded"]:
+        flow.append(
+            w.p(
+                "This result was stored before the engine recorded the reasons for its rating; "
+                "its blockers and worst risky findings are listed instead.",
+                "muted",
+            )
+        )
+    if not reasons["items"]:
+        flow.append(w.p("No blocker and no risky finding.", "reason", bulletText="\u2022"))
+    flow += [w.p(r["text"], "reason", bulletText="\u2022") for r in reasons["items"]]
+    if reasons["more"]:
+        flow.append(w.p(f"and {reasons['more']} more (sections 1 and 4)", "more"))
+    return flow
+
+
+def _actions(actions: dict, w: Writer) -> list:
+    flow = [w.p(actions["title"], "h2")]
+    if not actions["items"]:
+        none = "Nothing is due before go-live." if actions["dated"] else "No condition."
+        return flow + [w.p(none, "small")]
+    for n, c in enumerate(actions["items"], 1):
+        head = f"{c['item']}" + (" (blocker)" if c["blocker"] else "")
+        text = markup(c["text"], w.fonts)
+        muted = "#" + MUTED.hexval()[2:]
+        built = f'<font color="{muted}">{markup(head, w.fonts)}</font>  {text}'
+        flow.append(w.raw(built, "reason", bulletText=f"{n}."))
+    if actions["more"]:
+        flow.append(w.p(f"and {actions['more']} more (section 2)", "more"))
+    return flow
+
+
+def signoff_block(s: dict, w: Writer) -> list:
+    """The roles that sign, with room for a date and a signature, then the reviews so far."""
+    rows = [[r["role"], r["name"] or "", "", ""] for r in s["roles"]]
+    table = w.table(
+        ["Role", "Name", "Date", "Signature"],
+        rows,
+        [28 * mm, 56 * mm, 28 * mm, FRAME_WIDTH - 112 * mm],
+        heights=[None] + [9 * mm] * len(rows),
+    )
+    flow = [w.p("Sign-off", "h2"), w.p(s["statement"], "muted"), Spacer(1, 1.5 * mm), table]
+    if s["reviews"]:
+        flow.append(w.p("Reviews recorded", "h3"))
+        for r in s["reviews"]:
+            text = (
+                f"Revision {r['revision']}: {r['decision_label']} by {r['reviewer']} on {r['date']}"
+            )
+            if r["accept_risk"]:
+                text += " (risk accepted)"
+            flow.append(w.p(text + (f": {r['excerpt']}" if r["excerpt"] else ""), "small"))
+    else:
+        flow.append(w.p("No review is recorded yet.", "muted"))
+    return flow
