@@ -9,10 +9,11 @@ import time
 from collections import OrderedDict
 
 from .fonts import resolve_font_dir, resolve_shaping
-from .model import build, filename_for
+from .model import RENDERER, build, filename_for
 from .render import RenderTimeout, render, story
 
 __all__ = [
+    "RENDERER",
     "RenderTimeout",
     "build",
     "cached_pdf_for",

@@ -127,7 +127,13 @@ def _decision(stored: dict, result: dict, body: dict) -> dict:
             "license_name": licence_name(result, model.get("license")),
         },
         "requester": ", ".join(
-            x for x in (requester.get("name"), requester.get("organisation")) if x
+            x
+            for x in (
+                requester.get("name"),
+                requester.get("organisation"),
+                requester.get("email"),
+            )
+            if x
         ),
         "submitted_by": (stored.get("submitted_by") or {}).get("name"),
         "created_at": timestamp(stored.get("created_at")),

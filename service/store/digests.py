@@ -1,5 +1,5 @@
 """Canonical digests of the rows the audit trail binds: assessments, reviews, accounts, API keys,
-webhook endpoints.
+webhook endpoints, archived reports.
 
 Defined here once. An audit event records the digest of each row it changed, as the row is
 stored after the change (and before it), so `audit verify` can tell when a row was changed
@@ -91,6 +91,13 @@ ENTITIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "id",
         ("id", "name", "prefix", "key_hash", "scopes", "created_at", "revoked_at", "owner_user_id"),
     ),
+    # The bytes are covered, not only their hash: an archived report changed in the database
+    # (bytes, hash or both) no longer matches the approval event that recorded it.
+    "report": (
+        "report_archive",
+        "assessment_id",
+        ("assessment_id", "review_id", "sha256", "renderer", "filename", "pdf", "created_at"),
+    ),
     # The secret is covered: a target or a secret swapped in the database is caught by verify.
     "webhook_endpoint": (
         "webhook_endpoints",
@@ -105,6 +112,7 @@ NAMES = {
     "user": "account",
     "api_key": "API key",
     "webhook_endpoint": "webhook endpoint",
+    "report": "archived report of assessment",
 }
 
 

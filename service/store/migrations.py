@@ -236,3 +236,19 @@ def m005_content_snapshots(db: Database) -> None:
 def m006_draft_progress(db: Database) -> None:
     """Each draft's progress per section as it was saved, for the dashboard."""
     db.execute("ALTER TABLE drafts ADD COLUMN progress_json TEXT")
+
+
+@migrations()
+def m007_report_archive(db: Database) -> None:
+    """The PDF report of each approved revision, as it was rendered at the approval: its bytes,
+    their SHA-256 (also in the approval's audit event) and the renderer that made them."""
+    db.execute("""
+        CREATE TABLE report_archive (
+            assessment_id TEXT PRIMARY KEY REFERENCES assessments(id),
+            review_id INTEGER NOT NULL REFERENCES reviews(id),
+            sha256 TEXT NOT NULL,
+            renderer TEXT NOT NULL,
+            filename TEXT NOT NULL,
+            pdf BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        )""")

@@ -15,8 +15,9 @@ from flask import (
 )
 
 from .. import labels
-from ..application import InputError, accounts, assessments, reviews
+from ..application import InputError, accounts, assessments, reports, reviews
 from ..application.errors import FourEyesError, RoleRequired, StateError
+from ..application.reports import ReportSettings
 from ..store.context import get_db
 from . import diff, sessions
 
@@ -85,15 +86,13 @@ def show(assessment_id: str):
 @bp.get("/assessments/<assessment_id>/report.pdf")
 @sessions.login_required
 def pdf(assessment_id: str):
-    """The PDF report, as a download."""
+    """The PDF report, as a download (the archived one, once the revision was approved)."""
     stored = _get(assessment_id)
-    config = current_app.config
-    data, digest, filename = assessments.report_pdf(
-        _content(), stored, config["FONT_DIR"], config["PDF_SHAPING"], config["REPORT_TIME_BUDGET"]
-    )
-    response = current_app.response_class(data, mimetype="application/pdf")
-    response.set_etag(digest)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    settings = ReportSettings.from_config(current_app.config)
+    sent = reports.report_pdf(_content(), get_db(), stored, settings)
+    response = current_app.response_class(sent.data, mimetype="application/pdf")
+    response.set_etag(sent.sha256)
+    response.headers["Content-Disposition"] = f'attachment; filename="{sent.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -117,6 +116,7 @@ def review(assessment_id: str):
             form["decision"],
             form["comment"],
             form["accept_risk"],
+            settings=ReportSettings.from_config(current_app.config),
         )
     except InputError as exc:
         errors = {e["field"]: e["message"][:1].upper() + e["message"][1:] for e in exc.errors}
