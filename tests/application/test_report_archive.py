@@ -42,9 +42,11 @@ def submitted(db, actor, body=None, previous_id=None) -> str:
 
 
 def approve(db, aid, actor, **kwargs) -> dict:
-    return reviews.review(
-        real_content(), db, aid, actor, "approve", "Fine for the pilot.", settings=SETTINGS, **kwargs
-    ).assessment
+    comment = "Fine for the pilot."
+    done = reviews.review(
+        real_content(), db, aid, actor, "approve", comment, settings=SETTINGS, **kwargs
+    )
+    return done.assessment
 
 
 def test_an_approval_archives_its_report_and_records_its_hash(db, alice, bob):
@@ -100,9 +102,8 @@ def test_an_archived_report_changed_in_the_database_fails_audit_verify(
     approve(db, aid, bob)
     db.execute(f"UPDATE report_archive SET {column} = ? WHERE assessment_id = ?", [value, aid])
     message = verify(db).message()
-    assert f"archived report of assessment {aid}: the row does not match its latest audit event" in (
-        message
-    )
+    shown = f"archived report of assessment {aid}: the row does not match its latest audit event"
+    assert shown in message
 
 
 def test_an_archived_report_deleted_from_the_database_fails_audit_verify(db, alice, bob):
