@@ -45,10 +45,43 @@ class Report:
     archived: bool = False
 
 
+def reading(found: dict) -> dict:
+    """The decision read for people, as the result page shows it: the very reading the report
+    prints (reasons, first actions, conditions by due, what would change the decision), the
+    findings risky-first and worst-first, the licence by name, the method text."""
+    result = found["result"]
+    read = report.reading
+    blocking = {b["item"] for b in result["blockers"]}
+    ordered = report.in_order(result, report.domain_order(result))
+    return {
+        # The page lists the blockers beside the reasons: they are not repeated in them.
+        "reasons": read.reasons(result, blockers=False),
+        "actions": read.first_actions(result),
+        "groups": read.due_groups(result),
+        "changes": read.what_changes(result),
+        "order": report.domain_order(result),
+        "domains": {d: read.domain_reasons(result, d) for d in report.domain_order(result)},
+        "risky": read.worst_first([f for f in result["findings"] if f["risky"]], blocking),
+        "clear": [f for f in ordered if not f["risky"]],
+        "blocking": blocking,
+        "licence": report.licence_name(result, (result.get("model") or {}).get("license")),
+        "method": report.method_for(result),
+    }
+
+
+def earlier_reviews(db: Database, found: dict) -> list[dict]:
+    """The reviews of the revisions before this one, oldest first, each with its revision."""
+    return stored_reviews.list_earlier_reviews(db, found["root_id"], found["revision"])
+
+
+def archived_at(db: Database, assessment_id: str) -> str | None:
+    """When this revision's report was archived at its approval; None if it was not."""
+    return archive.archived_at(db, assessment_id)
+
+
 def for_report(db: Database, found: dict) -> dict:
     """The stored assessment with what its report adds: the reviews of earlier revisions."""
-    earlier = stored_reviews.list_earlier_reviews(db, found["root_id"], found["revision"])
-    return {**found, "earlier_reviews": earlier}
+    return {**found, "earlier_reviews": earlier_reviews(db, found)}
 
 
 def report_pdf(

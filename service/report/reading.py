@@ -30,11 +30,13 @@ def worst_first(findings: list[dict], blocking: set[str] = frozenset()) -> list[
     )
 
 
-def reasons(result: dict) -> dict:
+def reasons(result: dict, blockers: bool = True) -> dict:
     """Why the decision and rating are what they are: {recorded, items, more}.
 
     `recorded` is False for a result stored before the engine recorded its reasons: its
-    blockers and worst risky findings stand in, and the reader is told that.
+    blockers and worst risky findings stand in, and the reader is told that. Without
+    `blockers`, reasons that name a blocker are left out (for a page that lists the blockers
+    beside them).
     """
     recorded = result.get("rating_reasons")
     if recorded:
@@ -48,6 +50,8 @@ def reasons(result: dict) -> dict:
         blocking = {b["item"] for b in result["blockers"]}
         risky = [f for f in result["findings"] if f["risky"] and f["item"] not in blocking]
         items += [_finding_reason(f) for f in worst_first(risky)[:WORST]]
+    if not blockers:
+        items = [r for r in items if r["kind"] != "blocker"]
     return {
         "recorded": bool(recorded),
         "items": items[:REASONS],

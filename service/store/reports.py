@@ -34,3 +34,11 @@ def archived(db: Database, assessment_id: str) -> dict | None:
         "FROM report_archive WHERE assessment_id = ?",
         [assessment_id],
     )
+
+
+def archived_at(db: Database, assessment_id: str) -> str | None:
+    """When the report of a revision was archived (without reading its bytes), or None."""
+    row = db.execute(
+        "SELECT created_at FROM report_archive WHERE assessment_id = ?", [assessment_id]
+    ).fetchone()
+    return row[0] if row else None

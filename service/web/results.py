@@ -60,6 +60,10 @@ def _page(
         "result.html",
         a=stored,
         r=stored["result"],
+        read=reports.reading(stored),
+        earlier_reviews=reports.earlier_reviews(db, stored),
+        archived_at=reports.archived_at(db, stored["id"]),
+        current=revisions[-1] if revisions else stored,
         content=content,
         previous=previous,
         changed=changed,
@@ -79,7 +83,8 @@ def _page(
 @bp.get("/assessments/<assessment_id>")
 @sessions.login_required
 def show(assessment_id: str):
-    """Overall badge, decision, domains, blockers, conditions, findings, reviews, audit head."""
+    """The decision and why first (blockers above the fold), what would change it, the
+    conditions by due, domains, obligations, findings; reviews of every revision, the diff."""
     return _page(_get(assessment_id))
 
 

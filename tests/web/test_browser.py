@@ -88,7 +88,7 @@ def test_submit_fix_errors_see_verdict_and_download_pdf(server, page):
         r in verdict for r in ("Low", "Medium", "High", "Critical")
     )
     assert any(d in verdict for d in ("Approve", "Reject"))
-    assert page.locator("svg.chart").is_visible()
+    assert page.locator(".domains svg.bar").first.is_visible()
     shot(page, "result")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF report").click()

@@ -223,11 +223,11 @@ def test_result_page_shows_verdict_findings_and_audit_head(web):
     for text in (
         "Overall risk",
         "Engine decision",
-        "Risk by domain",
+        "Ratings by domain",
         "<svg",
         "Blockers",
-        "Conditions",
-        "Findings",
+        'id="h-conditions"',
+        "Risky findings",
         "Licence obligations",
         "Review history",
         "Audit trail",
@@ -235,6 +235,19 @@ def test_result_page_shows_verdict_findings_and_audit_head(web):
         "Llama 3.1 Community License",
     ):
         assert text in page, text
+    # The page reads in the report's order: the decision and why, then what changes it.
+    order = [
+        "Engine decision",
+        ">Why",
+        'id="h-blockers"',
+        "What changes the decision",
+        'id="h-conditions"',
+        "Ratings by domain",
+        "Licence obligations",
+        "Risky findings",
+    ]
+    at = [page.index(marker) for marker in order]
+    assert at == sorted(at), dict(zip(order, at, strict=True))
     with web.app.app_context():
         head = audit.audit_head(get_db(), assessment_id)
     assert head in page
