@@ -11,19 +11,40 @@ from .text import markup
 
 # (reasons, actions) shown, most first: the first pair whose page fits is used.
 FITS = ((6, 5), (5, 5), (5, 4), (4, 4), (4, 3), (3, 3), (3, 2), (2, 2), (2, 1), (1, 1))
+REVIEWS_SHOWN = 4  # the latest reviews on the decision page; Appendix C has them all
 
 
 def decision_page(report: dict, w: Writer) -> list:
     """Every flowable of the decision page, which ends with the sign-off block.
 
     The page is one page: when the reasons and actions would push the sign-off over, fewer
-    are listed (the rest counted in "and N more", all of them in the sections after).
+    are listed (the rest counted in "and N more", all of them in the sections after). Each
+    paragraph is made and measured once; only the counts are tried.
     """
-    for reasons, actions in FITS:
-        flow = _page(report, w, reasons, actions)
-        if _height(flow) <= FRAME_HEIGHT:
-            return flow
-    return flow
+    d = report["decision"]
+    head = _head(d, w)
+    why_head, why = _reasons(d["reasons"], w)
+    act_head, act = _actions(d["actions"], w)
+    tail = [w.p("The proposal", "h2"), w.p(d["use_case"], "small")] if d["use_case"] else []
+    tail += signoff_block(report["signoff"], w)
+    fixed = _height(head + why_head + act_head + tail)
+    why_heights, act_heights = [_height([p]) for p in why], [_height([p]) for p in act]
+    for shown_why, shown_act in FITS:
+        why_more = _more(d["reasons"], shown_why, "sections 1 and 4", w)
+        act_more = _more(d["actions"], shown_act, "section 2", w)
+        total = fixed + sum(why_heights[:shown_why]) + sum(act_heights[:shown_act])
+        if total + _height(why_more + act_more) <= FRAME_HEIGHT:
+            break
+    return [
+        *head,
+        *why_head,
+        *why[:shown_why],
+        *why_more,
+        *act_head,
+        *act[:shown_act],
+        *act_more,
+        *tail,
+    ]
 
 
 def _height(flow: list) -> float:
@@ -34,8 +55,7 @@ def _height(flow: list) -> float:
     return total
 
 
-def _page(report: dict, w: Writer, reasons: int, actions: int) -> list:
-    d = report["decision"]
+def _head(d: dict, w: Writer) -> list:
     model = d["model"]
     version = f"version {model['version']}" if model["version"] else None
     licence = model["license_name"] or "licence not stated"
@@ -44,25 +64,20 @@ def _page(report: dict, w: Writer, reasons: int, actions: int) -> list:
     detail = (
         f"Status: {d['status'] or 'not recorded'} \u00b7 policy {policy['id']} {policy['version']}"
     )
-    flow = [
+    return [
         w.p("modelrisk \u00b7 AI model risk report \u00b7 decision", "kicker"),
         w.p(d["title"], "title"),
         w.p(line, "model_line"),
         DecisionBand(d["rating"], d["score"], d["decision_label"], detail, FRAME_WIDTH),
         w.p(_facts(d), "facts"),
         *_acceptance(d["risk_acceptance"], w),
-        *_reasons(_fewer(d["reasons"], reasons), w),
-        *_actions(_fewer(d["actions"], actions), w),
     ]
-    if d["use_case"]:
-        flow += [w.p("The proposal", "h2"), w.p(d["use_case"], "small")]
-    return flow + signoff_block(report["signoff"], w)
 
 
-def _fewer(listed: dict, n: int) -> dict:
-    """A list with its first `n` items shown and the rest added to its count of more."""
-    shown = listed["items"][:n]
-    return {**listed, "items": shown, "more": listed["more"] + len(listed["items"]) - len(shown)}
+def _more(listed: dict, shown: int, where: str, w: Writer) -> list:
+    """The "and N more" line under a list of which `shown` items are printed, if any are not."""
+    more = listed["more"] + max(0, len(listed["items"]) - shown)
+    return [w.p(f"and {more} more ({where})", "more")] if more else []
 
 
 def _facts(d: dict) -> str:
@@ -88,11 +103,12 @@ def _acceptance(accepted: dict | None, w: Writer) -> list:
     return [w.p(text, "acceptance")]
 
 
-def _reasons(reasons: dict, w: Writer) -> list:
+def _reasons(reasons: dict, w: Writer) -> tuple[list, list]:
+    """The heading (and note) of the reasons, and one paragraph per reason."""
     title = "Why" if reasons["recorded"] else "Why: blockers and worst risky findings"
-    flow = [w.p(title, "h2")]
+    head = [w.p(title, "h2")]
     if not reasons["recorded"]:
-        flow.append(
+        head.append(
             w.p(
                 "This result was stored before the engine recorded the reasons for its rating; "
                 "its blockers and worst risky findings are listed instead.",
@@ -100,27 +116,23 @@ def _reasons(reasons: dict, w: Writer) -> list:
             )
         )
     if not reasons["items"]:
-        flow.append(w.p("No blocker and no risky finding.", "reason", bulletText="\u2022"))
-    flow += [w.p(r["text"], "reason", bulletText="\u2022") for r in reasons["items"]]
-    if reasons["more"]:
-        flow.append(w.p(f"and {reasons['more']} more (sections 1 and 4)", "more"))
-    return flow
+        head.append(w.p("No blocker and no risky finding.", "reason", bulletText="\u2022"))
+    return head, [w.p(r["text"], "reason", bulletText="\u2022") for r in reasons["items"]]
 
 
-def _actions(actions: dict, w: Writer) -> list:
-    flow = [w.p(actions["title"], "h2")]
+def _actions(actions: dict, w: Writer) -> tuple[list, list]:
+    """The heading of the first actions, and one numbered paragraph per action."""
+    head = [w.p(actions["title"], "h2")]
     if not actions["items"]:
         none = "Nothing is due before go-live." if actions["dated"] else "No condition."
-        return flow + [w.p(none, "small")]
+        return head + [w.p(none, "small")], []
+    muted = "#" + MUTED.hexval()[2:]
+    items = []
     for n, c in enumerate(actions["items"], 1):
-        head = f"{c['item']}" + (" (blocker)" if c["blocker"] else "")
-        text = markup(c["text"], w.fonts)
-        muted = "#" + MUTED.hexval()[2:]
-        built = f'<font color="{muted}">{markup(head, w.fonts)}</font>  {text}'
-        flow.append(w.raw(built, "reason", bulletText=f"{n}."))
-    if actions["more"]:
-        flow.append(w.p(f"and {actions['more']} more (section 2)", "more"))
-    return flow
+        label = markup(f"{c['item']}" + (" (blocker)" if c["blocker"] else ""), w.fonts)
+        built = f'<font color="{muted}">{label}</font>  {markup(c["text"], w.fonts)}'
+        items.append(w.raw(built, "reason", bulletText=f"{n}."))
+    return head, items
 
 
 def signoff_block(s: dict, w: Writer) -> list:
@@ -135,7 +147,10 @@ def signoff_block(s: dict, w: Writer) -> list:
     flow = [w.p("Sign-off", "h2"), w.p(s["statement"], "muted"), Spacer(1, 1.5 * mm), table]
     if s["reviews"]:
         flow.append(w.p("Reviews recorded", "h3"))
-        for r in s["reviews"]:
+        earlier = len(s["reviews"]) - REVIEWS_SHOWN
+        if earlier > 0:
+            flow.append(w.p(f"{earlier} earlier, in Appendix C; the latest:", "muted"))
+        for r in s["reviews"][-REVIEWS_SHOWN:]:
             text = (
                 f"Revision {r['revision']}: {r['decision_label']} by {r['reviewer']} on {r['date']}"
             )
