@@ -65,7 +65,8 @@ def domain_reasons(result: dict, domain: str) -> list[dict]:
     if recorded:
         return [_reason(r) for r in (recorded.get("domains") or {}).get(domain, [])]
     risky = [f for f in result["findings"] if f["domain"] == domain and f["risky"]]
-    return [_finding_reason(f) for f in worst_first(risky)[:1]]
+    # Shown under a heading that says what it is: no "Risky finding" before it.
+    return [_finding_reason(f, kind="") for f in worst_first(risky)[:1]]
 
 
 def _reason(r: dict) -> dict:
@@ -82,9 +83,9 @@ def _blocker_reason(b: dict) -> dict:
     return {"kind": "blocker", "item": b["item"], "severity": None, "text": text}
 
 
-def _finding_reason(f: dict) -> dict:
+def _finding_reason(f: dict, kind: str = "Risky finding ") -> dict:
     text = (
-        f"Risky finding {f['item']} {f['title']}: answered \u2018{f['answer_label']}\u2019, "
+        f"{kind}{f['item']} {f['title']}: answered \u2018{f['answer_label']}\u2019, "
         f"{f['severity']} severity"
     )
     return {"kind": "finding", "item": f["item"], "severity": f["severity"], "text": text}

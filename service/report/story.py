@@ -57,7 +57,7 @@ def domains(report: dict, w: Writer) -> tuple[str, list]:
         if chart["thresholds"]
         else "The policy's score thresholds are not recorded in this assessment."
     )
-    widths = [25 * mm, 14 * mm, 15 * mm, 19 * mm, 17 * mm, FRAME_WIDTH - 90 * mm]
+    widths = [24 * mm, 14 * mm, 15 * mm, 21 * mm, 20 * mm, FRAME_WIDTH - 94 * mm]
     table = w.table(["Domain", "Score", "Rating", "Answered", "Unknown", why], rows, widths)
     return "Ratings by domain", [
         DomainChart(chart, FRAME_WIDTH),
