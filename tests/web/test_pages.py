@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from service.store import audit
 from service.store.context import get_db
 from tests.support.apps import PASSWORD, add_user, login, token
+from tests.support.bodies import DATA
 from tests.support.bodies import LLAMA_8B as LLAMA
 
 
@@ -386,3 +388,35 @@ def test_unknown_pages_render_the_error_page(web):
     response = client.get("/assessments/does-not-exist")
     assert response.status_code == 404
     assert "<h1>" in html(response) and "no such assessment" in html(response).lower()
+
+
+def test_a_result_with_reasons_due_dates_and_obligations_shows_them(web):
+    """A stored result with the fields of verdict model 2 (tests/data/report/stored-v2.json,
+    stored whole, as format-1 rows are): the page reads them as stored."""
+    v2 = json.loads((DATA / "report" / "stored-v2.json").read_text(encoding="utf-8"))
+    row = json.loads((DATA / "store" / "assessment-format-1.json").read_text(encoding="utf-8"))
+    row = {
+        **row["row"],
+        "id": v2["id"],
+        "root_id": v2["id"],
+        "title": v2["title"],
+        "decision": v2["decision"],
+        "rating": v2["rating"],
+        "score": v2["score"],
+        "input_json": json.dumps(v2["input"]),
+        "result_json": json.dumps(v2["result"]),
+    }
+    with web.app.app_context():
+        get_db()["assessments"].insert(row)
+    page = html(web.client("a@example.com").get(f"/assessments/{v2['id']}"))
+    result = v2["result"]
+    assert "Why</h3>" in page and "stored before the engine recorded" not in page
+    assert "Any blocker makes the decision reject" in page  # the policy's reason
+    assert "Blocker LIC-05: the licence withholds" not in page  # blockers are listed beside
+    for title in ("Before go-live", "Follow-up", "Track"):
+        assert f'<h3 class="due-title">{title} <span class="count">' in page
+    for o in result["obligations"]:
+        assert o["text"].replace('"', "&#34;") in page
+    assert "MIS-01 EU AI Act prohibited practice: critical" in page  # what set misuse's rating
+    assert "What set the rating" in page
+    assert "is set by its worst risky finding" in page  # the method of the rule it was scored by
