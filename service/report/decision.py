@@ -61,9 +61,10 @@ def _head(d: dict, w: Writer) -> list:
     licence = model["license_name"] or "licence not stated"
     line = " \u00b7 ".join(x for x in (model["name"], version, model["publisher"], licence) if x)
     policy = d["policy"]
-    detail = (
-        f"Status: {d['status'] or 'not recorded'} \u00b7 policy {policy['id']} {policy['version']}"
-    )
+    status = d["status"] or "not recorded"
+    if d["risk_acceptance"]:
+        status += ", risk accepted"
+    detail = f"Review status: {status} \u00b7 policy {policy['id']} {policy['version']}"
     return [
         w.p("modelrisk \u00b7 AI model risk report \u00b7 decision", "kicker"),
         w.p(d["title"], "title"),

@@ -232,7 +232,7 @@ class DecisionBand(Flowable):
         left = BAND_SPLIT + 6 * mm
         canvas.setFillColor(MUTED)
         canvas.setFont(BOLD, 8)
-        canvas.drawString(left, self.height - 6.5 * mm, "DECISION")
+        canvas.drawString(left, self.height - 6.5 * mm, "ENGINE DECISION")
         canvas.setFillColor(INK)
         canvas.setFont(BOLD, 16)
         canvas.drawString(left, self.height - 13.5 * mm, self.decision)
