@@ -198,7 +198,8 @@ class Writer:
             return None
         font, size, _ = PLAIN[style]
         lines = simpleSplit(text, font, size, width)
-        if any(stringWidth(line, font, size) > width for line in lines):
+        # A line of several words fits by construction; only a lone word may be too wide.
+        if any(" " not in line and stringWidth(line, font, size) > width for line in lines):
             return None
         return "\n".join(lines)
 
