@@ -69,6 +69,14 @@ TABLES: dict[str, dict[str, str]] = {
     },
     # The same, short enough for a table column (a licence-derived answer stays "Derived").
     "basis_short": {"license": "Derived", "publisher": "Publisher", "deployment": "Deployment"},
+    # Duties the engine records (content may name others: those are shown in words).
+    "obligation": {
+        "user_cap": "User cap",
+        "acceptable_use": "Acceptable use",
+        "attribution": "Attribution",
+        "naming": "Naming",
+        "ai_disclosure": "AI disclosure",
+    },
     # When a condition must be met.
     "due": {
         "before_go_live": "Before go-live",

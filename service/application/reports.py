@@ -59,6 +59,7 @@ def reading(found: dict) -> dict:
         "actions": read.first_actions(result),
         "groups": read.due_groups(result),
         "changes": read.what_changes(result),
+        "pending": read.pending(result),
         "order": report.domain_order(result),
         "domains": {d: read.domain_reasons(result, d) for d in report.domain_order(result)},
         "risky": read.worst_first([f for f in result["findings"] if f["risky"]], blocking),

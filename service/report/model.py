@@ -8,13 +8,14 @@ import unicodedata
 from . import items, obligations, reading, summary
 from .method import method_for
 from .people import excerpt, reviews, signoff
-from .words import human, label, timestamp
+from .words import label, timestamp
 
 PRODUCT = "modelrisk"
 REPORT_VERSION = "2"
 RENDERER = f"{PRODUCT} report renderer {REPORT_VERSION}"
 DOMAIN_ORDER = ("security", "maintenance", "licensing", "misuse")
 USE_CASE_SHOWN = 280  # characters of the use case on the decision page; the record has it all
+NOT_LICENCE = "Duties that do not come from a licence"
 ACCEPTANCE_SHOWN = 300  # characters of a risk acceptance's justification on the decision page
 
 
@@ -40,6 +41,8 @@ def build(stored: dict, thresholds: dict | None = None) -> dict:
             "reject": result["decision"] == "reject",
             "dated": reading.dated(result),
             "groups": reading.due_groups(result),
+            # For a reject, what would change it leads the section.
+            "changes": reading.what_changes(result)[:-1] if result["decision"] == "reject" else [],
         },
         "obligations": _obligations(result),
         "licenses": obligations.licenses(result, body),
@@ -213,25 +216,48 @@ def _blocker(b: dict, result: dict) -> dict:
 
 
 def _obligations(result: dict) -> list[dict] | None:
-    """The licence duties the engine recorded, by licence; None for a result without them."""
+    """The duties the engine recorded, by licence (those from no licence last); None for a
+    result without them. A source shared by every duty of a group is given once, for the group.
+    """
     if "obligations" not in result:
         return None
     by_licence: dict[str, dict] = {}
     for o in result["obligations"]:
+        lic = o.get("license")
         entry = by_licence.setdefault(
-            o.get("license") or "",
-            {"license": o.get("license"), "name": o.get("license_name"), "rows": []},
+            lic or "",
+            {
+                "license": lic,
+                "name": o.get("license_name"),
+                "heading": f"{o.get('license_name') or lic} ({lic})" if lic else NOT_LICENCE,
+                "source": None,
+                "rows": [],
+            },
         )
+        kind = label("obligation", o.get("kind")) or ""
         entry["rows"].append(
             {
-                "kind": human(o.get("kind")).capitalize(),
+                "kind": kind[:1].upper() + kind[1:],
                 "text": o.get("text") or "",
-                "source": o.get("source"),
+                "source": _cited(o),
                 "verified": bool(o.get("verified")),
-                "origin": o.get("origin"),
+                "licence_fact": bool(lic),
             }
         )
-    return list(by_licence.values())
+    groups = sorted(by_licence.values(), key=lambda g: g["license"] is None)
+    for g in groups:
+        cited = {r["source"] for r in g["rows"]}
+        if len(g["rows"]) > 1 and len(cited) == 1:
+            g["source"] = cited.pop()
+            for r in g["rows"]:
+                r["source"] = None
+    return groups
+
+
+def _cited(o: dict) -> str | None:
+    """Where a duty comes from: the model it reaches the deployment through, and its source."""
+    parts = [x for x in (f"via {o['origin']}" if o.get("origin") else "", o.get("source")) if x]
+    return "; ".join(parts) or None
 
 
 def _record(stored: dict, result: dict, body: dict, thresholds: dict | None) -> dict:

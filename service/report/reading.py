@@ -163,11 +163,18 @@ def what_changes(result: dict) -> list[str]:
             "rating."
         )
     setters = _setters(result)
-    if setters and result["overall"]["rating"] != "low":
+    rating = result["overall"]["rating"]
+    if setters and not blockers and result["decision"] == "reject" and recorded(result):
+        # Rated by the worst risk: only a lower rating can change a reject.
+        out.append(
+            f"A different decision needs a rating below {rating}: bring the risk of "
+            f"{_named(setters)} lower, then re-assess."
+        )
+    elif setters and rating != "low":
         # Only a result with recorded reasons says what set its rating; an older one was rated
         # by another rule, so its worst risky findings are named as just that.
         why = (
-            f"which set the {result['overall']['rating']} rating"
+            f"which set the {rating} rating"
             if result.get("rating_reasons")
             else "the worst risky findings"
         )
@@ -184,6 +191,16 @@ def what_changes(result: dict) -> list[str]:
         )
     out.append("A change of model, licence or deployment needs a new assessment.")
     return out
+
+
+def recorded(result: dict) -> bool:
+    """True when the engine recorded the reasons for its rating (verdict model 2)."""
+    return bool(result.get("rating_reasons"))
+
+
+def pending(result: dict) -> int:
+    """The conditions an approval waits on: all but the low risks only tracked."""
+    return sum(1 for c in result["conditions"] if c.get("due") != "track")
 
 
 def _setters(result: dict) -> list[str]:

@@ -9,6 +9,10 @@ from .flow import Code, Writer
 from .layout import FRAME_WIDTH, LABEL_WIDTH
 
 BOX = "\u2610"
+TRACKED = (
+    "Low risks to track, not conditions of the approval: {}. Each one's remediation is given "
+    "with its finding in section 4."
+)
 DENSE_FROM = 12  # conditions in a group past which its table is set in the smaller type
 
 
@@ -16,14 +20,24 @@ def conditions(report: dict, w: Writer) -> tuple[str, list]:
     """Blockers (for a reject), then the conditions grouped by when they are due."""
     c = report["conditions"]
     title = "What must change for approval" if c["reject"] else "Conditions of approval"
-    flow = _blockers(report["blockers"], w) if report["blockers"] else []
+    flow = [w.p(line, "reason", bulletText="\u2022") for line in c["changes"]]
+    flow += _blockers(report["blockers"], w) if report["blockers"] else []
     if not c["groups"]:
         return title, flow + [w.p("No condition is recorded.")]
     for group in c["groups"]:
         # A tick box to sign off, only where an approval waits on the condition.
         ticks = not c["reject"] and group["due"] in ("before_go_live", None)
         flow += w.heading(f"{group['title']} ({len(group['conditions'])})", "h2")
-        flow.append(_table(group["conditions"], ticks, w))
+        listed = group["conditions"]
+        if group["due"] == "track":
+            # Low risks to keep an eye on: each remediation is printed with its finding in
+            # section 4, so here they are named, not repeated.
+            named = [c["item"] for c in listed if c["kind"] == "remediation"]
+            listed = [c for c in listed if c["kind"] != "remediation"]
+            if named:
+                flow.append(w.p(TRACKED.format(", ".join(named)), "lead"))
+        if listed:
+            flow.append(_table(listed, ticks, w))
     return title, flow
 
 
@@ -53,12 +67,15 @@ def _table(listed: list[dict], ticks: bool, w: Writer):
         kind = "" if c["kind"] == "remediation" else f"{c['kind_label']}: "
         return kind + c["text"] + (" (blocker)" if c["blocker"] else "")
 
+    # A condition is read, and ticked off, whole: its row never splits across pages.
     if ticks:
         rows = [[Code(BOX), Code(c["item"]), text(c), Code("")] for c in listed]
         widths = [7 * mm, 16 * mm, FRAME_WIDTH - 51 * mm, 28 * mm]
-        return w.table(["", "Item", "Condition", "Done: who, when"], rows, widths, dense=dense)
+        head = ["", "Item", "Condition", "Done: who, when"]
+        return w.table(head, rows, widths, dense=dense, whole_rows=True)
     rows = [[Code(c["item"]), text(c)] for c in listed]
-    return w.table(["Item", "Condition"], rows, [17 * mm, FRAME_WIDTH - 17 * mm], dense=dense)
+    widths = [17 * mm, FRAME_WIDTH - 17 * mm]
+    return w.table(["Item", "Condition"], rows, widths, dense=dense, whole_rows=True)
 
 
 def obligations(report: dict, w: Writer) -> tuple[str, list]:
@@ -70,7 +87,9 @@ def obligations(report: dict, w: Writer) -> tuple[str, list]:
             return title, [w.p("No licence duty is recorded for this deployment.")]
         flow = []
         for lic in report["obligations"]:
-            flow += w.heading(f"{lic['name'] or lic['license']} ({lic['license']})", "h2")
+            flow += w.heading(lic["heading"], "h2")
+            if lic["source"]:
+                flow.append(w.p(f"Source of each: {lic['source']}", "muted"))
             rows = [[r["kind"], [w.p(r["text"], "cell"), *_source(r, w)]] for r in lic["rows"]]
             flow.append(
                 w.table(
@@ -85,10 +104,10 @@ def obligations(report: dict, w: Writer) -> tuple[str, list]:
 
 
 def _source(row: dict, w: Writer) -> list:
-    parts = [x for x in (f"via {row['origin']}" if row["origin"] else "", row["source"]) if x]
-    flow = [w.p("Source: " + "; ".join(parts), "cell_muted")] if parts else []
+    flow = [w.p(f"Source: {row['source']}", "cell_muted")] if row["source"] else []
     if not row["verified"]:
-        flow.append(w.p("Unverified: confirm in the licence text.", "flag"))
+        where = "in the licence text" if row["licence_fact"] else "at its source"
+        flow.append(w.p(f"Unverified: confirm {where}.", "flag"))
     return flow
 
 
