@@ -8,6 +8,7 @@ from reportlab.platypus import Spacer
 from .flow import Code, Writer
 from .fonts import BOLD, ITALIC
 from .layout import FRAME_WIDTH, MUTED, RATING_COLOURS, RISKY_SHADE, SHADE, THRESHOLD_COLOURS
+from .text import markup
 
 FIELD_LABEL = 24 * mm
 FLAG = THRESHOLD_COLOURS["high"]
@@ -45,7 +46,9 @@ def risky_block(f: dict, w: Writer) -> list:
         rows.append(("Note", f["note"]))
     if f["evidence_url"]:
         rows.append(("Evidence", f["evidence_url"]))
-    if f["source"] not in ("unknown", "unanswered"):
+    # A derived answer's reason restates the fact printed above it, and the head gives its
+    # severity and points: only an answer given by the assessor needs the reason spelled out.
+    if f["source"] == "assessor":
         rows.append(("Why it counts", f["reason"]))
     rows.append(("Remediation", f["remediation"]))
     unverified = f["derived"] and not f["derived"]["verified"]
@@ -110,32 +113,29 @@ def _derived(d: dict) -> str:
 
 
 def clear_table(clear: list[dict], w: Writer):
-    """One line per item whose answer carries no risk: id, title, answer, source, points."""
+    """One line per item whose answer carries no risk: id, title, answer, source, and points
+    where an answer without risk still adds some (a result rated before verdict model 2)."""
+    points = any(f["points"] for f in clear)
     rows = [
-        [
-            Code(f["item"]),
-            f["title"],
-            f["answer"],
-            Code(f["source_short"]),
-            Code(f"{f['points']:.2f}" if f["points"] else ""),
-        ]
+        [Code(f["item"]), f["title"], f["answer"], Code(f["source_short"])]
+        + ([Code(f"{f['points']:.2f}" if f["points"] else "")] if points else [])
         for f in clear
     ]
-    return w.table(["Item", "Title", "Answer", "Source", "Points"], rows, CLEAR_WIDTHS, dense=True)
+    head = ["Item", "Title", "Answer", "Source"] + (["Points"] if points else [])
+    widths = CLEAR_WIDTHS if points else [CLEAR_WIDTHS[0], 66 * mm, FRAME_WIDTH - 100 * mm, 19 * mm]
+    return w.table(head, rows, widths, dense=True)
 
 
-def references_table(references: list[dict], w: Writer):
-    """One row per framework: each reference it has here, with the items that cite it."""
-    rows = [
-        [
-            f["framework"],
-            "; ".join(f"{r['id']} ({', '.join(r['items'])})" for r in f["refs"]),
-        ]
+def references_table(references: list[dict], w: Writer) -> list:
+    """One paragraph per framework, its name first: each reference with the items citing it.
+
+    Paragraphs rather than a two-column table: the lists run the full width of the page.
+    """
+    return [
+        w.raw(
+            f'<font face="{BOLD}">{markup(f["framework"], w.fonts)}</font>  '
+            + markup("; ".join(f"{r['id']} ({', '.join(r['items'])})" for r in f["refs"]), w.fonts),
+            "dense_para",
+        )
         for f in references
     ]
-    return w.table(
-        ["Framework", "Reference (items citing it)"],
-        rows,
-        [37 * mm, FRAME_WIDTH - 37 * mm],
-        dense=True,
-    )

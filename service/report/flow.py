@@ -127,8 +127,10 @@ class Writer:
         heights: list | None = None,
         repeat_first: bool = False,
         dense: bool = False,
+        whole_rows: bool = False,
     ) -> Table:
-        """A table that splits across pages, repeating its head row.
+        """A table that splits across pages, repeating its head row; with `whole_rows`, only
+        between rows.
 
         A cell of plain text the main font draws is laid out as lines (reportlab's
         simpleSplit) rather than parsed as a Paragraph: the same look for a fraction of the
@@ -168,7 +170,7 @@ class Writer:
             cells,
             colWidths=widths,
             repeatRows=1 if head or repeat_first else 0,
-            splitInRow=1,
+            splitInRow=0 if whole_rows else 1,
             rowHeights=heights,
             hAlign="LEFT",
         )

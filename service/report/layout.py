@@ -73,6 +73,7 @@ def stylesheet() -> dict[str, ParagraphStyle]:
         "cell": style("cell", **small),
         "cell_muted": style("cell_muted", textColor=MUTED, **small),
         "dense": style("dense", fontSize=7.6, leading=9.2, spaceAfter=0),
+        "dense_para": style("dense_para", fontSize=7.6, leading=9.2, spaceAfter=3),
         "finding_plain": style(
             "finding_plain", fontName=BOLD, fontSize=9.5, leading=12, spaceAfter=0
         ),

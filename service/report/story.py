@@ -102,7 +102,7 @@ def references(report: dict, w: Writer) -> tuple[str, list]:
     """The framework references of every applicable item."""
     if not report["references"]:
         return "References", [w.p("No item cites a framework.")]
-    return "References", [references_table(report["references"], w)]
+    return "References", references_table(report["references"], w)
 
 
 SECTIONS: list[Part] = [domains, conditions, obligations, findings]
