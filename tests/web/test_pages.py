@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 import re
 
+from markupsafe import escape
+
+from service import labels
+from service.application import assessments
+from service.report import reading as report_reading
 from service.store import audit
 from service.store.context import get_db
 from tests.support.apps import PASSWORD, add_user, login, token
@@ -413,10 +418,50 @@ def test_a_result_with_reasons_due_dates_and_obligations_shows_them(web):
     assert "Why</h3>" in page and "stored before the engine recorded" not in page
     assert "Any blocker makes the decision reject" in page  # the policy's reason
     assert "Blocker LIC-05: the licence withholds" not in page  # blockers are listed beside
-    for title in ("Before go-live", "Follow-up", "Track"):
+    for title in ("Before go-live", "Follow-up, with an owner and a date", "Track"):
         assert f'<h3 class="due-title">{title} <span class="count">' in page
     for o in result["obligations"]:
         assert o["text"].replace('"', "&#34;") in page
     assert "MIS-01 EU AI Act prohibited practice: critical" in page  # what set misuse's rating
     assert "What set the rating" in page
-    assert "is set by its worst risky finding" in page  # the method of the rule it was scored by
+    assert "The rating is the worst risk" in page  # the method of the rule it was scored by
+
+
+def test_a_submitted_result_page_leads_with_the_engines_reasons_and_dues(web, monkeypatch):
+    """A result scored today: the page's "Why" is the engine's rating_reasons, in its order;
+    the conditions are grouped by their due; the decision card counts only the conditions an
+    approval waits on. Without recorded reasons, the page says so and stands in the findings."""
+    client = web.client("a@example.com")
+    assessment_id = web.submit(client)
+    with web.app.app_context():
+        result = assessments.get(get_db(), assessment_id)["result"]
+    page = html(client.get(f"/assessments/{assessment_id}"))
+    why = page.split(">Why</h3>")[1].split('id="h-blockers"')[0]
+    recorded = result["rating_reasons"]
+    # The blockers are listed beside "Why": their reasons are not repeated in it.
+    reasons = [r for r in [*recorded["decision"], *recorded["overall"]] if r["kind"] != "blocker"]
+    texts = list(dict.fromkeys(r["text"] for r in reasons))[: report_reading.REASONS]
+    assert texts and all(str(escape(t)) in why for t in texts)
+    more = len(dict.fromkeys(r["text"] for r in reasons)) - len(texts)
+    assert (f"and {more} more" in why) == (more > 0)
+    blockers = page.split('id="h-blockers"')[1].split("</section>")[0]
+    assert all(f'href="#finding-{b["item"]}"' in blockers for b in result["blockers"][:5])
+    at = [why.index(str(escape(t))) for t in texts]
+    assert at == sorted(at)
+    for due in {c["due"] for c in result["conditions"]}:
+        assert f'<h3 class="due-title">{labels.label("due", due)} <span class="count">' in page
+    pending = sum(1 for c in result["conditions"] if c["due"] != "track")
+    card = page.split('class="verdict"')[1].split('class="decision-why"')[0]
+    assert f"{pending} condition" in card
+    real = assessments.explained
+
+    def without_reasons(db, stored):
+        out = real(db, stored)
+        out.pop("rating_reasons")
+        return out
+
+    monkeypatch.setattr(assessments, "explained", without_reasons)
+    page = html(client.get(f"/assessments/{assessment_id}"))
+    assert ">Why</h3>" not in page and "stored before the engine recorded" in page
+    top = page.split('id="h-blockers"')[0]
+    assert not any(str(escape(r["text"])) in top for r in recorded["overall"])
