@@ -42,82 +42,67 @@ def timed(fn, runs: int, clock=time.perf_counter) -> list[float]:
 def html_for(report: dict) -> str:
     """The report model as one HTML page with the same content and order as the PDF."""
     e = escape
-    c = report["cover"]
+    d = report["decision"]
     parts = [
-        f"<h1>{e(c['title'])}</h1><p>{e(c['model']['name'] or '')} &middot; "
-        f"{e(c['model']['publisher'] or '')}</p><div class='badge' style='background:"
-        f"#{RATING_COLOURS[c['rating']].hexval()[2:]}'>{e(c['rating'].upper())} RISK "
-        f"&middot; {c['score']:.2f}</div><h2>Decision: {e(c['decision_label'])}</h2>",
-        "<h2>1. Executive summary</h2><ul>"
-        + "".join(f"<li>{e(s)}</li>" for s in report["summary"])
-        + "</ul>",
-        "<h2>2. Domain scores</h2>" + _svg_chart(report["chart"]),
-        "<h2>3. Blockers</h2>"
-        + _table(
-            ["Item", "Blocker", "Reason"],
-            [
-                [b["item"], b["title"], b["reason"] + " " + (b["fact"] or "")]
-                for b in report["blockers"]
-            ],
-        ),
-        "<h2>4. Conditions</h2>"
-        + _table(
-            ["", "Item", "Condition", "Done"],
-            [
-                ["\u2610", x["item"], f"{x['kind_label']}: {x['text']}", ""]
-                for x in report["conditions"]
-            ],
-        ),
-        "<h2>5. Licence obligations</h2>",
-    ]
-    for lic in report["licenses"]:
-        parts.append(
-            f"<h3>{e(lic['name'])}</h3>"
-            + _table(
-                ["Obligation", "Terms"],
-                [
-                    [r["label"], r["text"] + (" (unverified)" if r["unverified"] else "")]
-                    for r in lic["rows"]
-                ],
-            )
-        )
-    for n, d in enumerate(report["domains"], 6):
-        parts.append(f"<h2>{n}. {e(d['title'])}</h2><p>Score {d['score']:.2f}</p>")
-        for f in d["findings"]:
-            rows = [
-                ("Question", f["question"]),
-                ("Answer", f["answer"]),
-                ("Note", f["note"]),
-                ("Evidence", f["evidence_url"]),
-                ("Why it counts", f["reason"]),
-                ("Remediation", f["remediation"]),
-                ("References", "; ".join(f["references"])),
-            ]
-            parts.append(
-                f"<section><h4>{e(f['item'])} {e(f['title'])} &middot; "
-                f"{f['points']:.2f} points &middot; {e(f['severity'])}</h4>"
-                + "".join(f"<p><b>{k}</b> {e(v)}</p>" for k, v in rows if v)
-                + "</section>"
-            )
-    parts.append(
-        "<h2>Review history</h2>"
-        + _table(
-            ["Reviewer", "Time", "Decision", "Comment"],
-            [
-                [r["reviewer"], r["time"], r["decision_label"], r["comment"]]
-                for r in report["reviews"]
-            ],
-        )
-    )
-    parts.append(
-        "<h2>Sign-off</h2>"
+        f"<h1>{e(d['title'])}</h1><p>{e(d['model']['name'] or '')} &middot; "
+        f"{e(d['model']['license_name'] or '')}</p><div class='badge' style='background:"
+        f"#{RATING_COLOURS[d['rating']].hexval()[2:]}'>{e(d['rating'].upper())} RISK "
+        f"&middot; {d['score']:.2f}</div><h2>Decision: {e(d['decision_label'])}</h2>",
+        "<h3>Why</h3><ul>" + "".join(f"<li>{e(r['text'])}</li>" for r in d["reasons"]["items"]),
+        "</ul><h3>First actions</h3><ol>"
+        + "".join(f"<li>{e(c['item'])} {e(c['text'])}</li>" for c in d["actions"]["items"])
+        + "</ol><h3>Sign-off</h3>"
         + _table(
             ["Role", "Name", "Date", "Signature"],
-            [[s["role"], s["name"] or "", "", ""] for s in report["signoff"]],
+            [[r["role"], r["name"] or "", "", ""] for r in report["signoff"]["roles"]],
+        ),
+        "<h2 style='break-before:page'>1. Ratings by domain</h2>" + _svg_chart(report["chart"]),
+        "<h2>2. Conditions</h2>"
+        + _table(
+            ["Item", "Blocker", "Why"],
+            [[b["item"], b["title"], b["reason"]] for b in report["blockers"]],
+        ),
+    ]
+    for group in report["conditions"]["groups"]:
+        parts.append(
+            f"<h3>{e(group['title'])}</h3>"
+            + _table(["Item", "Condition"], [[c["item"], c["text"]] for c in group["conditions"]])
+        )
+    parts.append("<h2>3. Licence obligations</h2>")
+    for lic in report["licenses"]:
+        rows = [[r["label"], r["text"]] for r in lic["rows"]]
+        parts.append(f"<h3>{e(lic['name'])}</h3>" + _table(["Term", "Text"], rows))
+    parts.append("<h2>4. Risky findings</h2>")
+    for f in report["risky"]:
+        rows = [
+            ("Question", f["question"]),
+            ("Answer", f["answer"]),
+            ("Note", f["note"]),
+            ("Why it counts", f["reason"]),
+            ("Remediation", f["remediation"]),
+        ]
+        parts.append(
+            f"<section><h4>{e(f['item'])} {e(f['title'])} &middot; {e(f['severity'])}</h4>"
+            + "".join(f"<p><b>{k}</b> {e(v)}</p>" for k, v in rows if v)
+            + "</section>"
+        )
+    parts.append(
+        "<h2>Appendix A. Items without risk</h2>"
+        + _table(
+            ["Item", "Title", "Answer", "Source"],
+            [[f["item"], f["title"], f["answer"], f["source_short"]] for f in report["clear"]],
         )
     )
     parts.append(
-        "<h2>Appendix</h2>" + "".join(f"<p>{e(p)}</p>" for p in report["appendix"]["method"])
+        "<h2>Appendix B. References</h2>"
+        + _table(
+            ["Framework", "References"],
+            [[f["framework"], "; ".join(r["id"] for r in f["refs"])] for f in report["references"]],
+        )
+    )
+    parts.append(
+        "<h2>Appendix C. Method and record</h2>"
+        + "".join(f"<p>{e(p)}</p>" for p in report["record"]["method"])
     )
     style = (
         "@page{size:A4;margin:20mm 18mm}body{font:9.5pt 'DejaVu Sans',sans-serif}"

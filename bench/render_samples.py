@@ -101,7 +101,8 @@ def full_body(content, model_id: str = "meta-llama/Llama-3.1-8B-Instruct") -> di
 
 
 def sample_stored(content) -> dict[str, dict]:
-    """The sample reports by name: the test inputs plus one full assessment."""
+    """The sample reports by name: the report test inputs, one full assessment, the typical
+    support-bot sample and the all-unknown assessment of every item."""
     out = {
         name: stored(
             content, json.loads((INPUTS / f"{name}.json").read_text("utf-8")), f"sample-{name}"
@@ -109,6 +110,9 @@ def sample_stored(content) -> dict[str, dict]:
         for name in SAMPLES
     }
     out["full"] = stored(content, full_body(content), "sample-full")
+    for name in ("llama-support-bot", "all-unknown"):
+        body = json.loads((ROOT / "tests" / "data" / "inputs" / f"{name}.json").read_text("utf-8"))
+        out[name] = stored(content, body, f"sample-{name}")
     return out
 
 

@@ -85,7 +85,8 @@ SETTINGS = (
     Setting(
         "REPORT_TIME_BUDGET",
         10,
-        "seconds a PDF report may take to render; past it the download is refused (503)",
+        "seconds a PDF report may take to render; past it the download, or the approval that "
+        "archives the report, is refused (503)",
     ),
     Setting("API_RATE_LIMIT", 100_000, "requests per API key per window; `0` turns the limit off"),
     Setting("API_RATE_WINDOW", 60, "length of the rate-limit window, in seconds"),

@@ -48,6 +48,13 @@ TABLES: dict[str, dict[str, str]] = {
         "unknown": "Answered unknown by the assessor",
         "unanswered": "Not answered",
     },
+    # The same, short enough for a table column or a tag.
+    "source_short": {
+        "assessor": "Assessor",
+        "derived": "Derived",
+        "unknown": "Unknown",
+        "unanswered": "Not answered",
+    },
     "condition": {
         "remediation": "Remediation",
         "verify_fact": "Verify a licence fact",
@@ -61,6 +68,21 @@ TABLES: dict[str, dict[str, str]] = {
         "publisher": "From the catalogue's publisher facts",
         "deployment": "From the deployment described",
         "artifact": "From the artefact described",
+    },
+    # The same, short enough for a table column (a licence-derived answer stays "Derived").
+    "basis_short": {
+        "license": "Derived",
+        "publisher": "Publisher",
+        "deployment": "Deployment",
+        "artifact": "Artefact",
+    },
+    # Duties the engine records (content may name others: those are shown in words).
+    "obligation": {
+        "user_cap": "User cap",
+        "acceptable_use": "Acceptable use",
+        "attribution": "Attribution",
+        "naming": "Naming",
+        "ai_disclosure": "AI disclosure",
     },
     # When a condition must be met.
     "due": {

@@ -22,9 +22,11 @@ def now() -> str:
     return stamp(datetime.now(UTC))
 
 
-def shifted(**delta: float) -> str:
-    """Now moved by a timedelta's keyword arguments (days=30, seconds=-900), as a timestamp."""
-    return stamp(datetime.now(UTC) + timedelta(**delta))
+def shifted(since: str | None = None, **delta: float) -> str:
+    """Now (or the stored time `since`) moved by a timedelta's keyword arguments (days=30,
+    seconds=-900), as a timestamp."""
+    start = parse(since) if since else datetime.now(UTC)
+    return stamp(start + timedelta(**delta))
 
 
 def parse(value: str | None) -> datetime | None:

@@ -15,8 +15,10 @@ CODES = {
     "review": (*REVIEW_DECISIONS, *REVIEW_DECISIONS.values()),
     "role": ROLES,
     "source": ("assessor", "derived", "unknown", "unanswered"),
+    "source_short": ("assessor", "derived", "unknown", "unanswered"),
     "condition": ("remediation", "verify_fact", "license_review", "publisher_review", "unknowns"),
     "basis": BASES,
+    "basis_short": BASES,
     "due": DUES,
 }
 

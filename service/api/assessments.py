@@ -7,7 +7,8 @@ import math
 from flask import Response, current_app, g, request, url_for
 
 from .. import times
-from ..application import assessments, keys
+from ..application import assessments, keys, reports
+from ..application.reports import ReportSettings
 from ..errors import validation_problem
 from ..store.context import get_db
 from .auth import require
@@ -213,18 +214,18 @@ def get_assessment(assessment_id: str):
 def report(assessment_id: str):
     """Download the assessment's PDF report
 
-    A report that does not render within the service's time budget is refused with 503
-    (report-timeout); the assessment itself is unaffected.
+    For an approved revision, the report archived at its approval, byte for byte (its
+    SHA-256, the ETag, is in the approval's audit event); otherwise rendered from the stored
+    result. A report that does not render within the service's time budget is refused with
+    503 (report-timeout); the assessment itself is unaffected.
     """
     found = assessments.get(get_db(), assessment_id)
     config = current_app.config
-    data, digest, filename = assessments.report_pdf(
-        content(), found, config["FONT_DIR"], config["PDF_SHAPING"], config["REPORT_TIME_BUDGET"]
-    )
+    sent = reports.report_pdf(content(), get_db(), found, ReportSettings.from_config(config))
     mimetype = request.accept_mimetypes.best_match(REPORT_TYPES, default=REPORT_TYPES[0])
-    response = Response(data, mimetype=mimetype)
+    response = Response(sent.data, mimetype=mimetype)
     response.vary.add("Accept")
-    response.set_etag(digest)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.set_etag(sent.sha256)
+    response.headers["Content-Disposition"] = f'attachment; filename="{sent.filename}"'
     response.headers["Cache-Control"] = "private, no-cache"
     return response.make_conditional(request)

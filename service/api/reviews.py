@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import g
+from flask import current_app, g
 
 from ..application import assessments, keys, reviews
+from ..application.reports import ReportSettings
 from ..store.context import get_db
 from .assessments import content, represent
 from .auth import require
@@ -26,6 +27,8 @@ blp = ApiBlueprint(
 @require("reviews:write")
 @blp.arguments(ReviewInputSchema, as_kwargs=True)
 @blp.response(200, AssessmentSchema)
+# An approval renders the report it archives; past REPORT_TIME_BUDGET it is refused.
+@blp.doc(responses={"503": "SERVICE_UNAVAILABLE"})
 @idempotent
 @documents_not_found
 @documents_json_body
@@ -41,7 +44,11 @@ def create_review(assessment_id: str, decision: str, comment: str = "", accept_r
     nobody reviews an assessment they submitted any revision of, through their account or any
     key they own; a service key (no owner) never reviews (403, four-eyes). An assessment that
     is not `submitted` cannot be reviewed (409). Deciding a revision ends the approval of an
-    older revision of the same assessment. Returns the assessment.
+    older revision of the same assessment. An approval archives the PDF report as it leaves
+    the assessment (its SHA-256 is in the approval's audit event) and `report.pdf` of that
+    revision serves those bytes from then on; when that report does not render within the
+    service's time budget the approval is refused (503, report-timeout) and nothing changes.
+    Returns the assessment.
     """
     done = reviews.review(
         content(),
@@ -52,6 +59,7 @@ def create_review(assessment_id: str, decision: str, comment: str = "", accept_r
         comment,
         accept_risk,
         once=once(_reviewed),
+        settings=ReportSettings.from_config(current_app.config),
     )
     return respond(done.reply or _reviewed(done))
 

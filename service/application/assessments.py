@@ -11,7 +11,7 @@ from ..content.model import Content
 from ..store import assessments as stored_assessments
 from ..store import audit, drafts, snapshots
 from . import artifacts, evidence, people, reassessment, webhooks
-from .errors import NoChange, NotFound, NotOwner, ReportTimeout, StateError
+from .errors import NoChange, NotFound, NotOwner, StateError
 from .idempotency import Once, Reply, fingerprint, keep, replay
 from .validation import validated
 
@@ -286,28 +286,6 @@ def revisions(db, root_id: str) -> list[dict]:
 def due_approvals(db, within_days: int) -> list[dict]:
     """Approvals that have lapsed or lapse within `within_days` days, soonest first."""
     return stored_assessments.list_due_approvals(db, within_days)
-
-
-def report_pdf(
-    content: Content,
-    found: dict,
-    font_dir=None,
-    shaping: bool | None = None,
-    budget: float | None = None,
-) -> tuple[bytes, str, str]:
-    """The stored assessment's PDF report: (bytes, SHA-256 for the ETag, download filename).
-
-    ReportTimeout when it takes longer than `budget` seconds to render.
-    """
-    try:
-        data = report.cached_pdf_for(found, content, font_dir, shaping, budget)
-    except report.RenderTimeout:
-        raise ReportTimeout(
-            f"The report of assessment {found['id']} did not render within {budget:g} seconds; "
-            "it is refused rather than keep the service busy. Its result is unchanged and "
-            "readable as JSON or on its page."
-        ) from None
-    return data, hashlib.sha256(data).hexdigest(), report.filename_for(found)
 
 
 def preview_pdf(

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from ..content.model import Content
 from ..store import audit, write
 from ..store import drafts as store
+from . import formview
 from .accounts import actor
 from .errors import NotFound
 
 MAX_TITLE = 200
 
 
-def save(db: Database, user: dict, title: str, form: dict, draft_id: str | None = None) -> str:
-    """Create the user's draft, or update their draft `draft_id`, audited; returns its id."""
+def save(
+    db: Database,
+    user: dict,
+    title: str,
+    form: dict,
+    draft_id: str | None = None,
+    content: Content | None = None,
+) -> str:
+    """Create the user's draft, or update their draft `draft_id`, audited; returns its id.
+    With `content`, its progress per section (the form's view of it) is kept for the dashboard."""
     title = (title or "")[:MAX_TITLE] or "Untitled draft"
+    progress = formview.read(content, form).progress() if content is not None else None
     with write(db):
-        saved = store.save_draft(db, user["id"], title, form, draft_id)
+        saved = store.save_draft(db, user["id"], title, form, draft_id, progress)
         audit.append_audit_event(db, actor(user), "draft.save", {"draft_id": saved, "title": title})
     return saved
 

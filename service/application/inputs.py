@@ -202,7 +202,12 @@ def _context_field(spec: ContextField) -> fields.Field:
         )
     if spec.type == "region_list":
         return fields.List(
-            fields.String(validate=validate.Regexp(r"^[A-Z]{2,3}$")),
+            fields.String(
+                validate=validate.Regexp(
+                    r"^[A-Z]{2,3}$",
+                    error="must be a region such as EU or an ISO 3166-1 alpha-2 code such as DE",
+                )
+            ),
             validate=validate.Length(max=60),
             **common,
         )
@@ -281,8 +286,49 @@ def _build_assessment_schema(content: Content) -> type[Schema]:
     return Schema.from_dict(attrs, name="AssessmentInput")
 
 
+# marshmallow's own messages in the house style: what follows the field's name, lower case, no
+# full stop ("deployment.sector: must be one of: ...").
+_HOUSE = (
+    (re.compile(r"^Missing data for required field\.$"), "is required"),
+    (re.compile(r"^Field may not be null\.$"), "is required"),
+    (re.compile(r"^Not a valid integer\.$"), "must be a whole number"),
+    (re.compile(r"^Not a valid boolean\.$"), "must be true or false"),
+    (re.compile(r"^Not a valid string\.$"), "must be text"),
+    (re.compile(r"^Not a valid list\.$"), "must be a list"),
+    (re.compile(r"^Not a valid email address\.$"), "must be an e-mail address"),
+    (re.compile(r"^Not a valid URL\.$"), "must be a web address starting with https://"),
+    (re.compile(r"^Invalid input type\.$"), "must be an object"),
+    (re.compile(r"^Unknown field\.$"), "is not a field of this object"),
+    (re.compile(r"^Must be one of: (.*)\.$"), r"must be one of: \1"),
+    (
+        re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+        lambda m: f"must be between {_number(m[1])} and {_number(m[2])}",
+    ),
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), r"must be \1 to \2 characters"),
+    (re.compile(r"^Shorter than minimum length 1\.$"), "must not be empty"),
+    (re.compile(r"^Shorter than minimum length (\d+)\.$"), r"must be at least \1 characters"),
+    (re.compile(r"^Longer than maximum length (\d+)\.$"), r"must be at most \1 characters"),
+)
+
+
+def _number(text: str) -> str:
+    return f"{int(text):,}" if text.isdigit() else text
+
+
+def house_message(message: str) -> str:
+    """A field error message in the one style every edge shows: lower case, no full stop."""
+    for pattern, replacement in _HOUSE:
+        if pattern.match(message):
+            return pattern.sub(replacement, message)
+    message = message.rstrip(".")
+    if message[:1].isupper() and message[1:2].islower():
+        message = message[0].lower() + message[1:]
+    return message
+
+
 def flatten_errors(messages, prefix: tuple = ()) -> list[dict]:
-    """marshmallow's nested messages as a flat list of {field, pointer, message}."""
+    """marshmallow's nested messages as a flat list of {field, pointer, message}, each message
+    in the house style."""
     out = []
     if isinstance(messages, dict):
         for key, value in messages.items():
@@ -290,12 +336,12 @@ def flatten_errors(messages, prefix: tuple = ()) -> list[dict]:
             out.extend(flatten_errors(value, path))
     elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
         for message in messages:
-            out.append(field_error(prefix, message))
+            out.append(field_error(prefix, house_message(message)))
     elif isinstance(messages, list):
         for value in messages:
             out.extend(flatten_errors(value, prefix))
     else:
-        out.append(field_error(prefix, str(messages)))
+        out.append(field_error(prefix, house_message(str(messages))))
     return out
 
 

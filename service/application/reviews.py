@@ -17,11 +17,13 @@ from ..bounds import line_break_problem
 from ..content.model import Content
 from ..store import assessments as stored_assessments
 from ..store import audit
-from . import people, reassessment, webhooks
+from ..store import reviews as stored_reviews
+from . import people, reassessment, reports, webhooks
 from .assessments import get
 from .errors import FourEyesError, InputError, NotFound, RoleRequired, StateError
 from .idempotency import Once, Reply, fingerprint, keep, replay
 from .inputs import field_error
+from .reports import ReportSettings
 
 # Every status an assessment can have; only a submitted one can be reviewed.
 STATUSES = ("submitted", "approved", "rejected", "changes_requested", "superseded")
@@ -55,6 +57,7 @@ def review(
     comment: str | None,
     accept_risk: bool = False,
     once: Once | None = None,
+    settings: ReportSettings | None = None,
 ) -> Reviewed:
     """Record a second person's decision (approve | reject | request_changes), audited, in one
     transaction; with `once` (an Idempotency-Key) a repeat gets the first reply.
@@ -65,10 +68,18 @@ def review(
     of MIN_ACCEPTANCE characters, and the approval lasts at most the policy's
     risk_acceptance_days. Approving, rejecting or asking for changes ends the approval of an
     older revision of the chain.
+
+    An approval archives the report as it leaves the assessment: rendered first, outside the
+    write lock (within the report time budget of `settings`), then stored with the approval in
+    its transaction, its SHA-256 in the approval's event. Should the assessment change in
+    between, the approval is refused (StateError) and nothing is written.
     """
     comment = (comment or "").strip()
     check_review(decision, comment)
     request = fingerprint("review", assessment_id, decision, comment, str(accept_risk))
+    approval = None
+    if decision == "approve":
+        approval = _prepare(content, db, assessment_id, actor, comment, accept_risk, settings)
     with store.write(db):
         kept = replay(db, once, request) if once else None
         if kept:
@@ -91,7 +102,12 @@ def review(
         _check_reviewer(db, actor)
         _check_state(current)
         _check_acceptance(current, decision, comment, accept_risk)
-        _record(content, db, current, actor, decision, comment, accept_risk)
+        if decision == "approve" and (approval is None or reports.basis(current) != approval.basis):
+            raise StateError(
+                f"Assessment {assessment_id} changed while the report for this approval was "
+                "being prepared; reload it and review again."
+            )
+        _record(content, db, current, actor, (decision, comment, accept_risk), approval)
         done = Reviewed(get(db, assessment_id, content))
         # In the review's own transaction: the event exists exactly when the decision does.
         webhooks.enqueue(db, "assessment.decided", done.assessment, done.assessment["reviews"][-1])
@@ -100,22 +116,54 @@ def review(
         return done
 
 
-def _record(content, db, current, actor, decision, comment, accept_risk) -> None:
-    """The review, the new status and the end of an older approval, each with its event."""
+def _prepare(content, db, assessment_id, actor, comment, accept_risk, settings):
+    """The report an approval will archive, rendered now; None when the approval will be
+    refused anyway (the transaction then says why), so that no report is rendered for it."""
+    found = stored_assessments.get_summary(db, assessment_id)
+    if found is None or found["status"] not in REVIEWABLE:
+        return None
+    if four_eyes_refusal(db, found, actor):
+        return None
+    _check_acceptance(found, "approve", comment, accept_risk)
+    days = _approval_days(content, found["policy_id"], accept_risk)
+    return reports.prepare_approval(
+        content,
+        db,
+        get(db, assessment_id, content),
+        actor,
+        comment,
+        accept_risk,
+        days,
+        settings or ReportSettings(),
+    )
+
+
+def _record(content, db, current, actor, asked: tuple, approval) -> None:
+    """The review, the new status (and for an approval its archived report), and the end of an
+    older approval, each with its event."""
+    decision, comment, accept_risk = asked
     aid, status = current["id"], REVIEW_DECISIONS[decision]
     details = {"decision": decision, "status": status, "comment": comment}
     if accept_risk:
         details["accept_risk"] = True
     touches = (("assessment", aid),)
+    at = approval.at if approval else None
     with audit.recorded(db, actor, "assessment.review", details, aid, touches) as change:
-        review_id = stored_assessments.add_review(db, aid, actor, decision, comment, accept_risk)
+        review_id = stored_reviews.add_review(
+            db, aid, actor, decision, comment, accept_risk, created_at=at
+        )
         change.created("review", review_id)
         change.details["review_id"] = review_id
-        expires = _expiry(content, current, status, accept_risk)
+        expires = approval.expires_at if approval else None
         stored_assessments.set_status(db, aid, status, expires, risk_accepted=accept_risk)
         if expires:
             reassessment.watch(db, content, current, expires)
             change.created("reassessment", aid)
+        if approval:
+            reports.keep(db, aid, review_id, approval)
+            change.created("report", aid)
+            change.details["report_sha256"] = approval.report.sha256
+            change.details["report_renderer"] = approval.renderer
     for older in stored_assessments.approved_revisions(db, current["root_id"]):
         if older == aid:
             continue
@@ -224,19 +272,18 @@ def check_review(decision: str, comment: str) -> None:
         raise InputError(errors)
 
 
-def _expiry(content: Content, current: dict, status: str, accept_risk: bool) -> str | None:
-    """When an approval lapses: the policy's review interval, capped for an accepted risk."""
-    if status != "approved":
-        return None
-    return approval_expiry(content, current["policy_id"], accept_risk)
-
-
 def approval_expiry(content: Content, policy_id: str, accept_risk: bool) -> str:
     """When an approval made now would lapse under its policy (capped for an accepted risk)."""
+    return times.shifted(days=_approval_days(content, policy_id, accept_risk))
+
+
+def _approval_days(content: Content, policy_id: str, accept_risk: bool) -> int:
+    """How many days an approval lasts: the policy's review interval, capped for an accepted
+    risk."""
     policy = content.policies.get(policy_id)
     # A policy no longer loaded: the shortest period any loaded policy sets, to err early.
     candidates = [policy] if policy else list(content.policies.values())
     days = min(p.review_interval_days for p in candidates)
     if accept_risk:
         days = min(days, min(p.risk_acceptance_days for p in candidates))
-    return times.shifted(days=days)
+    return days

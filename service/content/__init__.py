@@ -175,7 +175,12 @@ def _context(data: dict) -> Context:
             max_length=spec.get("max_length"),
         )
     sets = {k: frozenset(v) for k, v in data["country_sets"].items()}
-    context = Context(version=data["version"], fields=fields, country_sets=sets)
+    countries = {c["code"]: c["name"] for c in data["countries"]}
+    names = {
+        name.casefold(): c["code"] for c in data["countries"] for name in (c["name"], *c["aliases"])
+    }
+    context = Context(data["version"], fields, sets, countries, names)
+    checks.countries("checklists/context.yaml", data["countries"], context)
     checks.context("checklists/context.yaml", context)
     consistency.context("checklists/context.yaml", context)
     return context
@@ -208,6 +213,7 @@ def _checklist(data: dict) -> Checklist:
         version=data["version"],
         prefix=data["prefix"],
         items=items,
+        answered_by=data["answered_by"],
     )
 
 

@@ -55,6 +55,28 @@ def context(fname: str, ctx: Context) -> None:
             _fail(f"{where}: options: only enum fields have options")
 
 
+def countries(fname: str, entries: list[dict], ctx: Context) -> None:
+    """Country codes and names are unique (names case-insensitively), and every country a
+    country set lists is named, when names are given at all."""
+    if not entries:
+        return
+    if len(ctx.countries) != len(entries):
+        code = next(c["code"] for n, c in enumerate(entries) if c["code"] in _codes(entries[:n]))
+        _fail(f"{fname}: country {code}: field code: listed twice")
+    spellings = [s.casefold() for c in entries for s in (c["name"], *c["aliases"])]
+    if len(set(spellings)) != len(spellings):
+        twice = next(s for n, s in enumerate(spellings) if s in spellings[:n])
+        _fail(f"{fname}: field countries: the name '{twice}' is given to two countries")
+    for name, members in sorted(ctx.country_sets.items()):
+        unnamed = sorted(members - set(ctx.countries))
+        if unnamed:
+            _fail(f"{fname}: field country_sets.{name}: {', '.join(unnamed)} not in countries")
+
+
+def _codes(entries: list[dict]) -> set[str]:
+    return {c["code"] for c in entries}
+
+
 def checklist(fname, stem, cl: Checklist, ctx: Context, frameworks) -> None:
     if cl.domain != stem:
         _fail(f"{fname}: field domain: '{cl.domain}' must match the file name '{stem}'")

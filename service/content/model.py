@@ -226,6 +226,7 @@ class Checklist:
     version: str
     prefix: str
     items: tuple[Item, ...]
+    answered_by: str = ""  # who usually answers it: the form labels its section with it
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,8 @@ class Context:
     version: str
     fields: dict[str, ContextField]
     country_sets: dict[str, frozenset[str]]
+    countries: dict[str, str] = field(default_factory=dict)  # ISO code -> name
+    country_names: dict[str, str] = field(default_factory=dict)  # casefolded name/alias -> code
 
 
 @dataclass(frozen=True)

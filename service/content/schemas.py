@@ -272,6 +272,8 @@ class ChecklistSchema(Schema):
     title = text()
     version = text()
     prefix = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2,5}$"))
+    # Who usually answers this checklist (the form labels its section with it).
+    answered_by = text(validate=validate.Length(1, 60))
     description = fields.String(load_default="")
     items = fields.List(fields.Nested(ItemSchema), required=True, validate=NON_EMPTY)
 
@@ -312,6 +314,14 @@ class ContextSchema(Schema):
         ),
         required=True,
     )
+    # Country names the form accepts for a country code; without them it takes codes only.
+    countries = fields.List(fields.Nested(lambda: CountrySchema()), load_default=list)
+
+
+class CountrySchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
+    name = text(validate=validate.Length(3, 80))
+    aliases = fields.List(fields.String(validate=validate.Length(3, 80)), load_default=list)
 
 
 class FrameworkSchema(Schema):

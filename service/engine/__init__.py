@@ -8,6 +8,7 @@ nothing of the service but service.content (a test reads every import of this pa
                  deployment and artefact facts
     artifact.py  the artefact facts rules read, from what the application verified
     plan.py      the content arranged once for scoring: distinct condition lists, item order
+    applicable.py  which items apply to a deployment, at what severity, before any answer
     findings.py  one applicable item's finding: answer, source, risk, severity
     scoring.py   score(): findings and their points, domain and overall scores, ratings,
                  blockers; the lean result
@@ -16,6 +17,7 @@ nothing of the service but service.content (a test reads every import of this pa
     document.py  the result document: lean and stored, explained for reading, the verdict
 """
 
+from .applicable import Applicable, applicability
 from .document import FORMAT, explain, pack, snapshot, unpack, verdict
 from .findings import resolves, stands
 from .lineage import Derived, Facts, facts
@@ -23,9 +25,11 @@ from .scoring import ENGINE_VERSION, canonical, input_hash, score
 
 __all__ = [
     "ENGINE_VERSION",
+    "Applicable",
     "FORMAT",
     "Derived",
     "Facts",
+    "applicability",
     "canonical",
     "explain",
     "facts",

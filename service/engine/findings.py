@@ -56,6 +56,12 @@ def finding(
     }
 
 
+def effective_severity(plan: ItemPlan, fired: list[int]) -> str:
+    """The item's severity for this deployment, before any answer: its base severity moved by
+    the severity rules that fire (what its weight is read from)."""
+    return SEVERITIES[_moved(plan, plan.base_level, fired)]
+
+
 def _moved(plan: ItemPlan, level: int, rules: list[int]) -> int:
     """A severity level moved by the given severity rules, within low..critical."""
     if not rules:

@@ -8,16 +8,25 @@ import threading
 import time
 from collections import OrderedDict
 
+from . import reading
 from .fonts import resolve_font_dir, resolve_shaping
-from .model import build, filename_for
+from .items import in_order
+from .method import method_for
+from .model import RENDERER, build, domain_order, filename_for, licence_name
 from .render import RenderTimeout, render, story
 
 __all__ = [
+    "RENDERER",
     "RenderTimeout",
     "build",
     "cached_pdf_for",
+    "domain_order",
     "filename_for",
+    "in_order",
+    "licence_name",
+    "method_for",
     "pdf_for",
+    "reading",
     "render",
     "story",
     "thresholds_for",

@@ -49,11 +49,16 @@ def _signature(signature: dict) -> str:
     return text
 
 
+def appendix(report: dict, w) -> tuple[str, list]:
+    """The appendix's title and flowables; no flowables when nothing is cited."""
+    return "Evidence and artefact", flowables(report.get("evidence"), w)
+
+
 def flowables(data: dict | None, w) -> list:
     """The appendix section's flowables (none without data)."""
     if not data:
         return []
-    flow = [w.p("Evidence and artefact", "h2")]
+    flow = []
     artifact = data["artifact"]
     if artifact:
         rows = [

@@ -1,44 +1,34 @@
-"""One report section per domain: every applicable finding as a labelled block of paragraphs."""
+"""Findings: each risky one in full, worst first; the rest one line each; references compact."""
 
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer
+from reportlab.platypus import Spacer
 
-from .flow import Writer
-from .fonts import BOLD, MAIN
-from .layout import MUTED, RATING_COLOURS
+from .flow import Code, Writer
+from .fonts import BOLD, ITALIC
+from .layout import FRAME_WIDTH, MUTED, RATING_COLOURS, RISKY_SHADE, SHADE, THRESHOLD_COLOURS
 from .text import markup
 
+FIELD_LABEL = 24 * mm
+FLAG = THRESHOLD_COLOURS["high"]
 
-def domain_section(n: int, domain: dict, w: Writer) -> list:
-    """Heading, domain summary line, then one block per finding (the first one with the head)."""
-    head = [
-        w.p(f"{n}. {domain['title']}", "h1"),
-        w.p(
-            f"Score {domain['score']:.2f} of 100, rated {domain['rating']}; "
-            f"{domain['answered']} of {domain['applicable']} applicable items answered, "
-            f"{domain['unknown']} unknown or unanswered; the domain weighs "
-            f"{domain['weight'] * 100:g}% in the overall score.",
-            "lead",
-        ),
-    ]
-    if not domain["findings"]:
-        return [*head, w.p("No item of this checklist applies to the deployment.")]
-    flow = []
-    for i, finding in enumerate(domain["findings"]):
-        flow += finding_block(finding, w, head if i == 0 else [])
-    return flow
+CLEAR_WIDTHS = [15 * mm, 58 * mm, FRAME_WIDTH - 106 * mm, 19 * mm, 14 * mm]
 
 
-def finding_block(f: dict, w: Writer, before: list | None = None) -> list:
-    """A finding's head (id, title, points, severity) and its facts, each under a label.
+def risky_block(f: dict, w: Writer) -> list:
+    """A risky finding's head (id, title, severity, points) and its facts, each under a label
+    (the engine's reason already says why the severity differs from the item's base).
 
-    Labelled paragraphs rather than a table: a long note splits across pages like any text.
-    `before` (a section heading) is kept on the page of the block.
+    One borderless table, so that a long note splits across pages like any text; the head
+    rows are kept with the first fact.
     """
-    flow = [*(before or []), _head(f, w)]
-    rows = [("Question", f["question"]), ("Answer", _answer(f))]
+    rows = [("Question", f["question"])]
+    if f["source"] in ("unknown", "unanswered"):
+        # The engine's reason starts with the answer ("Answered unknown; ..."): one row.
+        rows.append(("Answer", f["reason"]))
+    else:
+        rows.append(("Answer", _answer(f)))
     if f["derived"]:
         rows.append(
             (_FACT_LABEL.get(f["derived"].get("basis"), "Licence fact"), _derived(f["derived"]))
@@ -48,53 +38,51 @@ def finding_block(f: dict, w: Writer, before: list | None = None) -> list:
         rows.append(
             (
                 "Override",
-                f"The assessor replaced the derived answer "
-                f"'{o.get('derived_answer')}' ({o.get('fact')}). "
-                f"Justification: {o.get('justification')}",
+                f"The assessor replaced the derived answer '{o.get('derived_answer')}' "
+                f"({o.get('fact')}). Justification: {o.get('justification')}",
             )
         )
     if f["note"]:
         rows.append(("Note", f["note"]))
     if f["evidence_url"]:
         rows.append(("Evidence", f["evidence_url"]))
-    if f["severity"] != f["base_severity"] or f["severity_reasons"]:
-        rows.append(
-            (
-                "Severity",
-                f"{f['severity']}, from base {f['base_severity']}: "
-                f"{' '.join(f['severity_reasons'])}",
-            )
-        )
-    if f["points"] or f["overall_points"]:  # a zero-point finding has nothing to explain
+    # A derived answer's reason restates the fact printed above it, and the head gives its
+    # severity and points: only an answer given by the assessor needs the reason spelled out.
+    if f["source"] == "assessor":
         rows.append(("Why it counts", f["reason"]))
     rows.append(("Remediation", f["remediation"]))
-    if f["references"]:
-        rows.append(("References", "; ".join(f["references"])))
-    flow += [w.p(text, "field", bulletText=label) for label, text in rows]
-    if f["derived"] and not f["derived"]["verified"]:
-        facts = ", ".join(f["derived"]["unverified_facts"] or []) or "the licence facts"
-        flow.append(
-            w.p(f"Unverified licence fact ({facts}): confirm in the licence text.", "field_flag")
-        )
-    # Kept on one page when it fits, so a signer never reads a finding without its head.
-    return [KeepTogether(flow), Spacer(1, 3 * mm)]
-
-
-def _head(f: dict, w: Writer):
-    colour = RATING_COLOURS.get(f["severity"], MUTED).hexval()[2:]
-    muted = "#" + MUTED.hexval()[2:]
+    unverified = f["derived"] and not f["derived"]["verified"]
+    if unverified:
+        rows.append(("Unverified", _unverified(f["derived"])))
+    blocker = "BLOCKER \u00b7 " if f["blocker"] else ""
     meta = (
-        f"{f['points']:.2f} points in the domain \u00b7 {f['overall_points']:.2f} overall \u00b7 "
+        f"{blocker}{f['severity']} severity \u00b7 {f['points']:.2f} points in the domain, "
+        f"{f['overall_points']:.2f} overall"
     )
-    risky = " \u00b7 risky answer" if f["risky"] else ""
-    text = (
-        f"{markup(f['item'] + '  ' + f['title'], w.fonts)}<br/>"
-        f'<font face="{MAIN}" size="8.5" color="{muted}">{markup(meta, w.fonts)}</font>'
-        f'<font face="{BOLD}" size="8.5" color="#{colour}">severity '
-        f"{markup(f['severity'], w.fonts)}</font>"
-        f'<font face="{MAIN}" size="8.5" color="{muted}">{markup(risky, w.fonts)}</font>'
-    )
-    return w.raw(text, "finding_risky" if f["risky"] else "finding")
+    text_width = FRAME_WIDTH - FIELD_LABEL
+    cells = [
+        [w.cell(f"{f['item']}  {f['title']}", "finding_plain", FRAME_WIDTH), ""],
+        [w.cell(meta, "cell", FRAME_WIDTH), ""],
+    ] + [[Code(label), w.cell(text, "field", text_width)] for label, text in rows]
+    style = [
+        ("SPAN", (0, 0), (1, 0)),
+        ("SPAN", (0, 1), (1, 1)),
+        ("BACKGROUND", (0, 0), (1, 1), RISKY_SHADE if f["blocker"] else SHADE),
+        ("FONTNAME", (0, 0), (0, 0), BOLD),
+        ("FONTSIZE", (0, 0), (0, 0), 9.5),
+        ("LEADING", (0, 0), (0, 0), 12),
+        ("TEXTCOLOR", (0, 1), (0, 1), RATING_COLOURS.get(f["severity"], MUTED)),
+        ("TOPPADDING", (0, 0), (-1, 0), 3),
+        ("BOTTOMPADDING", (0, 1), (-1, 1), 3),
+        ("TOPPADDING", (0, 2), (-1, 2), 3.5),
+        ("FONTNAME", (0, 2), (0, -1), BOLD),
+        ("FONTSIZE", (0, 2), (0, -1), 8),
+        ("TEXTCOLOR", (0, 2), (0, -1), MUTED),
+        ("NOSPLIT", (0, 0), (-1, 2)),
+    ]
+    if unverified:
+        style += [("TEXTCOLOR", (1, -1), (1, -1), FLAG), ("FONTNAME", (1, -1), (1, -1), ITALIC)]
+    return [w.block(cells, [FIELD_LABEL, text_width], style), Spacer(1, 2.5 * mm)]
 
 
 def _answer(f: dict) -> str:
@@ -110,6 +98,15 @@ _FACT_LABEL = {
 }
 
 
+def _unverified(d: dict) -> str:
+    """What to confirm, and where: a licence fact in the licence text, others at their source."""
+    facts = ", ".join(d["unverified_facts"])
+    if d.get("basis", "license") == "license":
+        return f"Licence fact ({facts or 'the licence facts'}): confirm it in the licence text."
+    kind = _FACT_LABEL.get(d["basis"], "Fact")
+    return f"{kind} ({facts or 'as stated'}): confirm it at its source."
+
+
 def _derived(d: dict) -> str:
     if not d.get("license"):  # a publisher or deployment fact (verdict model v2)
         return d["fact"] + (f" Source: {d['source']}." if d.get("source") else "")
@@ -117,3 +114,32 @@ def _derived(d: dict) -> str:
         f"{d['fact']} Licence: {d['license_name']} ({d['license']}) via {d['origin']}; "
         f"source: {d['source']}."
     )
+
+
+def clear_table(clear: list[dict], w: Writer):
+    """One line per item whose answer carries no risk: id, title, answer, source, and points
+    where an answer without risk still adds some (a result rated before verdict model 2)."""
+    points = any(f["points"] for f in clear)
+    rows = [
+        [Code(f["item"]), f["title"], f["answer"], Code(f["source_short"])]
+        + ([Code(f"{f['points']:.2f}" if f["points"] else "")] if points else [])
+        for f in clear
+    ]
+    head = ["Item", "Title", "Answer", "Source"] + (["Points"] if points else [])
+    widths = CLEAR_WIDTHS if points else [CLEAR_WIDTHS[0], 66 * mm, FRAME_WIDTH - 100 * mm, 19 * mm]
+    return w.table(head, rows, widths, dense=True)
+
+
+def references_table(references: list[dict], w: Writer) -> list:
+    """One paragraph per framework, its name first: each reference with the items citing it.
+
+    Paragraphs rather than a two-column table: the lists run the full width of the page.
+    """
+    return [
+        w.raw(
+            f'<font face="{BOLD}">{markup(f["framework"], w.fonts)}</font>  '
+            + markup("; ".join(f"{r['id']} ({', '.join(r['items'])})" for r in f["refs"]), w.fonts),
+            "dense_para",
+        )
+        for f in references
+    ]

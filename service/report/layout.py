@@ -21,25 +21,26 @@ FOOTER_RULE_Y = 14 * mm
 FOOTER_Y = 9 * mm
 FRAME_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 FRAME_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-COVER_TOP_GAP = 30 * mm
 LABEL_WIDTH = 34 * mm
-CHART_HEIGHT = 62 * mm
-BADGE_WIDTH = 80 * mm
-BADGE_HEIGHT = 20 * mm
+BAND_HEIGHT = 22 * mm
+BAND_SPLIT = 66 * mm
+CHART_ROW = 9 * mm
 
 INK = colors.HexColor("#1F2328")
 MUTED = colors.HexColor("#59636E")
 RULE = colors.HexColor("#C8CDD2")
 SHADE = colors.HexColor("#F1F3F5")
 ACCENT = colors.HexColor("#0B4F8A")
-# Okabe-Ito based, colour-blind safe; every use also prints the rating as a word.
+# Darkened from the Okabe-Ito hues so that each bar has at least 3:1 contrast with the chart's
+# track (and white text 4.5:1 on a badge); every use also prints the rating as a word.
 RATING_COLOURS = {
-    "low": colors.HexColor("#009E73"),
-    "medium": colors.HexColor("#E69F00"),
-    "high": colors.HexColor("#D55E00"),
+    "low": colors.HexColor("#1A7F4B"),
+    "medium": colors.HexColor("#A86400"),
+    "high": colors.HexColor("#C04F00"),
     "critical": colors.HexColor("#8E1B3A"),
 }
-RATING_TEXT = {"low": colors.white, "medium": INK, "high": colors.white, "critical": colors.white}
+RATING_TEXT = {rating: colors.white for rating in RATING_COLOURS}
+TRACK = colors.HexColor("#E9ECEF")
 RISKY_SHADE = colors.HexColor("#FBE9E1")
 THRESHOLD_COLOURS = {
     "medium": colors.HexColor("#B07A00"),
@@ -60,123 +61,104 @@ def stylesheet() -> dict[str, ParagraphStyle]:
         spaceAfter=4,
         splitLongWords=1,
     )
+
+    def style(name: str, parent=base, **kw) -> ParagraphStyle:
+        return ParagraphStyle(name, parent, **kw)
+
+    small = {"fontSize": 8.5, "leading": 11, "spaceAfter": 0}
     styles = {
         "body": base,
-        "small": ParagraphStyle("small", base, fontSize=8.5, leading=11, spaceAfter=0),
-        "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=11, spaceAfter=0),
-        "cell_label": ParagraphStyle(
-            "cell_label", base, fontName=BOLD, fontSize=8, leading=11, textColor=MUTED, spaceAfter=0
+        "small": style("small", **small),
+        "muted": style("muted", textColor=MUTED, **small),
+        "cell": style("cell", **small),
+        "cell_muted": style("cell_muted", textColor=MUTED, **small),
+        "dense": style("dense", fontSize=7.6, leading=9.2, spaceAfter=0),
+        "dense_para": style("dense_para", fontSize=7.6, leading=9.2, spaceAfter=3),
+        "finding_plain": style(
+            "finding_plain", fontName=BOLD, fontSize=9.5, leading=12, spaceAfter=0
         ),
-        "cell_head": ParagraphStyle(
-            "cell_head", base, fontName=BOLD, fontSize=8.5, leading=11, spaceAfter=0
+        "cell_label": style("cell_label", fontName=BOLD, fontSize=8, leading=11, spaceAfter=0),
+        "cell_head": style("cell_head", fontName=BOLD, fontSize=8.5, leading=11, spaceAfter=0),
+        "kicker": style(
+            "kicker", fontName=BOLD, fontSize=9, leading=12, textColor=ACCENT, spaceAfter=2
         ),
-        "finding": ParagraphStyle(
+        "title": style("title", fontName=BOLD, fontSize=19, leading=23, spaceAfter=3),
+        "model_line": style("model_line", fontSize=11, leading=14, textColor=MUTED, spaceAfter=8),
+        "facts": style("facts", fontSize=8.5, leading=11.5, textColor=MUTED, spaceBefore=5),
+        "reason": style(
+            "reason", fontSize=9.5, leading=12.5, spaceAfter=2.5, leftIndent=4 * mm, bulletIndent=0
+        ),
+        "more": style("more", fontSize=8.5, leading=11, textColor=MUTED, leftIndent=4 * mm),
+        # Headings: never started low on a page (Writer.heading).
+        "h1": style(
+            "h1",
+            fontName=BOLD,
+            fontSize=14,
+            leading=18,
+            spaceBefore=4,
+            spaceAfter=5,
+            textColor=ACCENT,
+        ),
+        "h2": style(
+            "h2",
+            fontName=BOLD,
+            fontSize=11,
+            leading=14,
+            spaceBefore=7,
+            spaceAfter=3,
+        ),
+        "h3": style(
+            "h3",
+            fontName=BOLD,
+            fontSize=9.5,
+            leading=12,
+            spaceBefore=5,
+            spaceAfter=2,
+        ),
+        "lead": style("lead", fontSize=9, leading=12, textColor=MUTED),
+        "finding": style(
             "finding",
-            base,
             fontName=BOLD,
             fontSize=9.5,
             leading=12.5,
             backColor=SHADE,
-            borderPadding=3,
+            borderPadding=(2.5, 3, 2.5, 3),
             leftIndent=3,
             rightIndent=3,
-            spaceBefore=2,
-            spaceAfter=6,
+            spaceBefore=5,
+            spaceAfter=4,
             keepWithNext=1,
         ),
-        "field": ParagraphStyle(
+        "field": style(
             "field",
-            base,
-            fontSize=8.5,
-            leading=11.5,
-            spaceAfter=2.5,
-            leftIndent=LABEL_WIDTH,
+            fontSize=8.2,
+            leading=10.4,
+            spaceAfter=1.5,
+            leftIndent=26 * mm,
             bulletIndent=3,
             bulletFontName=BOLD,
             bulletFontSize=8,
             bulletColor=MUTED,
         ),
-        "field_flag": ParagraphStyle(
-            "field_flag",
-            base,
-            fontName=ITALIC,
-            fontSize=8,
-            leading=10,
-            spaceAfter=2.5,
-            leftIndent=LABEL_WIDTH,
-            textColor=THRESHOLD_COLOURS["high"],
-        ),
-        "flag": ParagraphStyle(
+        "flag": style(
             "flag",
-            base,
             fontName=ITALIC,
             fontSize=8,
             leading=10,
             textColor=THRESHOLD_COLOURS["high"],
             spaceAfter=0,
         ),
-        "sentence": ParagraphStyle(
-            "sentence",
-            base,
-            fontSize=10,
-            leading=14,
-            spaceAfter=5,
-            leftIndent=4 * mm,
-            bulletIndent=0,
-            bulletFontName=MAIN,
-        ),
-        "h1": ParagraphStyle(
-            "h1",
-            base,
-            fontName=BOLD,
-            fontSize=15,
-            leading=19,
-            spaceBefore=6,
-            spaceAfter=6,
-            textColor=ACCENT,
-            keepWithNext=1,
-        ),
-        "h2": ParagraphStyle(
-            "h2",
-            base,
-            fontName=BOLD,
-            fontSize=11.5,
-            leading=15,
-            spaceBefore=8,
-            spaceAfter=4,
-            keepWithNext=1,
-        ),
-        "lead": ParagraphStyle("lead", base, spaceAfter=6, keepWithNext=1),
-        "cover_kicker": ParagraphStyle(
-            "cover_kicker",
-            base,
-            fontName=BOLD,
-            fontSize=10,
-            leading=13,
-            textColor=ACCENT,
+        "acceptance": style(
+            "acceptance",
+            fontSize=9,
+            leading=12,
+            textColor=THRESHOLD_COLOURS["high"],
+            spaceBefore=4,
             spaceAfter=2,
         ),
-        "cover_title": ParagraphStyle(
-            "cover_title", base, fontName=BOLD, fontSize=22, leading=27, spaceAfter=8
-        ),
-        "cover_model": ParagraphStyle(
-            "cover_model", base, fontSize=13, leading=17, textColor=MUTED, spaceAfter=12
-        ),
-        "decision": ParagraphStyle(
-            "decision", base, fontName=BOLD, fontSize=14, leading=18, spaceBefore=8, spaceAfter=4
-        ),
-        "acceptance": ParagraphStyle(
-            "acceptance",
-            base,
-            fontSize=9.5,
-            leading=12.5,
-            textColor=THRESHOLD_COLOURS["high"],
-            spaceAfter=4,
-        ),
-        "mono": ParagraphStyle("mono", base, fontSize=8, leading=10.5, spaceAfter=0),
-        "header_title": ParagraphStyle(
+        "mono": style("mono", fontSize=8, leading=10.5, spaceAfter=0),
+        "header_title": style(
             "header_title",
-            base,
             fontSize=8,
             leading=10,
             textColor=MUTED,
@@ -184,8 +166,6 @@ def stylesheet() -> dict[str, ParagraphStyle]:
             alignment=TA_RIGHT,
         ),
     }
-    # A risky finding's heading differs from any other only in its shade.
-    styles["finding_risky"] = ParagraphStyle(
-        "finding_risky", styles["finding"], backColor=RISKY_SHADE
-    )
+    # A blocker's heading differs from any other only in its shade.
+    styles["finding_blocker"] = style("finding_blocker", styles["finding"], backColor=RISKY_SHADE)
     return styles

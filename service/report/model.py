@@ -5,38 +5,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from . import evidence, obligations, summary
-from .words import human, label, timestamp
+from . import evidence, items, obligations, reading, summary
+from .method import method_for
+from .people import excerpt, reviews, signoff
+from .words import label, timestamp
 
 PRODUCT = "modelrisk"
-REPORT_VERSION = "1"
+REPORT_VERSION = "2"
+RENDERER = f"{PRODUCT} report renderer {REPORT_VERSION}"
 DOMAIN_ORDER = ("security", "maintenance", "licensing", "misuse")
-SIGNOFF_ROLES = ("Requester", "Procurement", "Legal", "Security")
-METHOD = (
-    "Each applicable checklist item contributes the risk of its answer (0 for no risk to 1 for "
-    "full risk; an unknown or missing answer counts as the policy says) times the weight of its "
-    "effective severity, which is the item's base severity adjusted for this deployment. A "
-    "domain's score is that weighted risk as a share of the most it could be, on a scale of 0 to "
-    "100. Each finding's points are its part of the domain score, rounded so that the points of a "
-    "domain add up to its score exactly.",
-    "The overall score is the policy-weighted average of the domain scores, again split into "
-    "per-finding points that add up exactly. The rating is the highest of three: the band the "
-    "overall score falls in (see the policy thresholds), the floor set by any risky item of a "
-    "severity the policy floors, and the worst domain's rating less the policy's margin. Any "
-    "blocker makes the decision reject; otherwise the policy maps the rating to a decision, and "
-    "an approval becomes conditional while conditions remain.",
-)
-# How results scored by verdict model v2 (those with rating reasons) were rated.
-METHOD_V2 = (
-    METHOD[0],
-    "The overall score is the policy-weighted average of the domain scores, again split into "
-    "per-finding points that add up exactly; it ranks and explains. The rating is the worst "
-    "risk: a domain takes the worst severity among its findings whose answer carries risk (the "
-    "answer's severity adjusted for this deployment), the deployment its worst domain, and a "
-    "policy's score thresholds may raise a rating, never lower it. Any blocker makes the "
-    "decision reject; otherwise the policy maps the rating to a decision, and an approval "
-    "becomes conditional while a condition is due before go-live or at a follow-up.",
-)
+USE_CASE_SHOWN = 280  # characters of the use case on the decision page; the record has it all
+NOT_LICENCE = "Duties that do not come from a licence"
+ACCEPTANCE_SHOWN = 300  # characters of a risk acceptance's justification on the decision page
 
 
 def build(stored: dict, thresholds: dict | None = None) -> dict:
@@ -44,35 +24,35 @@ def build(stored: dict, thresholds: dict | None = None) -> dict:
     result = stored["result"]
     body = stored.get("input") or {}
     thresholds = result["policy"].get("thresholds") or thresholds
+    blocking = {b["item"] for b in result["blockers"]}
+    findings = reading.worst_first(result["findings"], blocking)
     return {
         "product": PRODUCT,
         "report_version": REPORT_VERSION,
+        "renderer": RENDERER,
         "title": stored["title"],
         "filename": filename_for(stored),
         "meta": _meta(stored, result),
-        "cover": _cover(stored, result, body),
-        "summary": summary.sentences(stored, result, body, thresholds),
+        "decision": _decision(stored, result, body),
+        "signoff": signoff(stored, body),
         "chart": _chart(result, thresholds),
         "blockers": [_blocker(b, result) for b in result["blockers"]],
-        "conditions": [
-            {
-                "item": c["item"],
-                "kind": c["kind"],
-                "kind_label": label("condition", c["kind"]),
-                "text": c["text"],
-            }
-            for c in result["conditions"]
-        ],
+        "conditions": {
+            "reject": result["decision"] == "reject",
+            "dated": reading.dated(result),
+            "groups": reading.due_groups(result),
+            # For a reject, what would change it leads the section.
+            "changes": reading.what_changes(result)[:-1] if result["decision"] == "reject" else [],
+        },
+        "obligations": _obligations(result),
         "licenses": obligations.licenses(result, body),
-        "domains": [_domain(name, result) for name in domain_order(result)],
-        "reviews": [_review(r) for r in stored.get("reviews") or []],
-        "audit_head": stored.get("audit_head"),
-        "signoff": [
-            {"role": role, "name": _requester(body) if role == "Requester" else None}
-            for role in SIGNOFF_ROLES
+        "risky": [items.finding(f, blocking) for f in findings if f["risky"]],
+        "clear": [
+            items.clear(f) for f in items.in_order(result, domain_order(result)) if not f["risky"]
         ],
-        "appendix": _appendix(stored, result, thresholds),
         **_evidence(stored),
+        "references": items.references(result),
+        "record": _record(stored, result, body, thresholds),
     }
 
 
@@ -110,8 +90,14 @@ def domain_order(result: dict) -> list[str]:
     return known + [d for d in result["domains"] if d not in DOMAIN_ORDER]
 
 
-def _requester(body: dict) -> str | None:
-    return (body.get("requester") or {}).get("name")
+def licence_name(result: dict, licence_id: str | None) -> str | None:
+    """The licence's name from the result's licence facts; the id when it is not known."""
+    if not licence_id:
+        return None
+    for lic in result.get("licenses") or []:
+        if lic.get("id") == licence_id:
+            return lic.get("name") or licence_id
+    return licence_id
 
 
 def _meta(stored: dict, result: dict) -> dict:
@@ -131,14 +117,15 @@ def _meta(stored: dict, result: dict) -> dict:
             f"decision {decision}",
             f"assessment {stored['id']}",
         ],
-        "creator": f"{PRODUCT} report {REPORT_VERSION}",
+        "creator": RENDERER,
     }
 
 
-def _cover(stored: dict, result: dict, body: dict) -> dict:
+def _decision(stored: dict, result: dict, body: dict) -> dict:
     model = result.get("model") or {}
     requester = body.get("requester") or {}
     policy = result["policy"]
+    use = (body.get("deployment") or {}).get("use_case")
     return {
         "title": stored["title"],
         "model": {
@@ -147,26 +134,35 @@ def _cover(stored: dict, result: dict, body: dict) -> dict:
             "publisher": model.get("publisher"),
             "version": model.get("version"),
             "license": model.get("license"),
+            "license_name": licence_name(result, model.get("license")),
         },
-        "requester": {
-            "name": requester.get("name"),
-            "email": requester.get("email"),
-            "organisation": requester.get("organisation"),
-        },
+        "requester": ", ".join(
+            x
+            for x in (
+                requester.get("name"),
+                requester.get("organisation"),
+                requester.get("email"),
+            )
+            if x
+        ),
         "submitted_by": (stored.get("submitted_by") or {}).get("name"),
-        "date": (stored.get("created_at") or "")[:10],
         "created_at": timestamp(stored.get("created_at")),
+        "as_of": result.get("as_of"),
         "expires_at": timestamp(stored.get("expires_at")),
         "assessment_id": stored["id"],
         "revision": stored.get("revision"),
         "previous_id": stored.get("previous_id"),
-        "status": human(stored.get("status")) or None,
+        "status": label("status", stored.get("status")) or None,
         "rating": result["overall"]["rating"],
         "score": result["overall"]["score"],
         "decision": result["decision"],
         "decision_label": label("decision", result["decision"]),
         "policy": {"id": policy["id"], "name": policy.get("name"), "version": policy["version"]},
         "risk_acceptance": risk_acceptance(stored),
+        "reasons": reading.reasons(result),
+        "actions": reading.first_actions(result),
+        "use_case": excerpt(use, USE_CASE_SHOWN),
+        "blockers": len(result["blockers"]),
     }
 
 
@@ -189,7 +185,8 @@ def risk_acceptance(stored: dict) -> dict | None:
         # A key accepts a risk for the person who owns it: name them both.
         "by": f"{person} (with the key {by})" if person and person != by else by,
         "date": (review.get("created_at") or "")[:10],
-        "justification": review.get("comment") or "",
+        # The whole comment is in the review history; the decision page quotes its start.
+        "justification": excerpt(review.get("comment"), ACCEPTANCE_SHOWN),
     }
 
 
@@ -201,114 +198,87 @@ def _chart(result: dict, thresholds: dict | None) -> dict:
                 "title": result["domains"][d]["title"],
                 "score": result["domains"][d]["score"],
                 "rating": result["domains"][d]["rating"],
+                "answered": result["domains"][d]["answered"],
+                "applicable": result["domains"][d]["applicable"],
+                "unknown": result["domains"][d]["unknown"],
+                "weight": result["domains"][d]["weight"],
+                "reasons": [r["text"] for r in reading.domain_reasons(result, d)],
             }
             for d in domain_order(result)
         ],
+        "reasons_recorded": bool(result.get("rating_reasons")),
         "thresholds": dict(thresholds) if thresholds else None,
         "overall": result["overall"]["score"],
     }
 
 
 def _blocker(b: dict, result: dict) -> dict:
-    keys = (
-        "item",
-        "kind",
-        "title",
-        "reason",
-        "answer",
-        "source",
-        "fact",
-        "license",
-        "license_source",
-        "origin",
-        "verified",
-    )
+    keys = ("item", "kind", "title", "reason", "answer", "source", "fact", "license", "origin")
     finding = next((f for f in result["findings"] if f["item"] == b["item"]), None)
     return {
         **{k: b.get(k) for k in keys},
         "answer_label": finding["answer_label"] if finding else None,
-        "source_label": label("source", b.get("source")),
+        "remediation": finding["remediation"] if finding else None,
     }
 
 
-def _domain(name: str, result: dict) -> dict:
-    d = result["domains"][name]
-    return {
-        "domain": name,
-        "title": d["title"],
-        "score": d["score"],
-        "rating": d["rating"],
-        "answered": d["answered"],
-        "applicable": d["applicable"],
-        "unknown": d["unknown"],
-        "weight": d["weight"],
-        "findings": [_finding(f) for f in result["findings"] if f["domain"] == name],
-    }
+def _obligations(result: dict) -> list[dict] | None:
+    """The duties the engine recorded, by licence (those from no licence last); None for a
+    result without them. A source shared by every duty of a group is given once, for the group.
+    """
+    if "obligations" not in result:
+        return None
+    by_licence: dict[str, dict] = {}
+    for o in result["obligations"]:
+        lic = o.get("license")
+        entry = by_licence.setdefault(
+            lic or "",
+            {
+                "license": lic,
+                "name": o.get("license_name"),
+                "heading": f"{o.get('license_name') or lic} ({lic})" if lic else NOT_LICENCE,
+                "source": None,
+                "rows": [],
+            },
+        )
+        kind = label("obligation", o.get("kind")) or ""
+        entry["rows"].append(
+            {
+                "kind": kind[:1].upper() + kind[1:],
+                "text": o.get("text") or "",
+                "source": _cited(o),
+                "verified": bool(o.get("verified")),
+                "licence_fact": bool(lic),
+            }
+        )
+    groups = sorted(by_licence.values(), key=lambda g: g["license"] is None)
+    for g in groups:
+        cited = {r["source"] for r in g["rows"]}
+        if len(g["rows"]) > 1 and len(cited) == 1:
+            g["source"] = cited.pop()
+            for r in g["rows"]:
+                r["source"] = None
+    return groups
 
 
-def _finding(f: dict) -> dict:
-    derived = f.get("derived")
-    return {
-        "item": f["item"],
-        "title": f["title"],
-        "question": f["question"],
-        "answer": f["answer_label"],
-        "answer_value": f["answer"],
-        "source": f["source"],
-        "source_label": _source_label(f),
-        "derived": None
-        if not derived
-        else {"basis": derived.get("basis") or "license"}  # a licence before verdict model v2
-        | {
-            k: derived.get(k)
-            for k in (
-                "fact",
-                "license",
-                "license_name",
-                "origin",
-                "source",
-                "verified",
-                "unverified_facts",
-            )
-        },
-        "override": f.get("override"),
-        "note": f.get("note"),
-        "evidence_url": f.get("evidence_url"),
-        "points": f["points"],
-        "overall_points": f["overall_points"],
-        "risky": f["risky"],
-        "severity": f["severity"],
-        "base_severity": f["base_severity"],
-        "severity_reasons": list(f.get("severity_reasons") or []),
-        "reason": f["reason"],
-        "remediation": f["remediation"],
-        "references": [f"{r['framework']} {r['id']}" for r in f.get("references") or []],
-    }
+def _cited(o: dict) -> str | None:
+    """Where a duty comes from: the model it reaches the deployment through, and its source."""
+    parts = [x for x in (f"via {o['origin']}" if o.get("origin") else "", o.get("source")) if x]
+    return "; ".join(parts) or None
 
 
-def _source_label(f: dict) -> str | None:
-    """Where the answer came from; a derived one names the basis it was read from."""
-    basis = (f.get("derived") or {}).get("basis") or "license"
-    if f["source"] == "derived" and basis != "license":
-        return label("basis", basis)
-    return label("source", f["source"])
-
-
-def _review(r: dict) -> dict:
-    reviewer = r.get("reviewer") or {}
-    return {
-        "reviewer": reviewer.get("name") or reviewer.get("id"),
-        "reviewer_kind": reviewer.get("kind"),
-        "time": timestamp(r.get("created_at")),
-        "decision": r.get("decision"),
-        "decision_label": label("decision", r.get("decision")),
-        "comment": r.get("comment"),
-    }
-
-
-def _appendix(stored: dict, result: dict, thresholds: dict | None) -> dict:
+def _record(stored: dict, result: dict, body: dict, thresholds: dict | None) -> dict:
     policy = result["policy"]
+    model = result.get("model") or {}
     return {
+        "proposal": summary.proposal(
+            stored, result, body, licence_name(result, model.get("license"))
+        ),
+        "deployment": summary.deployment(body),
+        "coverage": summary.coverage(result),
+        "reviews": reviews(stored),
+        "audit_head": stored.get("audit_head"),
+        "archived": bool(stored.get("report_archived")),
         "policy": {
             "id": policy["id"],
             "name": policy.get("name"),
@@ -322,7 +292,9 @@ def _appendix(stored: dict, result: dict, thresholds: dict | None) -> dict:
             for k, v in ((result.get("content") or {}).get("versions") or {}).items()
         ],
         "engine_version": result.get("engine_version"),
+        "renderer": RENDERER,
         "input_hash": result.get("input_hash"),
+        "as_of": result.get("as_of"),
         "not_applicable": list(result.get("not_applicable") or []),
-        "method": list(METHOD_V2 if "rating_reasons" in result else METHOD),
+        "method": method_for(result),
     }

@@ -12,7 +12,6 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 from .flow import Para
 from .fonts import BOLD, MAIN, FontSet, fontset
 from .layout import (
-    COVER_TOP_GAP,
     FOOTER_RULE_Y,
     FOOTER_Y,
     FRAME_HEIGHT,
@@ -57,7 +56,7 @@ def render(
     buffer = io.BytesIO()
     doc = _document(buffer, report, Decorations(report, fonts, styles), deadline)
     doc.build(flowables, canvasmaker=NumberedCanvas)
-    fonts.warn_missing(f"report of assessment {report['cover']['assessment_id']}")
+    fonts.warn_missing(f"report of assessment {report['decision']['assessment_id']}")
     return buffer.getvalue()
 
 
@@ -99,22 +98,8 @@ def _document(buffer, report: dict, deco: Decorations, deadline: float | None) -
         topPadding=0,
         bottomPadding=0,
     )
-    cover = Frame(
-        MARGIN_LEFT,
-        MARGIN_BOTTOM,
-        FRAME_WIDTH,
-        FRAME_HEIGHT - COVER_TOP_GAP,
-        id="cover",
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
     doc.addPageTemplates(
-        [
-            PageTemplate("cover", [cover], onPage=deco.header, onPageEnd=deco.footer_later),
-            PageTemplate("body", [body], onPage=deco.header, onPageEnd=deco.footer_later),
-        ]
+        [PageTemplate("body", [body], onPage=deco.header, onPageEnd=deco.footer_later)]
     )
     return doc
 
@@ -124,7 +109,7 @@ class Decorations:
 
     def __init__(self, report: dict, fonts: FontSet, styles: dict):
         self.product = report["product"]
-        cover = report["cover"]
+        cover = report["decision"]
         self.reference = f"Assessment {cover['assessment_id']} rev {cover['revision']}"
         style = styles["header_title"]
         if fonts.shapes(report["title"]):

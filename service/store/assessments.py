@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from .. import times
 from . import one, rows, write
 from .audit import audit_head
+from .reviews import list_reviews
 
 SUMMARY_COLUMNS = (
     "id, revision, previous_id, root_id, title, status, created_at, updated_at, expires_at, "
@@ -204,63 +205,6 @@ def approved_revisions(db: Database, root_id: str) -> list[str]:
         [root_id],
     )
     return [row[0] for row in found]
-
-
-def add_review(
-    db: Database,
-    assessment_id: str,
-    reviewer: dict,
-    decision: str,
-    comment: str,
-    accept_risk: bool = False,
-) -> int:
-    """Record a reviewer's decision on an assessment; returns the review id."""
-    with write(db):
-        cursor = db.execute(
-            "INSERT INTO reviews (assessment_id, reviewer_kind, reviewer_id, reviewer_name, "
-            "reviewer_person, decision, comment, created_at, accept_risk) "
-            "VALUES (?,?,?,?,?,?,?,?,?)",
-            [
-                assessment_id,
-                reviewer["kind"],
-                str(reviewer["id"]),
-                reviewer["name"],
-                reviewer.get("person"),
-                decision,
-                comment,
-                times.now(),
-                int(accept_risk),
-            ],
-        )
-        return cursor.lastrowid
-
-
-def list_reviews(db: Database, assessment_id: str) -> list[dict]:
-    """The reviews of one assessment, oldest first, each with the address of the account its
-    reviewer acted for (a key's owner)."""
-    found = rows(
-        db,
-        "SELECT r.*, u.email AS person_name FROM reviews AS r "
-        "LEFT JOIN users AS u ON u.id = r.reviewer_person WHERE r.assessment_id = ? ORDER BY r.id",
-        [assessment_id],
-    )
-    return [
-        {
-            "id": r["id"],
-            "reviewer": {
-                "kind": r["reviewer_kind"],
-                "id": r["reviewer_id"],
-                "name": r["reviewer_name"],
-                "person": r["reviewer_person"],
-                "person_name": r["person_name"],
-            },
-            "decision": r["decision"],
-            "comment": r["comment"],
-            "accept_risk": bool(r["accept_risk"]),
-            "created_at": r["created_at"],
-        }
-        for r in found
-    ]
 
 
 def count_assessments(db: Database) -> int:

@@ -1,6 +1,6 @@
 """Canonical digests of the rows the audit trail binds: assessments, reviews, accounts, API keys,
-webhook endpoints, evidence uploads, the artefact an assessment describes and the
-re-assessment watch of an approval.
+webhook endpoints, archived reports, evidence uploads, the artefact an assessment describes
+and the re-assessment watch of an approval.
 
 Defined here once. An audit event records the digest of each row it changed, as the row is
 stored after the change (and before it), so `audit verify` can tell when a row was changed
@@ -92,6 +92,13 @@ ENTITIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "id",
         ("id", "name", "prefix", "key_hash", "scopes", "created_at", "revoked_at", "owner_user_id"),
     ),
+    # The bytes are covered, not only their hash: an archived report changed in the database
+    # (bytes, hash or both) no longer matches the approval event that recorded it.
+    "report": (
+        "report_archive",
+        "assessment_id",
+        ("assessment_id", "review_id", "sha256", "renderer", "filename", "pdf", "created_at"),
+    ),
     # The secret is covered: a target or a secret swapped in the database is caught by verify.
     "webhook_endpoint": (
         "webhook_endpoints",
@@ -159,6 +166,7 @@ NAMES = {
     "evidence": "evidence",
     "artifact": "artefact of assessment",
     "reassessment": "re-assessment watch",
+    "report": "archived report of assessment",
 }
 
 

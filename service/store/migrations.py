@@ -233,7 +233,29 @@ def m005_content_snapshots(db: Database) -> None:
 
 
 @migrations()
-def m006_evidence_and_gate(db: Database) -> None:
+def m006_draft_progress(db: Database) -> None:
+    """Each draft's progress per section as it was saved, for the dashboard."""
+    db.execute("ALTER TABLE drafts ADD COLUMN progress_json TEXT")
+
+
+@migrations()
+def m007_report_archive(db: Database) -> None:
+    """The PDF report of each approved revision, as it was rendered at the approval: its bytes,
+    their SHA-256 (also in the approval's audit event) and the renderer that made them."""
+    db.execute("""
+        CREATE TABLE report_archive (
+            assessment_id TEXT PRIMARY KEY REFERENCES assessments(id),
+            review_id INTEGER NOT NULL REFERENCES reviews(id),
+            sha256 TEXT NOT NULL,
+            renderer TEXT NOT NULL,
+            filename TEXT NOT NULL,
+            pdf BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        )""")
+
+
+@migrations()
+def m008_evidence_and_gate(db: Database) -> None:
     """Evidence files (content-addressed bytes, their uploads and references), the artefact an
     assessment describes (its manifest digest, for the gate) and the re-assessment watch."""
     for sql in (

@@ -8,6 +8,7 @@ from flask import (
     current_app,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -15,12 +16,20 @@ from flask import (
 )
 
 from ..application import InputError, accounts, assessments, drafts, exchange
+from ..application import formview as view_of
 from ..application.errors import NoChange, NotOwner, StateError
 from ..store.context import get_db
-from . import forms, formview, sessions
+from . import formparts, forms, formview, sessions
 
 bp = Blueprint("assess", __name__)
-ACTIONS = ("submit", "draft", "refresh", "prefill")
+# The buttons that re-read the form without submitting it, and the control each returns focus
+# to (the button pressed; its formaction carries the same fragment).
+RETURNS_TO = {
+    "refresh": "update-questions",
+    "refresh-model": "update-model",
+    "prefill": "fill-from-catalogue",
+}
+ACTIONS = ("submit", "draft", *RETURNS_TO)
 
 
 def _content():
@@ -42,25 +51,30 @@ def render_form(
     draft_id: str | None = None,
     previous_id: str | None = None,
     imported: dict | None = None,
+    focus: str | None = None,
 ):
-    """The full form with what was typed, derived licence answers and any errors."""
+    """The full form with what was typed, the form's view of it (the questions that apply,
+    their severities, answers from a source, progress) and any errors. With `focus`, the errors
+    are placed on their fields without a summary and focus returns to that control."""
     content = _content()
-    labels = formview.field_labels(content)
+    view = view_of.read(content, values)
+    labels = formview.field_labels(content, [s.domain for s in view.sections])
     placed = forms.place_errors(errors or [], set(labels))
     model_id = forms.first(values, "model.id")
     return render_template(
         "assess_form.html",
         content=content,
+        view=view,
         values=values,
         errors=placed,
-        summary=formview.error_summary(placed, labels),
-        derived=forms.derived_for(content, values),
+        summary=[] if focus else formview.error_summary(placed, labels),
         catalogue=formview.catalogue(content),
         card=formview.model_card(content, model_id),
         choices=formview.choices(content),
         draft_id=draft_id,
         previous_id=previous_id,
         imported=imported,
+        focus=focus,
     ), status
 
 
@@ -121,34 +135,47 @@ def _import_refused(errors: list[dict]):
 @bp.post("/assessments/new")
 @sessions.login_required
 def post():
-    """Submit, save as a draft, re-read the catalogue, or refresh the derived answers."""
+    """Submit, save as a draft, re-read the catalogue, or update the questions for the model
+    and deployment as they now stand (the page comes back where the button was)."""
     content, action = _content(), request.form.get("action", "submit")
     values = forms.form_values(request.form)
     draft_id = request.form.get("draft_id") or None
     previous_id = forms.first(values, "previous_id") or None
+    if action not in ACTIONS:
+        abort(400, description="Unknown form action.")
     if action == "draft":
         return _save_draft(values, draft_id)
     if action == "prefill":
         values.update(forms.catalogue_values(content, forms.first(values, "model.id")))
-    if action in ("prefill", "refresh"):
-        return render_form(values, draft_id=draft_id, previous_id=previous_id)
-    if action not in ACTIONS:
-        abort(400, description="Unknown form action.")
+    if action in RETURNS_TO:
+        errors = view_of.read(content, values).errors
+        return render_form(values, errors, 200, draft_id, previous_id, focus=RETURNS_TO[action])
     return _submit(values, draft_id, previous_id)
+
+
+@bp.post("/assessments/form-view")
+@sessions.login_required
+def form_view():
+    """The form's view of the posted values as JSON, for the page's script: which questions
+    apply, each one's severity and derived answer (as the page's own markup), progress per
+    section, and the answers kept for questions that no longer apply."""
+    values = forms.form_values(request.form)
+    return jsonify(formparts.as_json(_content(), view_of.read(_content(), values), values))
 
 
 def _submit(values: dict, draft_id: str | None, previous_id: str | None):
     content, db = _content(), get_db()
-    body, errors = forms.to_body(content, values, forms.derived_for(content, values))
+    read = view_of.read(content, values)
     try:
-        if errors:
-            assessments.validate(content, body)
+        if read.errors:
+            errors = view_of.problems(content, read)
         else:
+            errors = []
             stored = assessments.submit(
-                content, db, body, accounts.actor(g.user), previous_id, draft_id
+                content, db, read.body, accounts.actor(g.user), previous_id, draft_id
             )
     except InputError as exc:
-        errors = errors + exc.errors
+        errors = exc.errors
     except NotOwner as exc:
         abort(403, description=exc.message)
     except (StateError, NoChange) as exc:
@@ -162,7 +189,9 @@ def _submit(values: dict, draft_id: str | None, previous_id: str | None):
 
 
 def _save_draft(values: dict, draft_id: str | None):
-    saved = drafts.save(get_db(), g.user, forms.first(values, "title"), values, draft_id)
+    saved = drafts.save(
+        get_db(), g.user, forms.first(values, "title"), values, draft_id, _content()
+    )
     flash("Draft saved. You can continue it from the dashboard at any time.", "success")
     return redirect(url_for("assess.draft", draft_id=saved))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import labels
 from ..content.model import Content
 from . import forms, formview
 
@@ -28,9 +29,22 @@ def changes(content: Content, before: dict, after: dict) -> list[dict]:
 
 
 def verdict_changes(before: dict, after: dict) -> list[dict]:
-    """Rating, decision and score of the two revisions, where they differ."""
+    """Rating, decision and score of the two revisions, where they differ, in words."""
+    shown = {
+        "rating": lambda v: str(v).capitalize(),
+        "decision": lambda v: labels.label("decision", v),
+        "score": lambda v: f"{v:.2f}",
+    }
     out = []
     for key, label in (("rating", "Rating"), ("decision", "Engine decision"), ("score", "Score")):
-        if before.get(key) != after.get(key):
-            out.append({"label": label, "before": before.get(key), "after": after.get(key)})
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            words = shown[key]
+            out.append(
+                {
+                    "label": label,
+                    "before": words(old) if old is not None else "",
+                    "after": words(new) if new is not None else "",
+                }
+            )
     return out

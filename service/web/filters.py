@@ -39,6 +39,15 @@ def pairs_same(value: str) -> tuple[str, str]:
     return (value, value)
 
 
+def sentence(message: str) -> str:
+    """An application message as a sentence: its first letter capitalised, a full stop added."""
+    text = str(message or "").strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
 def _context() -> dict:
     return {"current_user": g.get("user")}
 
@@ -46,7 +55,12 @@ def _context() -> dict:
 def init_app(app: Flask) -> None:
     """Install the filters and the context processor."""
     app.jinja_env.filters.update(
-        when=when, label=label, days_left=days_left, pairs=pairs, pairs_same=pairs_same
+        when=when,
+        label=label,
+        days_left=days_left,
+        pairs=pairs,
+        pairs_same=pairs_same,
+        sentence=sentence,
     )
     app.jinja_env.globals.update(field_id=field_id, first=first, has_role=has_role)
     app.context_processor(_context)

@@ -1,7 +1,9 @@
-"""The assessment form as data: posted fields to an API body, and validation errors to fields.
+"""The assessment form as data: posted fields as typed, catalogue and stored values as fields,
+and errors placed on the fields they name.
 
 Field names are the body's dotted paths (`deployment.sector`, `answers.SEC-01.value`), so an
-error from the shared schema names the field it belongs to without any mapping table.
+error from the shared schema names the field it belongs to without any mapping table. Reading
+typed values into a body is the application's (`application/formbody.py`).
 """
 
 from __future__ import annotations
@@ -10,24 +12,13 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
-from ..application import assessments
+from ..application.formbody import ANSWER_PARTS, first
 from ..content.model import Content
 
-REQUESTER = ("name", "email", "organisation")
-MODEL_TEXT = (
-    "id",
-    "name",
-    "version",
-    "publisher",
-    "publisher_country",
-    "license",
-    "source_url",
-    "weights_format",
-)
-ANSWER_PARTS = ("value", "note", "evidence_url", "justification")
+__all__ = ["first", "form_values", "catalogue_values", "field_id", "place_errors", "body_values"]
+
 MULTI = ("model.modality",)
-MISSING = "Missing data for required field."
-_SPLIT = re.compile(r"[,\s]+")
+KEEP_OUT = ("csrf_token", "action", "draft_id", "focus")
 
 
 def form_values(form: MultiDict) -> dict[str, list[str]]:
@@ -35,91 +26,8 @@ def form_values(form: MultiDict) -> dict[str, list[str]]:
     return {
         k: [v.strip() if k not in MULTI else v for v in form.getlist(k)]
         for k in form
-        if k not in ("csrf_token", "action", "draft_id")
+        if k not in KEEP_OUT
     }
-
-
-def first(values: dict, name: str) -> str:
-    """The first value of a field, or ''."""
-    got = values.get(name) or [""]
-    return got[0] if isinstance(got, list) else str(got)
-
-
-def _given(values: dict, prefix: str, names) -> dict:
-    return {n: first(values, f"{prefix}.{n}") for n in names if first(values, f"{prefix}.{n}")}
-
-
-def _split(text: str) -> list[str]:
-    return [p for p in _SPLIT.split(text) if p]
-
-
-def model_given(values: dict) -> dict:
-    """The model object the form describes (empty fields left out)."""
-    model = _given(values, "model", MODEL_TEXT)
-    if first(values, "model.base_models"):
-        model["base_models"] = _split(first(values, "model.base_models"))
-    if values.get("model.modality"):
-        model["modality"] = [m for m in values["model.modality"] if m]
-    return model
-
-
-def deployment_given(content: Content, values: dict) -> dict:
-    """The deployment object; booleans and numbers converted, bad numbers left for the schema."""
-    out = {}
-    for name, spec in content.context.fields.items():
-        raw = first(values, f"deployment.{name}")
-        if raw == "":
-            continue
-        if spec.type == "bool":
-            out[name] = {"yes": True, "no": False}.get(raw, raw)
-        elif spec.type == "integer":
-            cleaned = re.sub(r"[,_ ]", "", raw)
-            # isdigit() also holds for '²' and for 5,000 digits, which int() refuses.
-            plain = cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 18
-            out[name] = int(cleaned) if plain else raw
-        elif spec.type == "region_list":
-            out[name] = _split(raw.replace(";", ","))
-        else:
-            out[name] = raw
-    return out
-
-
-def to_body(content: Content, values: dict, derived: dict) -> tuple[dict, list[dict]]:
-    """The API body for the posted form, plus errors only the form can make (note, no answer)."""
-    body = {
-        "title": first(values, "title"),
-        "requester": _given(values, "requester", REQUESTER),
-        "model": model_given(values),
-        "deployment": deployment_given(content, values),
-        "answers": {},
-        "policy": first(values, "policy") or "default",
-    }
-    if not body["title"]:
-        del body["title"]
-    errors = []
-    for item_id in content.items:
-        answer = _given(values, f"answers.{item_id}", ANSWER_PARTS)
-        if not answer:
-            continue
-        if "value" not in answer and item_id in derived:
-            answer["value"] = derived[item_id].answer
-        if "value" not in answer:
-            errors.append(
-                {
-                    "field": f"answers.{item_id}.value",
-                    "message": "Choose an answer, or clear the note and evidence link",
-                }
-            )
-            continue
-        body["answers"][item_id] = answer
-    return body, errors
-
-
-def derived_for(content: Content, values: dict) -> dict:
-    """Licence answers derived from the model and deployment the form currently describes."""
-    return assessments.derived_answers(
-        content, model_given(values), deployment_given(content, values)
-    )
 
 
 def catalogue_values(content: Content, model_id: str) -> dict[str, list[str]]:
@@ -152,7 +60,7 @@ def place_errors(errors: list[dict], names: set[str]) -> dict[str, list[str]]:
     placed: dict[str, list[str]] = {}
     for error in errors:
         name = _nearest(error["field"], names)
-        placed.setdefault(name, []).append(_friendly(error["message"]))
+        placed.setdefault(name, []).append(error["message"])
     return placed
 
 
@@ -165,10 +73,6 @@ def _nearest(field: str, names: set[str]) -> str:
                 return candidate
         parts.pop()
     return ""
-
-
-def _friendly(message: str) -> str:
-    return "This is required" if message == MISSING else message.rstrip(".")
 
 
 def body_values(content: Content, body: dict) -> dict[str, list[str]]:
@@ -187,10 +91,15 @@ def body_values(content: Content, body: dict) -> dict[str, list[str]]:
             if isinstance(value, list)
             else [str(value)]
         )
+    names = content.context.countries
     for key, value in (body.get("deployment") or {}).items():
         if isinstance(value, bool):
             value = "yes" if value else "no"
-        values[f"deployment.{key}"] = [", ".join(value) if isinstance(value, list) else str(value)]
+        elif isinstance(value, list):
+            value = ", ".join(names.get(v, v) for v in value)
+        elif key in content.context.fields and content.context.fields[key].type == "country":
+            value = names.get(value, value)  # shown by name; read back as the code
+        values[f"deployment.{key}"] = [str(value)]
     for item_id, answer in (body.get("answers") or {}).items():
         answer = {"value": answer} if isinstance(answer, str) else answer
         for part in ANSWER_PARTS:

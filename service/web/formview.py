@@ -31,14 +31,16 @@ PARTS = {
 }
 
 
-def field_labels(content: Content) -> dict[str, str]:
-    """Every field the form renders, by name, with the label the user sees."""
+def field_labels(content: Content, domains=None) -> dict[str, str]:
+    """Every field the form renders, by name, with the label the user sees, in the order the
+    form shows them (checklists in the order `domains` gives, else the content's)."""
     labels = dict(FIXED_LABELS)
     for name, spec in content.context.fields.items():
         labels[f"deployment.{name}"] = spec.label
-    for item in content.items.values():
-        for part, word in PARTS.items():
-            labels[f"answers.{item.id}.{part}"] = f"{item.id} {item.title}: {word}"
+    for domain in domains or content.checklists:
+        for item in content.checklists[domain].items:
+            for part, word in PARTS.items():
+                labels[f"answers.{item.id}.{part}"] = f"{item.id} {item.title}: {word}"
     return labels
 
 

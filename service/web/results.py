@@ -16,8 +16,9 @@ from flask import (
 )
 
 from .. import labels
-from ..application import InputError, accounts, assessments, evidence, reviews
+from ..application import InputError, accounts, assessments, evidence, reports, reviews
 from ..application.errors import FourEyesError, RoleRequired, StateError
+from ..application.reports import ReportSettings
 from ..store.context import get_db
 from . import diff, sessions
 
@@ -60,6 +61,10 @@ def _page(
         "result.html",
         a=stored,
         r=stored["result"],
+        read=reports.reading(stored),
+        earlier_reviews=reports.earlier_reviews(db, stored),
+        archived_at=reports.archived_at(db, stored["id"]),
+        current=revisions[-1] if revisions else stored,
         content=content,
         previous=previous,
         changed=changed,
@@ -79,22 +84,21 @@ def _page(
 @bp.get("/assessments/<assessment_id>")
 @sessions.login_required
 def show(assessment_id: str):
-    """Overall badge, decision, domains, blockers, conditions, findings, reviews, audit head."""
+    """The decision and why first (blockers above the fold), what would change it, the
+    conditions by due, domains, obligations, findings; reviews of every revision, the diff."""
     return _page(_get(assessment_id))
 
 
 @bp.get("/assessments/<assessment_id>/report.pdf")
 @sessions.login_required
 def pdf(assessment_id: str):
-    """The PDF report, as a download."""
+    """The PDF report, as a download (the archived one, once the revision was approved)."""
     stored = _get(assessment_id)
-    config = current_app.config
-    data, digest, filename = assessments.report_pdf(
-        _content(), stored, config["FONT_DIR"], config["PDF_SHAPING"], config["REPORT_TIME_BUDGET"]
-    )
-    response = current_app.response_class(data, mimetype="application/pdf")
-    response.set_etag(digest)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    settings = ReportSettings.from_config(current_app.config)
+    sent = reports.report_pdf(_content(), get_db(), stored, settings)
+    response = current_app.response_class(sent.data, mimetype="application/pdf")
+    response.set_etag(sent.sha256)
+    response.headers["Content-Disposition"] = f'attachment; filename="{sent.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -129,6 +133,7 @@ def review(assessment_id: str):
             form["decision"],
             form["comment"],
             form["accept_risk"],
+            settings=ReportSettings.from_config(current_app.config),
         )
     except InputError as exc:
         errors = {e["field"]: e["message"][:1].upper() + e["message"][1:] for e in exc.errors}

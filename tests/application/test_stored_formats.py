@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from service import engine, report, store
-from service.application import assessments
+from service.application import assessments, reports
 from tests.support.bodies import DATA
 
 FORMAT_1 = json.loads((DATA / "store" / "assessment-format-1.json").read_text(encoding="utf-8"))
@@ -30,9 +30,9 @@ def test_a_format_1_result_renders_the_same_pdf_bytes_as_before(app, db, tmp_pat
     no_fonts = tmp_path / "no-fonts"
     no_fonts.mkdir()
     content = app.extensions["modelrisk.content"]
-    data, digest, name = assessments.report_pdf(content, found, str(no_fonts), False)
-    assert hashlib.sha256(data).hexdigest() == digest == FORMAT_1["pdf_sha256"]
-    assert name == FORMAT_1["pdf_filename"]
+    sent = reports.report_pdf(content, db, found, reports.ReportSettings(str(no_fonts), False))
+    assert hashlib.sha256(sent.data).hexdigest() == sent.sha256 == FORMAT_1["pdf_sha256"]
+    assert sent.filename == FORMAT_1["pdf_filename"]
 
 
 SUPPORT_BOT = json.loads((DATA / "inputs" / "llama-support-bot.json").read_text(encoding="utf-8"))

@@ -172,3 +172,21 @@ def test_check_content_command_reports_counts(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("content ok:")
+
+
+def test_every_checklist_names_who_usually_answers_it():
+    content = real_content()
+    assert {d: c.answered_by for d, c in content.checklists.items()} == {
+        "security": "Security team",
+        "maintenance": "ML platform",
+        "licensing": "Legal",
+        "misuse": "Risk",
+    }
+
+
+def test_country_names_cover_every_country_a_rule_names():
+    context = real_content().context
+    assert len(context.countries) == 249 and context.countries["DE"] == "Germany"
+    named = set().union(*context.country_sets.values())
+    assert named <= set(context.countries)
+    assert context.country_names["united states of america"] == "US"

@@ -1,4 +1,5 @@
-"""An assessor may override a derived licence answer only with a written justification."""
+"""An assessor may override a derived answer (licence, publisher, deployment) only with a
+written justification, where it departs from the facts."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from service.application import assessments
 from service.application.errors import InputError
 from service.engine import lineage
-from tests.support.bodies import body, preset_answers, real_content
+from tests.support.bodies import LLAMA_8B, body, preset_answers, real_content
 
 VISION = "meta-llama/Llama-3.2-11B-Vision-Instruct"
 FRANCE = {"deployer_country": "FR", "user_regions": ["EU"]}
@@ -137,3 +138,38 @@ def test_an_unverified_catalogue_entry_marks_what_its_licence_gives_unverified()
         derived = lineage.derive_answers(content, model, deployment, [entry])
         read = [d for d in derived.values() if d.basis == "license"]
         assert read and all(not d.verified for d in read), start
+
+
+@pytest.mark.parametrize(
+    ("autonomy", "answer"),
+    [
+        ("advisory", "human_decides"),
+        ("human_approved", "human_approves"),
+        ("fully_automated", None),
+    ],
+)
+def test_human_oversight_is_answered_from_the_deployment_where_a_person_is_in_the_loop(
+    autonomy, answer
+):
+    # A fully automated deployment may still decide nothing that matters (a chat companion):
+    # the assessor answers MIS-10 then.
+    content = real_content()
+    b = body(LLAMA_8B, {"autonomy": autonomy})
+    derived = assessments.derived_answers(content, b["model"], b["deployment"])
+    got = derived.get("MIS-10")
+    if answer is None:
+        assert got is None
+    else:
+        assert (got.answer, got.basis) == (answer, "deployment")
+
+
+def test_more_oversight_than_the_deployment_states_needs_a_justification():
+    content = real_content()
+    b = body(LLAMA_8B, {"autonomy": "human_approved"})
+    b["answers"] = {**preset_answers(content, b, "good"), "MIS-10": "human_monitors"}
+    _, result = assessments.evaluate(content, b)  # less oversight stands as given
+    assert finding(result, "MIS-10")["answer"] == "human_monitors"
+    b["answers"]["MIS-10"] = "human_decides"
+    with pytest.raises(InputError) as caught:
+        assessments.evaluate(content, b)
+    assert "answers.MIS-10.justification" in str(caught.value)

@@ -9,9 +9,9 @@ import pytest
 
 from service.application import assessments
 from service.engine import lineage, scoring
-from service.report import build, filename_for, thresholds_for
+from service.report import build, filename_for, method, reading, thresholds_for
+from service.report.method import method_for
 from service.report.obligations import licenses as obligations
-from service.report.summary import sentences
 from service.report.words import timestamp
 from tests.support.bodies import body, preset_answers, real_content
 from tests.support.reports import REPORT_DATA as DATA
@@ -48,28 +48,33 @@ def test_model_reads_the_stored_result_and_never_rescores(monkeypatch):
     stored["result"]["overall"]["score"] = 99.99  # not what the engine would say: shown as stored
     stored["result"]["findings"][0]["points"] = 12.34
     model = build(stored)
-    assert model["cover"]["score"] == 99.99
-    assert "99.99 of 100" in model["summary"][2]
+    assert model["decision"]["score"] == 99.99
     first = stored["result"]["findings"][0]
-    shown = next(f for d in model["domains"] for f in d["findings"] if f["item"] == first["item"])
+    shown = next(f for f in model["risky"] if f["item"] == first["item"])
     assert shown["points"] == 12.34
 
 
-def test_every_finding_is_shown_once_in_house_domain_order():
+def test_every_finding_is_shown_once_risky_in_full_the_rest_in_checklist_order():
     content = real_content()
     b = body("meta-llama/Llama-3.1-8B-Instruct")
     b["answers"] = preset_answers(content, b, "worst")
     stored = stored_from(content, b)
     model = build(stored)
-    assert [d["domain"] for d in model["domains"]] == [
+    assert [d["domain"] for d in model["chart"]["domains"]] == [
         "security",
         "maintenance",
         "licensing",
         "misuse",
     ]
-    shown = [f["item"] for d in model["domains"] for f in d["findings"]]
-    assert sorted(shown) == sorted(f["item"] for f in stored["result"]["findings"])
-    assert len(shown) == len(set(shown))
+    risky = [f["item"] for f in model["risky"]]
+    clear = [f["item"] for f in model["clear"]]
+    assert sorted(risky + clear) == sorted(f["item"] for f in stored["result"]["findings"])
+    assert len(set(risky + clear)) == len(risky + clear)
+    ranks = [reading.rank(f["severity"]) for f in model["risky"] if not f["blocker"]]
+    assert ranks == sorted(ranks, reverse=True)  # the worst first
+    prefixes = [item.split("-")[0] for item in clear]
+    assert prefixes == sorted(prefixes, key=["SEC", "MNT", "LIC", "MIS"].index)
+    assert all("severity" not in f for f in model["clear"])
 
 
 def test_thresholds_come_from_the_result_first():
@@ -85,7 +90,7 @@ def test_a_result_without_thresholds_takes_them_from_the_caller_or_shows_none():
     stored = small()
     del stored["result"]["policy"]["thresholds"]
     assert build(stored)["chart"]["thresholds"] is None
-    assert build(stored)["appendix"]["thresholds"] is None
+    assert build(stored)["record"]["thresholds"] is None
     given = {"medium": 10, "high": 30, "critical": 50}
     assert build(stored, given)["chart"]["thresholds"] == given
 
@@ -138,49 +143,121 @@ def _result(**changes) -> dict:
     return result
 
 
-def test_summary_without_blockers_names_what_would_change_a_rejection():
-    stored = small()
-    result = _result(blockers=[])
-    text = sentences(stored, result, stored["input"], result["policy"]["thresholds"])
-    assert text[4] == "No blocker stops approval."
-    assert text[6].startswith(
-        "A different decision needs a rating below high (an overall score under 35)"
+def v2() -> dict:
+    return json.loads((DATA / "stored-v2.json").read_text(encoding="utf-8"))
+
+
+def test_reasons_come_from_the_engine_when_it_recorded_them():
+    result = v2()["result"]
+    got = reading.reasons(result)
+    assert got["recorded"] is True
+    texts = [r["text"] for r in got["items"]]
+    # the decision's reasons first, then the overall rating's, each once
+    assert texts == [r["text"] for r in result["rating_reasons"]["decision"]] + [
+        r["text"] for r in result["rating_reasons"]["overall"]
+    ]
+    assert got["more"] == 0
+
+
+def test_without_recorded_reasons_the_blockers_and_worst_risky_findings_stand_in():
+    result = small()["result"]
+    got = reading.reasons(result)
+    assert got["recorded"] is False
+    kinds = [(r["kind"], r["item"]) for r in got["items"]]
+    # both blockers, then the worst risky finding that is not one (MNT-01, high)
+    assert kinds == [("blocker", "LIC-05"), ("blocker", "MIS-01"), ("finding", "MNT-01")]
+    assert got["items"][2]["text"].startswith("Risky finding MNT-01 ")
+
+
+def test_reasons_past_six_are_counted_not_listed():
+    result = _result(
+        blockers=[
+            {"item": f"SEC-{n:02d}", "title": f"Item {n}", "reason": "r"} for n in range(1, 10)
+        ]
     )
+    got = reading.reasons(result)
+    assert len(got["items"]) == reading.REASONS and got["more"] == 9 + 3 - reading.REASONS
 
 
-def test_summary_lists_at_most_eight_blockers():
-    stored = small()
-    blockers = [{"item": f"SEC-{n:02d}", "title": f"Item {n}"} for n in range(1, 12)]
-    text = sentences(stored, _result(blockers=blockers), stored["input"], None)
-    assert text[4].startswith("11 blockers stop approval: SEC-01 (Item 1);")
-    assert "SEC-08 (Item 8); and 3 more, listed in section 3." in text[4]
-    assert "SEC-09" not in text[4]
-    assert text[6].endswith("SEC-08 and 3 more, then re-assess.")
+def test_the_first_actions_are_those_due_before_go_live_at_most_five():
+    result = v2()["result"]
+    result["conditions"] += [
+        {"item": f"SEC-{n:02d}", "kind": "remediation", "text": f"fix {n}", "due": "before_go_live"}
+        for n in range(1, 5)
+    ]
+    got = reading.first_actions(result)
+    assert got["title"] == "What must change for approval"
+    assert [c["item"] for c in got["items"]] == ["MIS-01", "LIC-05", "MNT-01", "SEC-01", "SEC-02"]
+    assert got["more"] == 2  # SEC-03, SEC-04; the follow-up and track ones are not counted
+    assert got["items"][0]["blocker"] and not got["items"][2]["blocker"]
+
+
+def test_an_old_result_lists_its_conditions_undated_blockers_first():
+    result = small()["result"]
+    got = reading.first_actions(result)
+    assert got["dated"] is False
+    assert [c["item"] for c in got["items"]][:2] == ["MIS-01", "LIC-05"]
+    groups = reading.due_groups(result)
+    assert [g["due"] for g in groups] == [None]
+    assert groups[0]["title"] == "Conditions (no due date recorded)"
+
+
+def test_conditions_are_grouped_by_when_they_are_due():
+    groups = reading.due_groups(v2()["result"])
+    assert [(g["due"], len(g["conditions"])) for g in groups] == [
+        ("before_go_live", 3),
+        ("follow_up", 1),
+        ("track", 1),
+    ]
+    # The titles are the labels of the one label table.
+    assert [g["title"] for g in groups] == [
+        "Before go-live",
+        "Follow-up, with an owner and a date",
+        "Track",
+    ]
+
+
+def test_a_due_this_reader_does_not_know_is_shown_not_dropped():
+    result = v2()["result"]
+    result["conditions"].append({"item": "x", "kind": "remediation", "text": "t", "due": "later"})
+    assert reading.due_groups(result)[-1]["title"] == "Other"
 
 
 @pytest.mark.parametrize(
-    ("decision", "conditions", "expected"),
+    ("name", "changes", "expected"),
     [
-        ("approve", [], "No condition attaches to the approval"),
-        ("approve_with_conditions", [], "The policy approves a high rating only with conditions"),
-        (
-            "approve_with_conditions",
-            [{"item": "SEC-01", "kind": "remediation", "text": "x"}],
-            "Approval holds only once the 1 condition listed below is met",
-        ),
+        ("v2", {}, "Resolve LIC-05, MIS-01: each blocker stops approval"),
+        ("v2", {}, "Lower the risk of MIS-01, LIC-05, which set the high rating"),
+        ("small", {}, "Lower the risk of MIS-01, LIC-05, the worst risky findings"),
+        ("small", {"decision": "approve"}, "A change of model, licence or deployment"),
     ],
 )
-def test_summary_says_what_keeps_an_approval(decision, conditions, expected):
-    stored = small()
-    result = _result(blockers=[], decision=decision, conditions=conditions)
-    assert sentences(stored, result, stored["input"], None)[6].startswith(expected)
+def test_what_changes_the_decision(name, changes, expected):
+    result = (v2() if name == "v2" else small())["result"]
+    result.update(changes)
+    assert any(line.startswith(expected) for line in reading.what_changes(result))
 
 
-def test_summary_when_nothing_adds_to_the_score():
-    stored = small()
-    findings = [dict(f, overall_points=0.0) for f in small()["result"]["findings"]]
-    text = sentences(stored, _result(findings=findings), stored["input"], None)
-    assert text[5] == "No item adds to the overall score."
+def test_what_changes_an_approval_names_the_conditions_due_before_go_live():
+    result = v2()["result"]
+    result.update(decision="approve_with_conditions", blockers=[])
+    lines = reading.what_changes(result)
+    assert "Meet the 3 conditions due before go-live; the approval holds only with them." in lines
+
+
+def test_the_method_follows_the_rule_the_result_was_scored_with():
+    assert method_for(v2()["result"]) == list(method.METHOD_V2)
+    # A result stored before the engine recorded reasons keeps the text it was rated by.
+    assert method_for(small()["result"]) == list(method.METHOD)
+    assert build(v2())["record"]["method"] == method_for(v2()["result"])
+
+
+def test_the_licence_is_named_on_the_decision_page():
+    model = build(small())["decision"]["model"]
+    assert (model["license"], model["license_name"]) == (
+        "llama-3.2-community",
+        "Llama 3.2 Community License Agreement",
+    )
 
 
 def _licence(**facts) -> dict:

@@ -190,6 +190,11 @@ WEB = {
         Call("/assessments/new", form=lambda ctx: form_data()),
         (LOGIN, 302, 302, 302),
     ),
+    # The form's view of its values, for its script: any signed-in person filling a form.
+    ("POST", "/assessments/form-view"): (
+        Call("/assessments/form-view", form=lambda ctx: form_data()),
+        (LOGIN, 200, 200, 200),
+    ),
     ("GET", "/assessments/<assessment_id>"): (
         Call(lambda ctx: f"/assessments/{ctx.shared}"),
         (LOGIN, 200, 200, 200),

@@ -183,3 +183,12 @@ def verdict_from(result: dict) -> dict:
     reasons = result["rating_reasons"]
     out["rating_reasons"] = {k: reasons[k] for k in ("overall", "decision")}
     return out
+
+
+def applicable_only(body: dict) -> dict:
+    """The body without its answers to items that do not apply to its deployment: what the web
+    form submits, since it never sends answers to questions it does not show."""
+    facts = engine.facts(real_content(), body["model"], body["deployment"])
+    shown = engine.applicability(real_content(), facts, body["deployment"])
+    answers = {k: v for k, v in body["answers"].items() if shown[k].applies}
+    return {**body, "answers": answers}

@@ -70,9 +70,16 @@ def chromium(sync_api) -> Iterator:
 
 
 @contextlib.contextmanager
-def checked_page(browser) -> Iterator:
-    """A page in a fresh context; console errors (other than an expected 4xx) fail the test."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+def checked_page(
+    browser, width: int = 1400, height: int = 900, javascript: bool = True
+) -> Iterator:
+    """A page in a fresh context of this viewport; console errors (other than an expected 4xx)
+    fail the test."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        accept_downloads=True,
+        java_script_enabled=javascript,
+    )
     page = context.new_page()
     errors: list[str] = []
     expected = ("status of 422", "status of 403", "status of 409", "status of 503")

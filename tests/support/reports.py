@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 from pypdf import PdfReader
@@ -10,7 +11,7 @@ from pypdf import PdfReader
 from service.application import assessments
 from service.report import unstored
 
-from .bodies import DATA
+from .bodies import DATA, real_content
 
 REPORT_DATA = DATA / "report"
 
@@ -34,6 +35,12 @@ def stored_from(content, b: dict, **overrides) -> dict:
         "audit_head": "ab" * 32,
     }
     return unstored(clean, result, "2026-11-30T09:15:00.000000Z", **{**fields, **overrides})
+
+
+def stored_input(name: str, **overrides) -> dict:
+    """A stored assessment for one of tests/data/inputs, scored with the shipped content."""
+    b = json.loads((DATA / "inputs" / f"{name}.json").read_text(encoding="utf-8"))
+    return stored_from(real_content(), b, **overrides)
 
 
 def pages(data: bytes) -> list[str]:

@@ -18,7 +18,7 @@ import pytest
 from service.store.context import get_db
 from tests.support import browser as chromium
 from tests.support.apps import ApiClient, add_user, build_app, create_key
-from tests.support.bodies import approvable_body, sample_body
+from tests.support.bodies import applicable_only, approvable_body, sample_body
 from tests.support.reports import pages
 
 pytestmark = pytest.mark.browser
@@ -148,7 +148,10 @@ def test_approving_a_rejected_assessment_takes_an_accepted_risk_with_reasons(sit
 
 
 def test_a_rejected_assessment_cannot_go_back_unchanged(site, page):
-    created = site.keys[SUE].submitted(approvable_body(title="Unchanged resubmission"))
+    # Answers only to questions that apply: the form never submits answers to questions it does
+    # not show, so a body holding such answers would come back changed (without them).
+    body = applicable_only(approvable_body(title="Unchanged resubmission"))
+    created = site.keys[SUE].submitted(body)
     site.keys[RITA].review(created["id"], "reject", "Not for customer data.")
     chromium.sign_in(page, site.base, SUE)
     page.goto(site.url(f"/assessments/{created['id']}"))

@@ -38,8 +38,8 @@ def test_an_upload_opens_the_form_pre_filled(web):
     assert 'value="google/gemma-2-9b-it" selected' in page
     # The weight format the listing settles fills the model's field, from which SEC-02 is
     # derived (the deployment basis): its derived answer is the one chosen, its source noted.
-    assert 'name="answers.SEC-02.value" value="" checked' in page
-    assert "Use the derived answer (Safetensors only)" in page
+    assert 'name="answers.SEC-02.value" value="safetensors_only" data-derived checked' in page
+    assert "Use the derived answer" not in page  # the derived answer is shown once, marked
     assert "From the deployment described" in page
     assert "repository file listing" in page
     assert "answers.LIC-16" in page  # a warning left for the assessor (the gate)

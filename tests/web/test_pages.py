@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+from markupsafe import escape
+
+from service import labels
+from service.application import assessments
+from service.report import reading as report_reading
 from service.store import audit
 from service.store.context import get_db
 from tests.support.apps import PASSWORD, add_user, login, token
+from tests.support.bodies import DATA
 from tests.support.bodies import LLAMA_8B as LLAMA
 
 
@@ -101,9 +108,9 @@ def test_choose_step_then_form_prefilled_from_the_catalogue(web):
     page = html(client.get(f"/assessments/new?model={LLAMA}"))
     assert re.search(r'<option value="llama-3.1-community" selected>', page)
     assert 'name="model.publisher" type="text" value="Meta"' in page
-    assert "Derived from the licence" in page
+    assert 'tag--derived">Derived from the licence<' in page
     other = html(client.get("/assessments/new?model=other"))
-    assert "Derived from the licence" not in other
+    assert 'tag--derived">Derived from the licence<' not in other
     assert 'name="model.publisher" type="text" value=""' in other
 
 
@@ -223,11 +230,11 @@ def test_result_page_shows_verdict_findings_and_audit_head(web):
     for text in (
         "Overall risk",
         "Engine decision",
-        "Risk by domain",
+        "Ratings by domain",
         "<svg",
         "Blockers",
-        "Conditions",
-        "Findings",
+        'id="h-conditions"',
+        "Risky findings",
         "Licence obligations",
         "Review history",
         "Audit trail",
@@ -235,6 +242,19 @@ def test_result_page_shows_verdict_findings_and_audit_head(web):
         "Llama 3.1 Community License",
     ):
         assert text in page, text
+    # The page reads in the report's order: the decision and why, then what changes it.
+    order = [
+        "Engine decision",
+        ">Why",
+        'id="h-blockers"',
+        "What changes the decision",
+        'id="h-conditions"',
+        "Ratings by domain",
+        "Licence obligations",
+        "Risky findings",
+    ]
+    at = [page.index(marker) for marker in order]
+    assert at == sorted(at), dict(zip(order, at, strict=True))
     with web.app.app_context():
         head = audit.audit_head(get_db(), assessment_id)
     assert head in page
@@ -373,3 +393,75 @@ def test_unknown_pages_render_the_error_page(web):
     response = client.get("/assessments/does-not-exist")
     assert response.status_code == 404
     assert "<h1>" in html(response) and "no such assessment" in html(response).lower()
+
+
+def test_a_result_with_reasons_due_dates_and_obligations_shows_them(web):
+    """A stored result with the fields of verdict model 2 (tests/data/report/stored-v2.json,
+    stored whole, as format-1 rows are): the page reads them as stored."""
+    v2 = json.loads((DATA / "report" / "stored-v2.json").read_text(encoding="utf-8"))
+    row = json.loads((DATA / "store" / "assessment-format-1.json").read_text(encoding="utf-8"))
+    row = {
+        **row["row"],
+        "id": v2["id"],
+        "root_id": v2["id"],
+        "title": v2["title"],
+        "decision": v2["decision"],
+        "rating": v2["rating"],
+        "score": v2["score"],
+        "input_json": json.dumps(v2["input"]),
+        "result_json": json.dumps(v2["result"]),
+    }
+    with web.app.app_context():
+        get_db()["assessments"].insert(row)
+    page = html(web.client("a@example.com").get(f"/assessments/{v2['id']}"))
+    result = v2["result"]
+    assert "Why</h3>" in page and "stored before the engine recorded" not in page
+    assert "Any blocker makes the decision reject" in page  # the policy's reason
+    assert "Blocker LIC-05: the licence withholds" not in page  # blockers are listed beside
+    for title in ("Before go-live", "Follow-up, with an owner and a date", "Track"):
+        assert f'<h3 class="due-title">{title} <span class="count">' in page
+    for o in result["obligations"]:
+        assert o["text"].replace('"', "&#34;") in page
+    assert "MIS-01 EU AI Act prohibited practice: critical" in page  # what set misuse's rating
+    assert "What set the rating" in page
+    assert "The rating is the worst risk" in page  # the method of the rule it was scored by
+
+
+def test_a_submitted_result_page_leads_with_the_engines_reasons_and_dues(web, monkeypatch):
+    """A result scored today: the page's "Why" is the engine's rating_reasons, in its order;
+    the conditions are grouped by their due; the decision card counts only the conditions an
+    approval waits on. Without recorded reasons, the page says so and stands in the findings."""
+    client = web.client("a@example.com")
+    assessment_id = web.submit(client)
+    with web.app.app_context():
+        result = assessments.get(get_db(), assessment_id)["result"]
+    page = html(client.get(f"/assessments/{assessment_id}"))
+    why = page.split(">Why</h3>")[1].split('id="h-blockers"')[0]
+    recorded = result["rating_reasons"]
+    # The blockers are listed beside "Why": their reasons are not repeated in it.
+    reasons = [r for r in [*recorded["decision"], *recorded["overall"]] if r["kind"] != "blocker"]
+    texts = list(dict.fromkeys(r["text"] for r in reasons))[: report_reading.REASONS]
+    assert texts and all(str(escape(t)) in why for t in texts)
+    more = len(dict.fromkeys(r["text"] for r in reasons)) - len(texts)
+    assert (f"and {more} more" in why) == (more > 0)
+    blockers = page.split('id="h-blockers"')[1].split("</section>")[0]
+    assert all(f'href="#finding-{b["item"]}"' in blockers for b in result["blockers"][:5])
+    at = [why.index(str(escape(t))) for t in texts]
+    assert at == sorted(at)
+    for due in {c["due"] for c in result["conditions"]}:
+        assert f'<h3 class="due-title">{labels.label("due", due)} <span class="count">' in page
+    pending = sum(1 for c in result["conditions"] if c["due"] != "track")
+    card = page.split('class="verdict"')[1].split('class="decision-why"')[0]
+    assert f"{pending} condition" in card
+    real = assessments.explained
+
+    def without_reasons(db, stored):
+        out = real(db, stored)
+        out.pop("rating_reasons")
+        return out
+
+    monkeypatch.setattr(assessments, "explained", without_reasons)
+    page = html(client.get(f"/assessments/{assessment_id}"))
+    assert ">Why</h3>" not in page and "stored before the engine recorded" in page
+    top = page.split('id="h-blockers"')[0]
+    assert not any(str(escape(r["text"])) in top for r in recorded["overall"])
