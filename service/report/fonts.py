@@ -108,12 +108,21 @@ def _fallbacks(font_dir: Path) -> tuple[tuple[str, frozenset[int]], ...]:
 
 @dataclass
 class FontSet:
-    """The main font and the fallbacks found; records every character no font can draw."""
+    """The main font and the fallbacks found; records every character no font can draw.
+
+    The fallbacks are parsed on the first character the main font lacks: a report in Latin,
+    Greek or Cyrillic script never loads them (the CJK font alone holds about 25 MB in a worker).
+    """
 
     main: frozenset[int]
-    fallbacks: tuple[tuple[str, frozenset[int]], ...]
+    font_dir: Path
     missing: set[str] = field(default_factory=set)
     shaping: bool = False
+
+    @property
+    def fallbacks(self) -> tuple[tuple[str, frozenset[int]], ...]:
+        """The fallback fonts found in the font directory, registered on first use."""
+        return _fallbacks(self.font_dir)
 
     def font_for(self, char: str) -> str | None:
         """The fallback font that draws `char`, or None for the main font (or for no font)."""
@@ -141,12 +150,10 @@ class FontSet:
 
 
 def fontset(font_dir: str | os.PathLike | None = None, shaping: bool | None = None) -> FontSet:
-    """Register the fonts (once per process and directory) and return a fresh FontSet."""
+    """Register the main fonts (once per process) and return a fresh FontSet."""
     main = _register_main()
     return FontSet(
-        main=main,
-        fallbacks=_fallbacks(resolve_font_dir(font_dir).resolve()),
-        shaping=resolve_shaping(shaping),
+        main=main, font_dir=resolve_font_dir(font_dir).resolve(), shaping=resolve_shaping(shaping)
     )
 
 

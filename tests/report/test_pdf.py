@@ -168,6 +168,30 @@ def test_another_process_renders_the_same_bytes(tmp_path):
     assert other == pdf_for(stored)
 
 
+def test_a_report_in_latin_script_loads_no_fallback_font(tmp_path):
+    """The fallback fonts are parsed only for a character the main font lacks (memory: the CJK
+    font alone holds about 25 MB); a Chinese title then loads them in the same process."""
+    stored = json.loads((DATA / "stored-small.json").read_text(encoding="utf-8"))
+    path = tmp_path / "stored.json"
+    path.write_text(json.dumps(stored))
+    code = (
+        "import json, sys; from service.report import fonts, pdf_for; "
+        "stored = json.load(open(sys.argv[1])); pdf_for(stored); "
+        "print(fonts._fallbacks.cache_info().currsize); "
+        "stored['title'] = '\u4e2d\u6587 ' + stored['title']; pdf_for(stored); "
+        "print(fonts._fallbacks.cache_info().currsize)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    ).stdout.split()
+    assert loaded == ["0", "1"]
+
+
 def test_metadata_names_the_report():
     info = PdfReader(io.BytesIO(pdf("hostile"))).metadata
     assert info.title == f"Risk report: {HOSTILE[0]}"
