@@ -61,6 +61,8 @@ TABLES: dict[str, dict[str, str]] = {
         "license_review": "Legal review",
         "publisher_review": "Publisher review",
         "unknowns": "Answer open items",
+        "catalogue_departure": "Confirm a departure from the catalogue",
+        "override": "Confirm an override",
     },
     # What a derived answer was read from.
     "basis": {

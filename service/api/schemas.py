@@ -158,7 +158,15 @@ class ConditionSchema(Schema):
     item = Str(**_d("Item id, or `policy` for a review the policy asks for."))
     kind = Str(
         validate=validate.OneOf(
-            ("remediation", "verify_fact", "license_review", "publisher_review", "unknowns")
+            (
+                "remediation",
+                "verify_fact",
+                "license_review",
+                "publisher_review",
+                "unknowns",
+                "catalogue_departure",
+                "override",
+            )
         )
     )
     text = Str()
@@ -203,6 +211,14 @@ class ObligationSchema(Schema):
     reference = fields.Nested(DatedReferenceSchema, **_d("A law's duty: the provision cited."))
 
 
+class DepartureSchema(Schema):
+    """A catalogue fact of the model the assessment states otherwise."""
+
+    field = Str(**_d("license, base_models, publisher, publisher_country or modality."))
+    catalogue = fields.Raw(**_d("What the catalogue holds: text, or a list for lists."))
+    given = fields.Raw(**_d("What the assessment states instead."))
+
+
 class ResolvedModelSchema(Schema):
     id = Str(**Nullable)
     name = Str(**Nullable)
@@ -222,6 +238,14 @@ class ResolvedModelSchema(Schema):
     in_catalogue = fields.Boolean()
     overridden = fields.List(Str())
     family = Str(**Nullable)
+    departures = fields.List(
+        fields.Nested(DepartureSchema),
+        **_d(
+            "The catalogue facts the assessment states otherwise, accepted with the "
+            "justification; absent when it states none (and in results stored before)."
+        ),
+    )
+    justification = Str(**_d("Why the assessment departs from the catalogue's facts."))
 
 
 class LineageEntrySchema(Schema):

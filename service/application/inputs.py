@@ -26,6 +26,8 @@ WEIGHT_FORMATS = ("safetensors", "gguf", "pickle", "onnx", "other", "unknown")
 MAX_ANSWERS = 500
 MAX_EVIDENCE = 10  # evidence files cited per answer
 EVIDENCE_ID = validate.Regexp(r"^ev_[0-9a-f]{32}$", error="an evidence id (ev_ and 32 hex digits)")
+# A justification departs from a fact on the record: it must say why, in words.
+JUSTIFICATION_LETTERS = 10
 
 
 def few_lines(text) -> None:
@@ -33,6 +35,33 @@ def few_lines(text) -> None:
     problem = line_break_problem(text) if isinstance(text, str) else None
     if problem:
         raise ValidationError(problem)
+
+
+def justification_problem(text: str) -> str | None:
+    """Why a justification (stripped) says nothing, or None: the one rule for every
+    justification of the body, answers' and the model's alike."""
+    if sum(c.isalpha() for c in text) < JUSTIFICATION_LETTERS:
+        return f"must say why in words: at least {JUSTIFICATION_LETTERS} letters"
+    return None
+
+
+class Justification(fields.String):
+    """A justification: surrounding white space dropped, blank taken as none given, anything
+    else held to `justification_problem`, at most LONG_TEXT characters and a few lines."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_none=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
+            return None  # blank: no justification, which an override then lacks by name
+        validate.Length(max=LONG_TEXT)(text)
+        few_lines(text)
+        problem = justification_problem(text)
+        if problem:
+            raise ValidationError(problem)
+        return text
 
 
 class RequesterSchema(Schema):
@@ -58,6 +87,8 @@ class ModelInputSchema(Schema):
         validate=validate.Length(max=5),
     )
     artifact = fields.Nested(ArtifactSchema, allow_none=True)
+    # Why the fields above depart from the catalogue's facts for the model `id` names.
+    justification = Justification()
 
     @validates_schema
     def identified(self, data, **kwargs):
@@ -69,9 +100,7 @@ class AnswerObjectSchema(Schema):
     value = fields.String(required=True, validate=validate.Length(1, 100))
     note = fields.String(validate=[validate.Length(max=LONG_TEXT), few_lines], allow_none=True)
     evidence_url = fields.URL(validate=validate.Length(max=URL_LENGTH), allow_none=True)
-    justification = fields.String(
-        validate=[validate.Length(max=LONG_TEXT), few_lines], allow_none=True
-    )
+    justification = Justification()
     evidence = fields.List(
         fields.String(validate=EVIDENCE_ID),
         validate=validate.Length(max=MAX_EVIDENCE),
@@ -108,6 +137,9 @@ def _plain_answer(given: dict) -> dict | None:
             not isinstance(text, str) or len(text) > LONG_TEXT or line_break_problem(text)
         ):
             return None
+    reason = given.get("justification")
+    if reason and (reason != reason.strip() or justification_problem(reason)):
+        return None  # the schema strips it, or names the problem
     url = given.get("evidence_url")
     if url is not None:
         if not isinstance(url, str):

@@ -27,7 +27,7 @@ def validated(content: Content, body, as_of: str | None = None) -> tuple[dict, e
         data = assessment_loader(content).load(body)
     except ValidationError as exc:
         raise InputError(flatten_errors(exc.messages)) from None
-    errors = _model_errors(content, data["model"])
+    errors = _model_errors(content, data["model"]) + _departure_errors(content, data["model"])
     clean = _drop_empty(data)
     artifact = artifacts.examine(clean["model"].get("artifact"))
     facts = engine.facts(content, clean["model"], clean["deployment"], as_of, artifact)
@@ -55,6 +55,28 @@ def _model_errors(content: Content, model: dict) -> list[dict]:
             )
         )
     return errors
+
+
+def _departure_errors(content: Content, model: dict) -> list[dict]:
+    """A catalogue model's facts stated otherwise need the model's justification: each such
+    field is named, with the catalogue's value."""
+    if model.get("justification"):
+        return []
+    entry = content.model(model.get("id"))
+    return [
+        field_error(
+            ("model", d["field"]),
+            f"the catalogue gives {entry.id} {_shown(d['catalogue'])}; give "
+            "model.justification to depart from the catalogue, or leave the field out",
+        )
+        for d in engine.departures(content, entry, model)
+    ]
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(f"'{v}'" for v in value) or "none"
+    return f"'{value}'"
 
 
 # Where a derived answer was read, as an override error names it.

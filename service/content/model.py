@@ -16,7 +16,14 @@ DUES = ("before_go_live", "follow_up", "track")
 RATING_RULES = ("worst",)
 # Conditions the policy itself asks for (not an answer's remediation); the policy gives each a
 # severity, from which its due follows.
-POLICY_CONDITIONS = ("license_review", "publisher_review", "unknowns", "verify_fact")
+POLICY_CONDITIONS = (
+    "license_review",
+    "publisher_review",
+    "unknowns",
+    "verify_fact",
+    "catalogue_departure",  # the body states a catalogue model's facts otherwise, justified
+    "override",  # an answer overridden below the risk of the fact it was derived from
+)
 # What a derived answer rests on: a licence in the lineage, a sourced publisher or release fact
 # of the catalogue, a field of the deployment (or model) section of the assessment, or what the
 # service verified about the artefact the assessment describes (its manifest and signature).

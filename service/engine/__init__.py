@@ -4,6 +4,7 @@ No Flask, no store, no I/O, no clock: the same input always gives the same resul
 nothing of the service but service.content (a test reads every import of this package).
 
     rules.py     evaluate declarative conditions and fill fact templates
+    departures.py   a catalogue model's facts stated otherwise, and what of them counts
     lineage.py   resolve the model, walk its lineage, derive answers from licence, publisher,
                  deployment and artefact facts
     artifact.py  the artefact facts rules read, from what the application verified
@@ -18,6 +19,7 @@ nothing of the service but service.content (a test reads every import of this pa
 """
 
 from .applicable import Applicable, applicability
+from .departures import departures
 from .document import FORMAT, explain, pack, snapshot, unpack, verdict
 from .findings import resolves, stands
 from .lineage import Derived, Facts, facts
@@ -31,6 +33,7 @@ __all__ = [
     "Facts",
     "applicability",
     "canonical",
+    "departures",
     "explain",
     "facts",
     "input_hash",

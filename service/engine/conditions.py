@@ -24,15 +24,23 @@ _VERIFY = {
 }
 
 
-def conditions(findings, by_id: dict, content: Content, chain, policy: Policy) -> list[dict]:
+# Conditions that put the assessor's departure from a known fact in front of a reviewer.
+DEPARTURES = ("catalogue_departure", "override")
+
+
+def conditions(
+    findings, by_id: dict, content: Content, chain, policy: Policy, model: dict | None = None
+) -> list[dict]:
     """Every condition, those due soonest first; within a due, findings in ranked order, then
     the policy's own."""
-    out = []
+    out = _departure(model or {}, policy)
     reviewed = review_met(by_id, policy)
     for f in findings:  # ranked: largest points first, then by item id
         if f["risky"]:
             # The text is the remediation written for the answer, joined when read.
             out.append(_condition(f["item"], "remediation", None, f["severity"], policy))
+        if _lowered(f, content):
+            out.append(_override(f, policy))
         derived = f["derived"]
         # Legal's review of the licence text (an answer the policy accepts as that review)
         # confirms the licence facts read from the catalogue.
@@ -59,6 +67,47 @@ def conditions(findings, by_id: dict, content: Content, chain, policy: Policy) -
             _condition("policy", "unknowns", text, policy.policy_conditions["unknowns"], policy)
         )
     return sorted(out, key=lambda c: DUES.index(c["due"]))
+
+
+def _departure(model: dict, policy: Policy) -> list[dict]:
+    """A reviewer confirms the catalogue facts the assessment states otherwise (accepted only
+    with the model's justification, lineage.resolve_model)."""
+    if not model.get("departures"):
+        return []
+    stated = "; ".join(
+        f"{d['field']} {_value(d['given'])} where the catalogue gives {_value(d['catalogue'])}"
+        for d in model["departures"]
+    )
+    text = (
+        f"Confirm the departure from the catalogue for {model.get('name')}: {stated}. "
+        f"Justification given: {model.get('justification')}"
+    )
+    severity = policy.policy_conditions["catalogue_departure"]
+    return [_condition("policy", "catalogue_departure", text, severity, policy)]
+
+
+def _value(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return f"'{value}'"
+
+
+def _lowered(f: dict, content: Content) -> bool:
+    """True when an accepted override carries less risk than the fact it departs from."""
+    if not f.get("override"):
+        return False
+    derived = content.items[f["item"]].option(f["override"]["derived_answer"])
+    return derived is not None and f["risk"] < derived.risk
+
+
+def _override(f: dict, policy: Policy) -> dict:
+    """A reviewer confirms an answer given below the risk of the fact it was derived from."""
+    o = f["override"]
+    text = (
+        f"Confirm the override of {f['item']}: answered '{f['answer']}' where the facts give "
+        f"'{o['derived_answer']}' ({o['fact'].rstrip('.')}). Justification given: {o['justification']}"
+    )
+    return _condition(f["item"], "override", text, policy.policy_conditions["override"], policy)
 
 
 def _condition(item: str, kind: str, text: str | None, severity: str, policy: Policy) -> dict:

@@ -17,8 +17,8 @@ from typing import Any
 from ..content import sourced as sourced_facts
 from ..content.model import MEDIA, Content, DeriveRule, Item, License
 from . import artifact as artifacts
+from . import departures, rules
 from . import plan as plans
-from . import rules
 
 # Fields of the API's `model` object that describe the model rather than point at the catalogue.
 DESCRIBED = (
@@ -41,6 +41,14 @@ def resolve_model(content: Content, given: dict) -> dict:
     facts["in_catalogue"] = entry is not None
     if entry:
         facts["id"] = entry.id
+    # A catalogue fact stated otherwise counts only with the model's justification (departures).
+    departed = departures.departures(content, entry, given)
+    if not given.get("justification"):
+        departed = []  # unjustified: the catalogue's facts stand (validation names the fields)
+    elif departed:
+        facts["departures"] = departed
+        facts["justification"] = given["justification"]
+    given = departures.stated(entry, given, departed)
     overridden = [
         k
         for k in DESCRIBED

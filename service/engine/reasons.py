@@ -11,6 +11,7 @@ label, the rules' reasons) and is joined when the result is read, as findings ar
 from __future__ import annotations
 
 from ..content.model import DUES, RATINGS, Content, Policy
+from .conditions import DEPARTURES
 
 _DUE_WORDS = {
     "before_go_live": "before go-live",
@@ -67,12 +68,18 @@ def finding_reason(f: dict) -> dict:
 def decision(rating: str, blockers, conditions, by_id: dict, policy: Policy) -> tuple[str, list]:
     """The decision and its reasons: blockers reject; otherwise the policy maps the rating, and
     an approval with a condition due before go-live or at follow-up is conditional."""
+    # A departure from a known fact is named whatever the decision, so a reviewer sees it.
+    departed = [
+        _policy(f"{c['text']} (due {_DUE_WORDS[c['due']]})")
+        for c in conditions
+        if c["kind"] in DEPARTURES
+    ]
     if blockers:
         why = [_blocker_reason(b, by_id) for b in blockers]
         why.append(_policy(f"Policy {policy.id} rejects a deployment with a blocker."))
-        return "reject", why
+        return "reject", why + departed
     mapped = policy.decisions[rating]
-    why = [_policy(f"Policy {policy.id} maps a {rating} rating to {mapped}.")]
+    why = [_policy(f"Policy {policy.id} maps a {rating} rating to {mapped}."), *departed]
     due = {c["due"] for c in conditions}
     if mapped == "approve":
         pressing = [d for d in DUES[:-1] if d in due]

@@ -81,7 +81,7 @@ def score(
     blockers = _blockers(by_id, plan, ctx, sets, facts.derived) + conds.stance_blockers(
         chain, content, policy
     )
-    conditions = conds.conditions(findings, by_id, content, chain, policy)
+    conditions = conds.conditions(findings, by_id, content, chain, policy, facts.model)
     members = {d: [f for f, _ in group] for d, group in groups.items()}
     why = reasons.rating_reasons(findings, members, domains, overall, content, policy)
     decision, why["decision"] = reasons.decision(
@@ -239,6 +239,8 @@ MODEL_KEYS = (
     "in_catalogue",
     "overridden",
     "family",
+    "departures",
+    "justification",
 )
 
 

@@ -158,13 +158,27 @@ def test_an_all_zero_risk_body_is_approved_with_no_conditions(body):
     result = _score(body)
     assert all(f["risk"] == 0 and not f["risky"] for f in result["findings"])
     assert result["blockers"] == []
-    # A riskless answer that rests on a catalogue fact nobody has confirmed asks only for the
-    # fact to be confirmed, as hygiene to track; with every fact confirmed, nothing is asked.
-    assert all(c["kind"] == "verify_fact" and c["due"] == "track" for c in result["conditions"])
+    # A riskless answer given over a riskier fact is an override a reviewer must confirm before
+    # go-live, one condition and one decision reason per such answer, and nothing else is asked
+    # of it. A riskless answer that rests on a catalogue fact nobody has confirmed asks only
+    # for the fact to be confirmed, as hygiene to track; with every fact confirmed, nothing is.
+    lowered = {
+        f["item"]
+        for f in result["findings"]
+        if f["override"] and CONTENT.items[f["item"]].option(f["derived"]["answer"]).risk > 0
+    }
+    confirm = [c for c in result["conditions"] if c["kind"] == "override"]
+    assert sorted(c["item"] for c in confirm) == sorted(lowered)
+    assert all(c["due"] == "before_go_live" for c in confirm)
+    rest = [c for c in result["conditions"] if c["kind"] != "override"]
+    assert all(c["kind"] == "verify_fact" and c["due"] == "track" for c in rest)
     unconfirmed = [f for f in result["findings"] if f["derived"] and not f["derived"]["verified"]]
     if not unconfirmed:
-        assert result["conditions"] == []
-    assert result["decision"] == "approve" and result["overall"]["rating"] == "low"
+        assert rest == []
+    reasons = [r["text"] for r in result["rating_reasons"]["decision"]]
+    assert all(any(f"override of {item}:" in r for r in reasons) for item in lowered)
+    decision = "approve_with_conditions" if lowered else "approve"
+    assert result["decision"] == decision and result["overall"]["rating"] == "low"
 
 
 @SETTINGS
