@@ -105,7 +105,8 @@ def _override(f: dict, policy: Policy) -> dict:
     o = f["override"]
     text = (
         f"Confirm the override of {f['item']}: answered '{f['answer']}' where the facts give "
-        f"'{o['derived_answer']}' ({o['fact'].rstrip('.')}). Justification given: {o['justification']}"
+        f"'{o['derived_answer']}' ({o['fact'].rstrip('.')}). "
+        f"Justification given: {o['justification']}"
     )
     return _condition(f["item"], "override", text, policy.policy_conditions["override"], policy)
 
