@@ -6,7 +6,7 @@ from marshmallow import ValidationError
 
 from .. import engine
 from ..content.model import UNKNOWN, Content
-from ..engine import rules
+from ..engine import departures, rules
 from . import artifacts
 from .errors import InputError
 from .inputs import assessment_loader, field_error, flatten_errors, surrogate_errors
@@ -27,7 +27,9 @@ def validated(content: Content, body, as_of: str | None = None) -> tuple[dict, e
         data = assessment_loader(content).load(body)
     except ValidationError as exc:
         raise InputError(flatten_errors(exc.messages)) from None
-    errors = _model_errors(content, data["model"]) + _departure_errors(content, data["model"])
+    errors = _model_errors(content, data["model"])
+    named = {e["field"] for e in errors}  # an unknown licence is named once, as unknown
+    errors += [e for e in _departure_errors(content, data["model"]) if e["field"] not in named]
     clean = _drop_empty(data)
     artifact = artifacts.examine(clean["model"].get("artifact"))
     facts = engine.facts(content, clean["model"], clean["deployment"], as_of, artifact)
@@ -69,7 +71,7 @@ def _departure_errors(content: Content, model: dict) -> list[dict]:
             f"the catalogue gives {entry.id} {_shown(d['catalogue'])}; give "
             "model.justification to depart from the catalogue, or leave the field out",
         )
-        for d in engine.departures(content, entry, model)
+        for d in departures.departures(content, entry, model)
     ]
 
 

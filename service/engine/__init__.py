@@ -19,7 +19,6 @@ nothing of the service but service.content (a test reads every import of this pa
 """
 
 from .applicable import Applicable, applicability
-from .departures import departures
 from .document import FORMAT, explain, pack, snapshot, unpack, verdict
 from .findings import resolves, stands
 from .lineage import Derived, Facts, facts
@@ -33,7 +32,6 @@ __all__ = [
     "Facts",
     "applicability",
     "canonical",
-    "departures",
     "explain",
     "facts",
     "input_hash",
