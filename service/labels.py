@@ -105,3 +105,20 @@ def label(kind: str, code) -> str | None:
     if code is None:
         return None
     return TABLES[kind].get(code) or human(code)
+
+
+def departures(model: dict | None) -> str | None:
+    """Where a result's model departs from the catalogue's facts, and the justification, in one
+    sentence every edge shows; None when it departs from nothing (or was stored before)."""
+    found = (model or {}).get("departures")
+    if not found:
+        return None
+    stated = "; ".join(
+        f"{human(d['field'])} {_listed(d['given'])} (catalogue: {_listed(d['catalogue'])})"
+        for d in found
+    )
+    return f"Departs from the catalogue: {stated}. Justification: {model.get('justification')}"
+
+
+def _listed(value) -> str:
+    return ", ".join(map(str, value)) or "none" if isinstance(value, list) else str(value)

@@ -26,6 +26,7 @@ MODEL_TEXT = (
     "license",
     "source_url",
     "weights_format",
+    "justification",
 )
 ANSWER_PARTS = ("value", "note", "evidence_url", "justification")
 # The hidden part of an item naming the derived answer the page showed selected: an answer equal

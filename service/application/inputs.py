@@ -50,14 +50,17 @@ class Justification(fields.String):
     else held to `justification_problem`, at most LONG_TEXT characters and a few lines."""
 
     def __init__(self, **kwargs):
-        super().__init__(allow_none=True, **kwargs)
+        checks = [validate.Length(max=LONG_TEXT), few_lines]
+        super().__init__(validate=checks, allow_none=True, **kwargs)
+
+    def _validate(self, value):
+        if value is not None:  # a blank one, taken as none given, has nothing to check
+            super()._validate(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if not text:
             return None  # blank: no justification, which an override then lacks by name
-        validate.Length(max=LONG_TEXT)(text)
-        few_lines(text)
         problem = justification_problem(text)
         if problem:
             raise ValidationError(problem)

@@ -67,12 +67,23 @@ def _departure_errors(content: Content, model: dict) -> list[dict]:
     entry = content.model(model.get("id"))
     return [
         field_error(
-            ("model", d["field"]),
+            _departing(content, entry, model, d["field"]),
             f"the catalogue gives {entry.id} {_shown(d['catalogue'])}; give "
             "model.justification to depart from the catalogue, or leave the field out",
         )
         for d in departures.departures(content, entry, model)
     ]
+
+
+def _departing(content: Content, entry, model: dict, field: str) -> tuple:
+    """The path an error names: a base model the catalogue does not list by its index, else
+    the field."""
+    if field == "base_models":
+        held = {m.lower() for m in entry.facts["base_models"]}
+        for n, base in enumerate(model[field]):
+            if base.lower() not in held:
+                return ("model", field, n)
+    return ("model", field)
 
 
 def _shown(value) -> str:

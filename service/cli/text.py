@@ -8,6 +8,8 @@ left out rather than made up.
 
 from __future__ import annotations
 
+from .. import labels
+
 DUE_HEADINGS = (
     ("before_go_live", "Conditions to meet before go-live:"),
     ("follow_up", "Follow-up conditions (each needs an owner and a date):"),
@@ -25,6 +27,7 @@ def render_text(body: dict, result: dict) -> str:
         f"Decision: {result['decision']}   (policy {policy['id']} {policy['version']}{as_of})",
     ]
     lines += [f"  - {r['text']}" for r in reasons.get("decision", [])]
+    lines += [departed] if (departed := labels.departures(result.get("model"))) else []
     overall = result["overall"]
     lines += ["", f"Overall rating: {overall['rating']} (score {overall['score']:.2f})"]
     lines += [f"  - {r['text']}" for r in reasons.get("overall", [])]

@@ -71,6 +71,7 @@ def _head(d: dict, w: Writer) -> list:
         w.p(line, "model_line"),
         DecisionBand(d["rating"], d["score"], d["decision_label"], detail, FRAME_WIDTH),
         w.p(_facts(d), "facts"),
+        *([w.p(model["departures"], "facts")] if model.get("departures") else []),
         *_acceptance(d["risk_acceptance"], w),
     ]
 

@@ -8,7 +8,7 @@ import unicodedata
 from . import evidence, items, obligations, reading, summary
 from .method import method_for
 from .people import excerpt, reviews, signoff
-from .words import label, timestamp
+from .words import departures, label, timestamp
 
 PRODUCT = "modelrisk"
 REPORT_VERSION = "2"
@@ -135,6 +135,8 @@ def _decision(stored: dict, result: dict, body: dict) -> dict:
             "version": model.get("version"),
             "license": model.get("license"),
             "license_name": licence_name(result, model.get("license")),
+            # Only where the result departs from the catalogue (a key of its own, then).
+            **({"departures": departures(model)} if departures(model) else {}),
         },
         "requester": ", ".join(
             x

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .. import times
-from ..labels import human, label
+from ..labels import departures, human, label
 
-__all__ = ["human", "label", "timestamp"]
+__all__ = ["departures", "human", "label", "timestamp"]
 
 
 def timestamp(value: str | None) -> str | None:

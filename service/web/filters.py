@@ -61,6 +61,7 @@ def init_app(app: Flask) -> None:
         pairs=pairs,
         pairs_same=pairs_same,
         sentence=sentence,
+        departures=labels.departures,
     )
     app.jinja_env.globals.update(field_id=field_id, first=first, has_role=has_role)
     app.context_processor(_context)

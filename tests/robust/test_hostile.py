@@ -290,8 +290,9 @@ NOT_IN_FORM = {
 }
 # Input the report does not print: the catalogue's facts stand for a catalogue model (its name,
 # publisher and lineage), where the weights come from, and a justification that overrides
-# nothing.
+# nothing or departs from nothing.
 NOT_IN_REPORT = {
+    ("model", "justification"),
     ("model", "name"),
     ("model", "publisher"),
     ("model", "base_models", 0),

@@ -465,3 +465,18 @@ def test_a_submitted_result_page_leads_with_the_engines_reasons_and_dues(web, mo
     assert ">Why</h3>" not in page and "stored before the engine recorded" in page
     top = page.split('id="h-blockers"')[0]
     assert not any(str(escape(r["text"])) in top for r in recorded["overall"])
+
+
+def test_a_departure_from_the_catalogue_needs_a_justification_and_shows_on_the_result(web):
+    client = web.client("a@example.com")
+    refused = web.post_form(client, **{"model.license": "Apache-2.0"})
+    assert refused.status_code == 422
+    assert 'href="#f-model-license"' in html(refused)
+    why = "Meta granted us these weights under Apache-2.0 in writing (ref. LGL-301)."
+    assessment_id = web.submit(
+        client, **{"model.license": "Apache-2.0", "model.justification": why}
+    )
+    page = html(client.get(f"/assessments/{assessment_id}"))
+    assert 'id="departures"' in page and "Departs from the catalogue: license Apache-2.0" in page
+    assert "Meta granted us these weights" in page
+    assert "Confirm the departure from the catalogue for" in page  # the condition
