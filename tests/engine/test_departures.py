@@ -196,16 +196,19 @@ def _not_lower(result: dict, plain: dict) -> None:
 
 def test_the_text_output_and_the_report_show_the_departure():
     from service.cli.text import render_text
-    from service.report import build
-    from tests.support.reports import stored_from
+    from service.report import build, render
+    from tests.support.reports import pages, stored_from
 
     b = _body({"id": COHERE, "license": "Apache-2.0", "justification": REASON})
     _, result = assessments.evaluate(CONTENT, b, AS_OF)
     text = render_text(b, result)
     assert "Departs from the catalogue: license Apache-2.0 (catalogue: cohere-c4ai" in text
     assert REASON in text
-    cover = build(stored_from(CONTENT, b))["cover"]
+    report = build(stored_from(CONTENT, b))
+    cover = report["decision"]
     assert cover["model"]["departures"].startswith("Departs from the catalogue: license")
     assert REASON in cover["model"]["departures"]
+    first_page = "".join(pages(render(report))[0].split())
+    assert "".join(cover["model"]["departures"].split()) in first_page
     # Nothing departed: nothing shown.
     assert "Departs" not in render_text(_body({"id": COHERE}), run({"id": COHERE}))
