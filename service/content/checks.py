@@ -34,7 +34,8 @@ MODEL_FACTS = (frozenset(schemas.ModelSchema().fields) - frozenset(sourced.SOURC
 LICENSE_FACTS = frozenset(schemas.LicenseSchema().fields)
 NUMERIC_OPS = ("gt", "gte", "lt", "lte")
 # A {scope.key} placeholder in a fact template (the engine fills these; nothing else is read).
-PLACEHOLDER = re.compile(r"\{([a-z]+)\.([A-Za-z0-9_\-]+)\}")
+# {scope.key.part} names one part of a fact that is a mapping (see engine/rules.py).
+PLACEHOLDER = re.compile(r"\{([a-z]+)\.([A-Za-z0-9_\-]+)(?:\.([A-Za-z0-9_\-]+))?\}")
 
 
 def _fail(message: str):
@@ -140,6 +141,7 @@ def _item_rules(where, item: Item, ctx: Context) -> None:
         _conditions(where, f"derive[{i}].when", rule.when, scopes["derive"], ctx)
         if rule.answer not in values:
             _fail(f"{where} field derive[{i}].answer: '{rule.answer}' is not an option value")
+        _placeholders(where, f"derive[{i}].fact", rule.fact, scopes["derive"])
         for fact in rule.uses:
             if fact not in LICENSE_FACTS:
                 _fail(f"{where} field derive[{i}].uses: unknown licence fact '{fact}'")
@@ -169,7 +171,7 @@ def _item_rules(where, item: Item, ctx: Context) -> None:
         _conditions(where, f"prefill[{i}].when", rule.when, scopes["prefill"], ctx)
         if rule.answer is not None and rule.answer not in values:
             _fail(f"{where} field prefill[{i}].answer: '{rule.answer}' is not an option value")
-        for scope, key in PLACEHOLDER.findall(rule.fact):
+        for scope, key, _ in PLACEHOLDER.findall(rule.fact):
             if scope != "evidence" or key not in EVIDENCE:
                 _fail(f"{where} field prefill[{i}].fact: unknown placeholder '{{{scope}.{key}}}'")
 
@@ -185,8 +187,8 @@ def _basis_read(where, rule) -> None:
 
 
 def _placeholders(where, path, template: str, scopes) -> None:
-    for scope, key in PLACEHOLDER.findall(template):
-        if scope not in scopes:
+    for scope, key, _ in PLACEHOLDER.findall(template):
+        if scope not in scopes or (scope == "license" and key not in LICENSE_FACTS):
             _fail(f"{where} field {path}: unknown placeholder '{{{scope}.{key}}}'")
 
 

@@ -11,7 +11,9 @@ from ..content.model import Condition
 
 _MISSING = object()
 _ORDER = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
-_TEMPLATE = re.compile(r"\{([a-z]+)\.([A-Za-z0-9_\-]+)\}")
+# {scope.key}, or {scope.key.part} for one part of a fact that is a mapping (a licence's
+# acceptable_use.url); rules themselves compare whole facts only.
+_TEMPLATE = re.compile(r"\{([a-z]+)\.([A-Za-z0-9_\-]+)(?:\.([A-Za-z0-9_\-]+))?\}")
 
 
 def lookup(ctx: Mapping[str, Mapping[str, Any]], path: str) -> Any:
@@ -76,7 +78,17 @@ def _numbers(*values) -> bool:
 
 def fill(template: str, ctx) -> str:
     """Replace {scope.key} placeholders with context values; nothing else is interpreted."""
-    return _TEMPLATE.sub(lambda m: _shown(lookup(ctx, f"{m.group(1)}.{m.group(2)}")), template)
+    return _TEMPLATE.sub(
+        lambda m: _shown(_part(lookup(ctx, f"{m.group(1)}.{m.group(2)}"), m.group(3))), template
+    )
+
+
+def _part(found, key: str | None):
+    """One part of a mapping value, when the placeholder names one."""
+    if key is None or found is _MISSING:
+        return found
+    value = found.get(key) if isinstance(found, Mapping) else None
+    return _MISSING if value is None else value
 
 
 def _shown(found) -> str:

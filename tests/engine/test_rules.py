@@ -67,3 +67,12 @@ def test_all_conditions_must_hold_and_any_needs_one_group():
 def test_templates_fill_only_known_placeholders_and_never_evaluate():
     text = "{license.cap} users; {deployment.regions}; {deployment.nothing}; {0.__class__}"
     assert rules.fill(text, CTX) == "700 users; US, FR; (not stated); {0.__class__}"
+
+
+def test_a_template_may_name_one_part_of_a_fact_that_is_a_mapping():
+    ctx = {"license": {"aup": {"url": "https://example.org/aup", "none": None}, "cap": 700}}
+    text = "{license.aup.url}; {license.aup.none}; {license.aup.other}; {license.cap.url}"
+    assert (
+        rules.fill(text, ctx) == "https://example.org/aup; (not stated); (not stated); (not stated)"
+    )
+    assert rules.fill("{license.gone.url}", ctx) == "(not stated)"
