@@ -296,6 +296,20 @@ class LicenseFactsSchema(Schema):
     )
     naming = Str(**Nullable)
     acceptable_use = fields.Nested(AcceptableUseSchema, **Nullable)
+    use_policy_by_reference = fields.Boolean(
+        **Nullable,
+        **_d(
+            "True when the licence binds the licensee to the use policy at acceptable_use.url "
+            "by reference, so the licensor can change it; null when nothing is recorded."
+        ),
+    )
+    remote_restriction = fields.Boolean(
+        **Nullable,
+        **_d(
+            "True when the licensor reserves a right to restrict use remotely; null when "
+            "nothing is recorded."
+        ),
+    )
     output_training = Str(**Nullable)
     pass_through = Str(**Nullable)
     territorial = Str(**Nullable)

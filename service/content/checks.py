@@ -306,6 +306,12 @@ def licenses(fname, licenses) -> dict[str, str]:
                 _fail(
                     f"{fname}: license {lic.id}: field unverified_facts[{i}]: unknown fact '{fact}'"
                 )
+        policy_url = (lic.facts["acceptable_use"] or {}).get("url")
+        if lic.facts["use_policy_by_reference"] and not policy_url:
+            _fail(
+                f"{fname}: license {lic.id}: field use_policy_by_reference: a policy incorporated "
+                "by reference needs its page in acceptable_use.url"
+            )
         for key in (lic.id, *lic.aliases):
             owner = aliases.setdefault(key.lower(), lic.id)
             if owner != lic.id:

@@ -377,6 +377,11 @@ class LicenseSchema(Schema):
     )
     naming = fields.String(allow_none=True, load_default=None)
     acceptable_use = fields.Nested(AcceptableUseSchema, allow_none=True, load_default=None)
+    # Rights the licensor keeps over a deployment already approved: a use policy incorporated by
+    # reference to the page at acceptable_use.url, which it can change; a right to restrict use
+    # remotely. None: the knowledge base records nothing either way.
+    use_policy_by_reference = fields.Boolean(allow_none=True, load_default=None)
+    remote_restriction = fields.Boolean(allow_none=True, load_default=None)
     output_training = fields.String(
         required=True,
         validate=validate.OneOf(
