@@ -85,6 +85,11 @@ class ConditionSchema(Schema):
             raise ValidationError(f"operator '{op}' needs the name of a country set", "value")
         if op == "exists" and not isinstance(value, bool):
             raise ValidationError("operator 'exists' needs true or false", "value")
+        # Facts are compared with plain values: a mapping (or a list in a list) never matches.
+        if isinstance(value, dict) or (
+            isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+        ):
+            raise ValidationError("must be a plain value or a list of plain values", "value")
 
     @post_load
     def make(self, data, **kwargs):
