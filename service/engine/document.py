@@ -13,7 +13,8 @@ field is a new column at the end (readers fill it with null for older rows); a n
 field is simply a new key. Verdict model v2 added `as_of`, `rating_reasons`, `obligations`, a
 `due` and `severity` on conditions and a `basis` (and a publisher fact's `source`) on derived
 answers; a result stored before lacks them and is explained without them, never with invented
-ones.
+ones. A derived answer whose origin is the assessed model is stored without it; unpack puts the
+model's name back.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ FINDING_FIELDS = (
     "note",
     "evidence_url",
 )
+DERIVED = FINDING_FIELDS.index("derived")
 # What POST /assessments answers with: the verdict, never the findings.
 VERDICT_KEYS = (
     "as_of",
@@ -116,10 +118,14 @@ def _item(item) -> dict:
 
 
 def pack(lean: dict) -> dict:
-    """The lean result as stored: findings as a table of rows without trailing nulls."""
+    """The lean result as stored: findings as a table of rows without trailing nulls, and a
+    derived answer's `origin` left out where it is the assessed model (most are)."""
     rows = []
+    name = (lean.get("model") or {}).get("name")
     for f in lean["findings"]:
         row = [f[k] for k in FINDING_FIELDS]
+        if f["derived"] and f["derived"].get("origin") == name:
+            row[DERIVED] = {k: v for k, v in f["derived"].items() if k != "origin"}
         while row and row[-1] is None:
             row.pop()
         rows.append(row)
@@ -131,10 +137,13 @@ def unpack(stored: dict) -> dict:
     if stored.get("format") != FORMAT:
         return stored
     fields = stored["findings"]["fields"]
+    name = (stored.get("model") or {}).get("name")
     findings = []
     for row in stored["findings"]["rows"]:
         finding = dict.fromkeys(FINDING_FIELDS)
         finding.update(zip(fields, row, strict=False))
+        if finding["derived"] and "origin" not in finding["derived"]:
+            finding["derived"] = {**finding["derived"], "origin": name}
         findings.append(finding)
     return {**stored, "findings": findings}
 

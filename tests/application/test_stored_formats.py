@@ -7,7 +7,7 @@ import json
 
 from service import engine, report, store
 from service.application import assessments, reports
-from tests.support.bodies import DATA
+from tests.support.bodies import DATA, preset_answers
 
 FORMAT_1 = json.loads((DATA / "store" / "assessment-format-1.json").read_text(encoding="utf-8"))
 
@@ -68,3 +68,23 @@ def test_the_content_snapshot_is_stored_once_per_content_hash(app, db):
         assessments.submit(content, db, SUPPORT_BOT, ACTOR)
     hashes = [r["hash"] for r in store.rows(db, "SELECT hash FROM content_snapshots")]
     assert hashes == [content.hash]
+
+
+def test_a_derived_answer_s_origin_is_stored_only_where_it_is_not_the_assessed_model(app):
+    # An MIT distill of Llama: the Llama licence reaches it through its base, named as origin.
+    content = app.extensions["modelrisk.content"]
+    distill = json.loads(json.dumps(SUPPORT_BOT))
+    distill["model"] = {"id": "deepseek-ai/DeepSeek-R1-Distill-Llama-8B"}
+    distill["answers"] = preset_answers(content, distill, "good")
+    origins = {}
+    for body in (SUPPORT_BOT, distill):
+        lean = assessments.score(content, body).result
+        packed = engine.pack(lean)
+        at = packed["findings"]["fields"].index("derived")
+        stored = [r[at] for r in packed["findings"]["rows"] if len(r) > at and r[at]]
+        origins[lean["model"]["name"]] = {d["origin"] for d in stored if "origin" in d}
+        assert engine.unpack(json.loads(json.dumps(packed))) == lean
+    assert origins == {
+        "Llama 3.1 70B Instruct": set(),
+        "DeepSeek-R1-Distill-Llama-8B": {"Llama 3.1 8B"},
+    }
