@@ -7,7 +7,6 @@ import json
 import re
 from html import unescape
 
-import pytest
 from werkzeug.datastructures import MultiDict
 
 from service.application import assessments, formview
@@ -241,17 +240,19 @@ def test_answers_from_a_source_are_marked_once_with_what_they_rest_on(web):
     assert bases == {"license", "publisher", "deployment"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Content not there yet: on 2026-12-01 the case shows 81 questions, 17 answered from a "
-        "source (10 licence, 4 publisher, 3 deployment). MNT-01 waits for a catalogue activity "
-        "fact under 90 days old; fewer questions and more sourced answers need content the "
-        "expert table must confirm (a modification field: SEC-24 and SEC-08 for models used "
-        "as published; LIC-19 from licences that incorporate a policy by URL)."
-    ),
-)
 def test_the_hr_case_shows_at_most_80_questions_a_quarter_and_20_answered_from_a_source(web):
     page, _ = hr_form(web)
     shown, sourced = counted(page)
     assert shown <= 80 and sourced >= 20 and 4 * sourced >= shown
+
+
+def test_weights_used_as_published_is_asked_in_the_deployment_and_answers_from_there(web):
+    client = web.client("a@example.com")
+    unsaid = html(post(client, "refresh"))
+    said = html(post(client, "refresh", **{"deployment.weights_as_published": "yes"}))
+    field = 'name="deployment.weights_as_published" value="yes"'
+    assert f"{field}>" in unsaid and f"{field} checked>" in said
+    assert "SEC-24" in shown_items(unsaid) and "SEC-24" not in shown_items(said)
+    for item_id in ("SEC-08", "MNT-15"):
+        assert not FROM_A_SOURCE.search(item_html(unsaid, item_id)), item_id
+        assert FROM_A_SOURCE.search(item_html(said, item_id)), item_id
