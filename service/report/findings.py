@@ -16,7 +16,24 @@ FLAG = THRESHOLD_COLOURS["high"]
 CLEAR_WIDTHS = [15 * mm, 58 * mm, FRAME_WIDTH - 106 * mm, 19 * mm, 14 * mm]
 
 
-def risky_block(f: dict, w: Writer) -> list:
+def shared_licence(risky: list[dict]) -> tuple | None:
+    """(licence name, id, origin, source) when every licence fact among the findings cites the
+    same licence the same way, so the section can say it once; None otherwise."""
+    cited = {
+        (d["license_name"], d["license"], d["origin"], d["source"])
+        for f in risky
+        if (d := f["derived"]) and d.get("license")
+    }
+    return cited.pop() if len(cited) == 1 else None
+
+
+def licence_line(shared: tuple) -> str:
+    """The one line that names where the section's licence facts come from."""
+    name, licence, origin, source = shared
+    return f"Licence facts below: {name} ({licence}) via {origin}; source: {source}."
+
+
+def risky_block(f: dict, w: Writer, shared: tuple | None = None) -> list:
     """A risky finding's head (id, title, severity, points) and its facts, each under a label
     (the engine's reason already says why the severity differs from the item's base).
 
@@ -27,11 +44,17 @@ def risky_block(f: dict, w: Writer) -> list:
     if f["source"] in ("unknown", "unanswered"):
         # The engine's reason starts with the answer ("Answered unknown; ..."): one row.
         rows.append(("Answer", f["reason"]))
+    elif f["source"] == "assessor":
+        # So does its reason for an answer the assessor gave, with the risk it carries.
+        rows.append(("Answer", f"{f['reason']} Given by the assessor."))
     else:
         rows.append(("Answer", _answer(f)))
     if f["derived"]:
         rows.append(
-            (_FACT_LABEL.get(f["derived"].get("basis"), "Licence fact"), _derived(f["derived"]))
+            (
+                _FACT_LABEL.get(f["derived"].get("basis"), "Licence fact"),
+                _derived(f["derived"], shared),
+            )
         )
     if f["override"]:
         o = f["override"]
@@ -46,10 +69,6 @@ def risky_block(f: dict, w: Writer) -> list:
         rows.append(("Note", f["note"]))
     if f["evidence_url"]:
         rows.append(("Evidence", f["evidence_url"]))
-    # A derived answer's reason restates the fact printed above it, and the head gives its
-    # severity and points: only an answer given by the assessor needs the reason spelled out.
-    if f["source"] == "assessor":
-        rows.append(("Why it counts", f["reason"]))
     rows.append(("Remediation", f["remediation"]))
     unverified = f["derived"] and not f["derived"]["verified"]
     if unverified:
@@ -107,9 +126,11 @@ def _unverified(d: dict) -> str:
     return f"{kind} ({facts or 'as stated'}): confirm it at its source."
 
 
-def _derived(d: dict) -> str:
+def _derived(d: dict, shared: tuple | None = None) -> str:
     if not d.get("license"):  # a publisher or deployment fact (verdict model v2)
         return d["fact"] + (f" Source: {d['source']}." if d.get("source") else "")
+    if shared == (d["license_name"], d["license"], d["origin"], d["source"]):
+        return d["fact"]  # the section names the licence and its source once
     return (
         f"{d['fact']} Licence: {d['license_name']} ({d['license']}) via {d['origin']}; "
         f"source: {d['source']}."

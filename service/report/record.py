@@ -41,7 +41,8 @@ def _reviews(reviews: list[dict], w: Writer) -> list:
         ]
         for r in reviews
     ]
-    widths = [12 * mm, 34 * mm, 30 * mm, 26 * mm, FRAME_WIDTH - 102 * mm]
+    # Wide enough that a time ("2026-12-01 10:00 UTC") and a decision stay on one line.
+    widths = [12 * mm, 30 * mm, 35 * mm, 31 * mm, FRAME_WIDTH - 108 * mm]
     head = ["Rev.", "Reviewer", "Time", "Decision", "Comment"]
     return flow + [w.table(head, rows, widths, dense=True)]
 

@@ -14,7 +14,7 @@ from reportlab.platypus import PageBreak, Spacer
 from . import evidence
 from .chart import DomainChart
 from .decision import decision_page
-from .findings import clear_table, references_table, risky_block
+from .findings import clear_table, licence_line, references_table, risky_block, shared_licence
 from .flow import Code, Writer
 from .fonts import fontset
 from .layout import FRAME_WIDTH, stylesheet
@@ -37,7 +37,7 @@ def story(report: dict, fonts=None, styles: dict | None = None) -> list:
         if not body:  # an appendix with nothing to show (no evidence cited) is left out
             continue
         flow += [*w.heading(f"Appendix {next(letters)}. {title}"), *body, Spacer(1, 3 * mm)]
-    return flow
+    return flow[:-1]  # no space after the last part: it would start an empty page of its own
 
 
 def domains(report: dict, w: Writer) -> tuple[str, list]:
@@ -83,8 +83,11 @@ def findings(report: dict, w: Writer) -> tuple[str, list]:
             "lead",
         )
     ]
+    shared = shared_licence(risky)
+    if shared:
+        flow.append(w.p(licence_line(shared), "muted"))
     for f in risky:
-        flow += risky_block(f, w)
+        flow += risky_block(f, w, shared)
     return "Risky findings", flow
 
 
@@ -93,10 +96,14 @@ def clear_items(report: dict, w: Writer) -> tuple[str, list]:
     clear = report["clear"]
     if not clear:
         return "Items without risk", [w.p("Every applicable item carries risk.")]
+    points = (
+        "; points, where an answer still adds some, are part of the domain score"
+        if any(f["points"] for f in clear)
+        else ""
+    )
     note = w.p(
-        "Applicable items whose answer carries no risk, one line each; points, where an answer "
-        "still adds some, are part of the domain score. Their notes and evidence links stay "
-        "with the assessment, on its page and in the API.",
+        f"Applicable items whose answer carries no risk, one line each{points}. Their notes and "
+        "evidence links stay with the assessment, on its page and in the API.",
         "lead",
     )
     return "Items without risk", [note, clear_table(clear, w)]
