@@ -56,7 +56,7 @@ def _facts(r: dict) -> list[list[str]]:
     return [
         ["Policy", f"{policy['name'] or policy['id']} ({policy['id']} {policy['version']})"],
         ["Policy hash", policy["hash"] or "not recorded"],
-        ["Score thresholds", thresholds or "not recorded"],
+        *([["Score thresholds", thresholds]] if thresholds else []),  # v2 policies may set none
         ["Content hash", r["content_hash"] or "not recorded"],
         ["Checklist versions", "; ".join(f"{v['name']} {v['version']}" for v in r["versions"])],
         ["Engine version", r["engine_version"] or "not recorded"],
