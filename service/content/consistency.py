@@ -39,7 +39,7 @@ def items(checklists, ctx: Context, items_by_id: dict[str, Item]) -> None:
             _absent_blocks(where, item)
             for i, rule in enumerate(item.blocker_when):
                 for cond in _flat(rule.when):
-                    _answers_alike(f"{where} field blocker_when[{i}]", cond, items_by_id)
+                    _answers_alike(f"{where} field blocker_when[{i}]", cond, items_by_id, item.id)
             for path, conds in _groups(item):
                 for cond in _flat(conds):
                     _counted_values(f"{where} field {path}", cond, ctx)
@@ -101,12 +101,17 @@ def _absent_blocks(where: str, item: Item) -> None:
                 )
 
 
-def _answers_alike(where: str, cond: Condition, items_by_id: dict[str, Item]) -> None:
-    """A rule on another answer lists `unknown` and the "not done" answers all or none."""
+def _answers_alike(where: str, cond: Condition, items_by_id: dict[str, Item], own: str) -> None:
+    """A rule on an answer lists `unknown` and the "not done" answers all or none; a rule on
+    another item's answer also lists its riskiest answers with them, since an unknown answer
+    there may be the worst one. (An item's own blocker may single out a known conflict.)"""
     if not cond.field.startswith("answers.") or cond.op not in COMPARISONS:
         return
     target = items_by_id[cond.field.split(".", 1)[1]]
-    alike = {UNKNOWN} | {o.value for o in target.options if o.absent}
+    worst = max((o.risk for o in target.options), default=0)
+    alike = {UNKNOWN} | {
+        o.value for o in target.options if o.absent or (target.id != own and o.risk == worst)
+    }
     listed = set(cond.value if isinstance(cond.value, tuple) else (cond.value,)) & alike
     if listed and listed != alike:
         _fail(

@@ -17,7 +17,7 @@ import hashlib
 import json
 from math import floor
 
-from ..content.model import RATINGS, Content, Policy
+from ..content.model import RATINGS, UNKNOWN, Content, Policy
 from . import conditions as conds
 from . import document, reasons, rules
 from . import lineage as lin
@@ -185,9 +185,13 @@ def _overall(domains: dict, groups: dict, cents: dict, names, policy: Policy) ->
 
 
 def _blockers(by_id: dict, plan: plans.Plan, ctx, sets, derived: dict) -> list[dict]:
-    """Item blockers, by item id; their rules may read every answer given."""
+    """Item blockers, by item id; their rules may read every answer given, where an item left
+    unanswered reads as `unknown` (neither is known to be safe)."""
     if plan.blockers_read_answers:
-        ctx = {**ctx, "answers": {f["item"]: f["answer"] for f in by_id.values()}}
+        answers = {
+            f["item"]: UNKNOWN if f["answer"] is None else f["answer"] for f in by_id.values()
+        }
+        ctx = {**ctx, "answers": answers}
     out = []
     for p in plan.blocking:
         f = by_id.get(p.id)

@@ -245,3 +245,18 @@ def test_conditions_come_only_from_risky_findings_and_the_policy(body):
         if c["kind"] == "remediation":
             assert c["item"] in risky, c
         assert c["due"] == policy.due[c["severity"]], c
+
+
+@SETTINGS
+@given(BODIES)
+def test_an_item_left_unanswered_blocks_as_unknown_does(body):
+    """Neither is known to be safe: a rule on another item's answer reads both alike (both
+    shipped policies give them the same risk)."""
+    policy = CONTENT.policies[body["policy"]]
+    assert policy.unanswered_risk == policy.unknown_risk
+    left = _score(body)
+    filled = copy.deepcopy(body)
+    filled["answers"] = {**{i.id: UNKNOWN for i in ITEMS}, **body["answers"]}
+    right = _score(filled)
+    assert [b["item"] for b in left["blockers"]] == [b["item"] for b in right["blockers"]]
+    assert left["decision"] == right["decision"]
