@@ -97,7 +97,11 @@ def _rescore(content: Content, rows, policy_id: str | None) -> tuple[list, list,
         if _unchanged(content, row, body["policy"]):
             continue  # the same input, content, policy and engine give the same verdict
         try:
-            result = score(content, body).result  # the verdict alone: nothing to explain
+            # As of the day it was scored, so that only the content and the policy differ (a
+            # result from before it recorded its date: the day it was stored).
+            as_of, created = row.pop("as_of"), row.pop("created_at")
+            as_of = as_of or created[:10]
+            result = score(content, body, as_of).result  # the verdict alone: nothing to explain
         except InputError as exc:
             failures.append(impact.unscorable(row, exc.errors))
             continue

@@ -263,7 +263,8 @@ IMPACT_COLUMNS = (
     "id, title, status, model_id, model_name, decision, rating, score, policy_id, "
     "policy_version, input_json, json_extract(result_json, '$.blockers') AS blockers, "
     "json_extract(result_json, '$.content.versions') AS content_versions, "
-    "content_hash, policy_hash, engine_version"
+    "content_hash, policy_hash, engine_version, created_at, "
+    "json_extract(result_json, '$.as_of') AS as_of"
 )
 
 

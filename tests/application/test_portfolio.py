@@ -7,6 +7,7 @@ import json
 import shutil
 
 import pytest
+import time_machine
 
 from service.application import InputError, accounts, assessments, portfolio, reviews
 from service.content import load_content
@@ -142,3 +143,24 @@ def test_several_processes_give_the_same_report(db, monkeypatch, team):
     together = portfolio.impact_report(real_content(), db, "strict", jobs=2)
     assert together == alone
     assert [c["title"] for c in together["changes"]] == ["Bot 0", "Bot 1", "Bot 2"]
+
+
+def test_each_assessment_is_scored_again_as_of_its_own_date(db, monkeypatch, team):
+    """Impact isolates what the content and policy change: an answer that depends on the date
+    (upstream activity is evidence for 90 days) is worked out as of the stored assessment's
+    date, so the passing of time is not reported as a content change."""
+    answers = {k: v for k, v in BODY["answers"].items() if k != "MNT-01"}
+    answers.update({"SEC-17": "in_place", "LIC-18": "reviewed_accepted", "MNT-05": "strong"})
+    body = {**BODY, "answers": answers}
+    with time_machine.travel("2025-05-15T12:00:00Z", tick=False):
+        created = assessments.submit(real_content(), db, body, team[0]).assessment
+    stored = assessments.get(db, created["id"])
+    mnt01 = next(f for f in stored["result"]["findings"] if f["item"] == "MNT-01")
+    assert mnt01["source"] == "derived"  # the catalogue's activity fact, then 44 days old
+    today = assessments.evaluate(real_content(), body)[1]
+    rated = stored["result"]["overall"]["rating"], stored["result"]["decision"]
+    assert (today["overall"]["rating"], today["decision"]) != rated  # rated otherwise today
+    monkeypatch.setattr(portfolio, "_unchanged", lambda *a: False)  # re-score it regardless
+    report = portfolio.impact_report(real_content(), db)
+    assert report["summary"]["assessed"] == 1
+    assert report["changes"] == []
