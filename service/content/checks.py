@@ -19,6 +19,7 @@ from .model import (
     Context,
     Item,
     Policy,
+    leaves,
 )
 
 # Facts of the assessed model a rule may name: the catalogue fields plus those the engine adds.
@@ -179,7 +180,7 @@ def _item_rules(where, item: Item, ctx: Context) -> None:
 def _basis_read(where, rule) -> None:
     """An artifact-basis rule reads the artefact, and only it reads it: the basis a finding
     names is what its answer rests on."""
-    reads = any(c.field.startswith("artifact.") for c in _flat(rule.when))
+    reads = any(c.field.startswith("artifact.") for c in leaves(rule.when))
     if rule.basis == "artifact" and not reads:
         _fail(f"{where}.when: an artifact-basis rule reads at least one artifact.* fact")
     if rule.basis != "artifact" and reads:
@@ -248,28 +249,11 @@ def rule_values(checklists, ctx: Context, items: dict[str, Item]) -> None:
         for item in cl.items:
             where = f"checklists/{cl.domain}.yaml: item {item.id}:"
             for i, rule in enumerate(item.blocker_when):
-                for cond in _flat(rule.when):
+                for cond in leaves(rule.when):
                     _answer_ref(f"{where} field blocker_when[{i}]", cond, items)
-            groups = [("applies_when", item.applies_when)]
-            groups += [
-                (f"severity_rules[{i}].when", r.when) for i, r in enumerate(item.severity_rules)
-            ]
-            groups += [(f"blocker_when[{i}].when", r.when) for i, r in enumerate(item.blocker_when)]
-            groups += [(f"derive[{i}].when", r.when) for i, r in enumerate(item.derive)]
-            groups += [(f"derive_from[{i}].when", r.when) for i, r in enumerate(item.derive_from)]
-            groups += [(f"obligations[{i}].when", r.when) for i, r in enumerate(item.obligations)]
-            for path, conds in groups:
-                for cond in _flat(conds):
+            for path, conds in item.rule_groups():
+                for cond in leaves(conds):
                     _enum_value(f"{where} field {path}", cond, ctx)
-
-
-def _flat(conds):
-    for cond in conds:
-        if cond.any:
-            for group in cond.any:
-                yield from _flat(group)
-        else:
-            yield cond
 
 
 def _answer_ref(where, cond: Condition, items) -> None:

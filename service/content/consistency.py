@@ -7,7 +7,7 @@ counts as another is listed wherever rules list that other.
 
 from __future__ import annotations
 
-from .model import SEVERITIES, UNKNOWN, Condition, ContentError, Context, Item, Policy
+from .model import SEVERITIES, UNKNOWN, Condition, ContentError, Context, Item, Policy, leaves
 
 COMPARISONS = ("eq", "ne", "in", "not_in")
 
@@ -38,10 +38,10 @@ def items(checklists, ctx: Context, items_by_id: dict[str, Item]) -> None:
             _levels(where, item)
             _absent_blocks(where, item)
             for i, rule in enumerate(item.blocker_when):
-                for cond in _flat(rule.when):
+                for cond in leaves(rule.when):
                     _answers_alike(f"{where} field blocker_when[{i}]", cond, items_by_id, item.id)
-            for path, conds in _groups(item):
-                for cond in _flat(conds):
+            for path, conds in item.rule_groups():
+                for cond in leaves(conds):
                     _counted_values(f"{where} field {path}", cond, ctx)
 
 
@@ -91,7 +91,7 @@ def _absent_blocks(where: str, item: Item) -> None:
             continue
         for j, rule in enumerate(item.blocker_when):
             # A rule that names this item's own answers decides by value: _answers_alike.
-            if any(c.field == f"answers.{item.id}" for c in _flat(rule.when)):
+            if any(c.field == f"answers.{item.id}" for c in leaves(rule.when)):
                 continue
             if option.risk < rule.min_risk:
                 _fail(
@@ -119,29 +119,6 @@ def _answers_alike(where: str, cond: Condition, items_by_id: dict[str, Item], ow
             f"'{sorted(alike - listed)[0]}'; 'unknown' and answers that mean 'not done' "
             f"must count alike"
         )
-
-
-def _groups(item: Item):
-    yield "applies_when", item.applies_when
-    for i, rule in enumerate(item.severity_rules):
-        yield f"severity_rules[{i}].when", rule.when
-    for i, rule in enumerate(item.blocker_when):
-        yield f"blocker_when[{i}].when", rule.when
-    for i, rule in enumerate(item.derive):
-        yield f"derive[{i}].when", rule.when
-    for i, rule in enumerate(item.derive_from):
-        yield f"derive_from[{i}].when", rule.when
-    for i, rule in enumerate(item.obligations):
-        yield f"obligations[{i}].when", rule.when
-
-
-def _flat(conds):
-    for cond in conds:
-        if cond.any:
-            for group in cond.any:
-                yield from _flat(group)
-        else:
-            yield cond
 
 
 def _counted_values(where: str, cond: Condition, ctx: Context) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,6 +92,16 @@ class Condition:
     value: Any = None
     ref: str | None = None
     any: tuple[tuple[Condition, ...], ...] = ()
+
+
+def leaves(conds) -> Iterator[Condition]:
+    """Every plain condition of a condition list, those inside `any` groups included."""
+    for cond in conds:
+        if cond.any:
+            for group in cond.any:
+                yield from leaves(group)
+        else:
+            yield cond
 
 
 @dataclass(frozen=True)
@@ -205,6 +216,13 @@ class Item:
     prefill: tuple[PrefillRule, ...] = ()
     derive_from: tuple[DeriveFromRule, ...] = ()
     obligations: tuple[ObligationRule, ...] = ()
+
+    def rule_groups(self) -> Iterator[tuple[str, tuple[Condition, ...]]]:
+        """(the field's path, its conditions) for every condition list of the item."""
+        yield "applies_when", self.applies_when
+        for name in ("severity_rules", "blocker_when", "derive", "derive_from", "obligations"):
+            for i, rule in enumerate(getattr(self, name)):
+                yield f"{name}[{i}].when", rule.when
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)

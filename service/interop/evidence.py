@@ -3,7 +3,7 @@ those rules give; every answer carries its fact and where the facts were read.""
 
 from __future__ import annotations
 
-from ..content.model import Content
+from ..content.model import Content, leaves
 from ..engine import rules
 from .files import shown
 from .found import Found
@@ -123,18 +123,9 @@ def prefill(content: Content, evidence: dict, origins: dict) -> tuple[list[dict]
 def _source(conds, origins: dict) -> str:
     """Where the facts a rule read came from, in the order the rule reads them."""
     out: list[str] = []
-    for cond in _flat(conds):
+    for cond in leaves(conds):
         name = cond.field.split(".", 1)[1]
         where = origins.get(ORIGIN_OF.get(name, name))
         if where and where not in out:
             out.append(where)
     return "; ".join(out) or "imported document"
-
-
-def _flat(conds):
-    for cond in conds:
-        if cond.any:
-            for group in cond.any:
-                yield from _flat(group)
-        else:
-            yield cond
