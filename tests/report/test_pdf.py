@@ -150,46 +150,42 @@ def test_two_renders_are_byte_identical():
     assert pdf_for(stored) == pdf_for(json.loads(json.dumps(stored)))
 
 
-def test_another_process_renders_the_same_bytes(tmp_path):
+def _in_another_process(tmp_path, code: str) -> tuple[dict, bytes]:
+    """The stored-small sample, and what `code` writes to stdout in a fresh interpreter given
+    that sample's path as its argument."""
     stored = json.loads((DATA / "stored-small.json").read_text(encoding="utf-8"))
     path = tmp_path / "stored.json"
     path.write_text(json.dumps(stored))
-    code = (
-        "import json, sys; from service.report import pdf_for; "
-        "sys.stdout.buffer.write(pdf_for(json.load(open(sys.argv[1]))))"
-    )
-    other = subprocess.run(
+    return stored, subprocess.run(
         [sys.executable, "-c", code, str(path)],
         cwd=ROOT,
         check=True,
         capture_output=True,
         env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"},
     ).stdout
+
+
+def test_another_process_renders_the_same_bytes(tmp_path):
+    stored, other = _in_another_process(
+        tmp_path,
+        "import json, sys; from service.report import pdf_for; "
+        "sys.stdout.buffer.write(pdf_for(json.load(open(sys.argv[1]))))",
+    )
     assert other == pdf_for(stored)
 
 
 def test_a_report_in_latin_script_loads_no_fallback_font(tmp_path):
     """The fallback fonts are parsed only for a character the main font lacks (memory: the CJK
     font alone holds about 25 MB); a Chinese title then loads them in the same process."""
-    stored = json.loads((DATA / "stored-small.json").read_text(encoding="utf-8"))
-    path = tmp_path / "stored.json"
-    path.write_text(json.dumps(stored))
-    code = (
+    _, loaded = _in_another_process(
+        tmp_path,
         "import json, sys; from service.report import fonts, pdf_for; "
         "stored = json.load(open(sys.argv[1])); pdf_for(stored); "
         "print(fonts._fallbacks.cache_info().currsize); "
         "stored['title'] = '\u4e2d\u6587 ' + stored['title']; pdf_for(stored); "
-        "print(fonts._fallbacks.cache_info().currsize)"
+        "print(fonts._fallbacks.cache_info().currsize)",
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", code, str(path)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin"},
-    ).stdout.split()
-    assert loaded == ["0", "1"]
+    assert loaded.split() == [b"0", b"1"]
 
 
 def test_metadata_names_the_report():
