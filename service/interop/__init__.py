@@ -7,7 +7,7 @@ Pure: documents and stored data in, plain data or text out; no Flask, no store, 
 from __future__ import annotations
 
 from ..content.model import Content
-from . import bom_in, draft, modelcard
+from . import draft, modelcard
 from .errors import InteropError, fail
 
 FORMATS = ("model_card", "cyclonedx")
@@ -23,6 +23,10 @@ def prefill(content: Content, document, files=None, repo_id: str | None = None) 
     if kind == "cyclonedx":
         if files is not None or repo_id:
             raise fail("files", "a CycloneDX BOM carries its own files and identity")
+        # Loaded by the first BOM, not by every process: CycloneDX's models and its JSON Schema
+        # validator cost a process about 25 MB and a second of start-up.
+        from . import bom_in
+
         return draft.build(content, bom_in.read(content, document))
     return prefill_model_card(content, document, files, repo_id)
 
