@@ -7,13 +7,14 @@ goes on answering: /livez, and a full submission.
 
 from __future__ import annotations
 
+import runpy
 import socket
 import time
 
 import pytest
 import requests
 
-from tests.support.bodies import sample_body
+from tests.support.bodies import ROOT, sample_body
 from tests.support.live import LiveServer, store_key
 
 pytestmark = pytest.mark.live
@@ -71,3 +72,29 @@ def test_a_body_that_stops_arriving_frees_its_thread(tmp_path):
     finally:
         live.stop()
     assert "Traceback" not in live.log_text()
+
+
+def test_a_worker_with_every_thread_held_takes_no_new_connection(tmp_path):
+    """Every thread of one worker and all but one of the other's hold a half-sent body: each
+    new connection must go to the one free thread. Plain gthread accepted whenever its loop
+    woke, so a new connection could queue behind a full worker while the other had a thread
+    free (in `make bench`, 14 of 16 clients on one worker)."""
+    threads = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["threads"]
+    path = tmp_path / "full.db"
+    key = store_key(path, "assessments:read", "assessments:write", name="writer")
+    live = LiveServer(
+        path, tmp_path / "gunicorn.log", workers=2, env={"MODELRISK_BODY_READ_TIMEOUT": "60"}
+    ).start()
+    held = []
+    try:
+        for _ in range(2 * threads - 1):
+            held.append(_half_sent(live.base, key))
+            time.sleep(0.05)  # taken up by a thread before the next one comes
+        time.sleep(0.5)
+        for _ in range(20):
+            answer = requests.get(live.base + "/livez", headers={"Connection": "close"}, timeout=5)
+            assert answer.status_code == 200
+    finally:
+        for conn in held:
+            conn.close()
+        live.stop()
