@@ -1,9 +1,9 @@
 """The deployment gate: are these exact weights approved for this use, today?
 
 One read (the chain's approved revision with its artefact's manifest digest and its
-re-assessment watch) and one short write transaction (the audit event that every allow and
-every refusal leaves); the file list of the approval is read only to name the files that
-differ.
+re-assessment watch) and one write (the audit event that every allow and every refusal leaves,
+committed before the answer goes out); the file list of the approval is read only to name the
+files that differ.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ def _shown(row: dict | None) -> dict | None:
 
 
 def _record(db: Database, actor: dict, answer: dict) -> None:
-    """The audit event of one answer, in one short write transaction."""
+    """The audit event of one answer, committed before the answer is given."""
     found = answer["assessment"]
     details = {
         "model": answer["model"],
@@ -177,5 +177,11 @@ def _record(db: Database, actor: dict, answer: dict) -> None:
         "reasons": [r["code"] for r in answer["reasons"]],
     }
     action = "gate.allowed" if answer["allowed"] else "gate.refused"
-    with store.write(db):
-        audit.append_audit_event(db, actor, action, details, found["id"] if found else None)
+    # A pipeline may ask many times a second: the events of answers given at the same moment in
+    # this process share one transaction (group commit; docs/architecture.md).
+    store.shared_write(
+        db,
+        lambda tx: audit.append_audit_event(
+            tx, actor, action, details, found["id"] if found else None
+        ),
+    )

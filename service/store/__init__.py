@@ -14,12 +14,14 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 
 from .migrations import migrations
 
 BUSY_TIMEOUT_MS = 30_000
+T = TypeVar("T")
 
 
 class Store(Database):
@@ -50,6 +52,9 @@ class WriterQueue:
 
     def __init__(self, path: str):
         self.path, self.lock, self.fd, self.pid = path, threading.Lock(), None, None
+        # shared_write: the calls waiting for a transaction, and the one thread running them
+        self.waiting: list[_SharedCall] = []
+        self.guard, self.leader = threading.Lock(), threading.Lock()
 
     @classmethod
     def of(cls, path: str | Path) -> WriterQueue | None:
@@ -154,6 +159,75 @@ def write(db: Database) -> Iterator[Database]:
             db.conn.execute("COMMIT" if getattr(exc, "keep_writes", False) else "ROLLBACK")
             raise
         db.conn.execute("COMMIT")
+
+
+class SharedWriteFailed(RuntimeError):
+    """The transaction another call shared with this one failed; nothing of it was kept."""
+
+
+class _SharedCall:
+    __slots__ = ("fn", "deferred", "result", "error", "own_error", "done")
+
+    def __init__(self, fn: Callable[[Database], object], deferred: list):
+        self.fn, self.deferred = fn, deferred
+        self.result, self.error, self.own_error, self.done = None, None, False, False
+
+
+def shared_write(db: Database, fn: Callable[[Database], T]) -> T:
+    """fn(db) in a write transaction that it may share with the calls other threads of this
+    process make at the same moment on the same database file (group commit); fn's result.
+
+    Calls queue; the first in line takes every call then waiting and runs them, in the order
+    they came, each after its own connection's deferred writes, in one IMMEDIATE transaction
+    on its own connection. Every call returns once that transaction is committed. If anything
+    in it fails, nothing of it is kept: the call whose fn raised gets its exception, the
+    others SharedWriteFailed from it. Under many short standalone writes (the gate's audit
+    events) the writers then take one turn per batch instead of one each.
+
+    Only for a write that stands alone and reads nothing of its caller's connection but the
+    database, since it may run on another thread's connection; inside a transaction, or on a
+    database with no writer queue (in memory), it is write(db) around fn(db).
+    """
+    writers = getattr(db, "writers", None)
+    if writers is None or db.conn.in_transaction:
+        with write(db):
+            return fn(db)
+    mine = _SharedCall(fn, list(db.deferred))
+    db.deferred.clear()
+    db.urgent = False
+    with writers.guard:
+        writers.waiting.append(mine)
+    with writers.leader:
+        if not mine.done:
+            with writers.guard:
+                batch, writers.waiting = writers.waiting, []
+            _run_shared(db, batch)
+    if mine.own_error:
+        raise mine.error
+    if mine.error is not None:
+        raise SharedWriteFailed("a write sharing this one's transaction failed") from mine.error
+    return mine.result
+
+
+def _run_shared(db: Database, batch: list[_SharedCall]) -> None:
+    cause = None
+    try:
+        with write(db):
+            for call in batch:
+                try:
+                    for deferred in call.deferred:
+                        deferred(db)
+                    call.result = call.fn(db)
+                except BaseException as exc:
+                    call.error, call.own_error = exc, True
+                    raise
+    except BaseException as exc:  # handed to every call of the batch, each raising it
+        cause = exc
+    finally:
+        for call in batch:
+            if cause is not None and call.error is None:
+                call.error = cause
+            call.done = True
 
 
 def _run_deferred(db: Database) -> None:

@@ -5,6 +5,7 @@ is refused with the reason; every answer is in the audit trail; input is bounded
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 
 import pytest
@@ -157,6 +158,33 @@ def test_every_answer_is_audited(app, api, reviewer, gate, model):
     assert [a for a, _ in events] == ["gate.allowed", "gate.refused"]
     assert events[1][1]["reasons"] == ["different_weights"]
     assert events[0][1]["manifest_digest"] == found["artifact"]["manifest_digest"]
+
+
+def test_answers_given_at_once_each_have_their_event(app, api, reviewer, gate, model):
+    """Many pipelines at once (their events share transactions): one event per answer, allowed
+    or refused as answered, and the chain verifies."""
+    found = approved(api, reviewer, with_artifact(model))
+    other = [dict(f, sha256="4" * 64) for f in model["files"]]
+    answers: list[bool] = []
+
+    def pipeline(files):
+        for _ in range(5):
+            answers.append(ask(gate, found["id"], files)["allowed"])
+
+    threads = [threading.Thread(target=pipeline, args=(f,)) for f in [model["files"], other] * 6]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(answers) == [False] * 30 + [True] * 30
+    with app.app_context():
+        db = get_db()
+        actions = [
+            r["action"]
+            for r in db.query("SELECT action FROM audit_events WHERE action LIKE 'gate.%'")
+        ]
+        assert audit_verify.verify(db).ok
+    assert sorted(actions) == ["gate.allowed"] * 30 + ["gate.refused"] * 30
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,156 @@
+"""Group commit (store.shared_write): calls that wait together are committed in one
+transaction, each returns only once it is committed, a failure keeps none of them and reaches
+every one, and each call's deferred writes go with it."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from service import store
+from service.store import WriterQueue, audit
+from service.store.audit_verify import verify
+from tests.support.apps import AUDIT_KEY, SYSTEM
+
+WAITING = 4
+
+
+@pytest.fixture
+def path(tmp_path):
+    database = tmp_path / "shared.db"
+    store.migrate(database, AUDIT_KEY)
+    return database
+
+
+def _event(action: str, **details):
+    return lambda tx: audit.append_audit_event(tx, SYSTEM, action, details)
+
+
+def _actions(path) -> list[str]:
+    db = store.connect(path, AUDIT_KEY)
+    try:
+        return [e["action"] for e in audit.iter_audit_events(db)]
+    finally:
+        db.close()
+
+
+class Calls:
+    """Threads each calling shared_write on a connection of their own, with every BEGIN seen."""
+
+    def __init__(self, path):
+        self.path, self.begins, self.outcomes, self.threads = path, [], {}, []
+
+    def start(self, name: str, fn) -> None:
+        def run():
+            db = store.connect(self.path, AUDIT_KEY)
+            db.conn.set_trace_callback(
+                lambda sql: sql.startswith("BEGIN") and self.begins.append(sql)
+            )
+            try:
+                self.outcomes[name] = store.shared_write(db, fn)
+            except BaseException as exc:
+                self.outcomes[name] = exc
+            finally:
+                db.close()
+
+        thread = threading.Thread(target=run)
+        self.threads.append(thread)
+        thread.start()
+
+    def join(self) -> None:
+        for thread in self.threads:
+            thread.join(10)
+            assert not thread.is_alive()
+
+
+def _held_first(path, calls: Calls) -> threading.Event:
+    """Start a call that keeps its transaction open until the returned event is set."""
+    started, release = threading.Event(), threading.Event()
+
+    def first(tx):
+        started.set()
+        assert release.wait(10)
+        return audit.append_audit_event(tx, SYSTEM, "test.first", {})
+
+    calls.start("first", first)
+    assert started.wait(10)
+    return release
+
+
+def _queue(path, calls: Calls, named: dict) -> None:
+    """Start each call in turn, each once the one before is waiting behind the first."""
+    queue = WriterQueue.of(path)
+    for n, (name, fn) in enumerate(named.items(), start=1):
+        calls.start(name, fn)
+        deadline = time.monotonic() + 10
+        while len(queue.waiting) < n:
+            assert time.monotonic() < deadline, "the call never queued"
+            time.sleep(0.005)
+
+
+def test_calls_that_wait_together_are_committed_in_one_transaction(path):
+    calls = Calls(path)
+    release = _held_first(path, calls)
+    _queue(path, calls, {f"next-{n}": _event("test.next", n=n) for n in range(WAITING)})
+    assert _actions(path) == []  # nothing is committed while the first holds its transaction
+    release.set()
+    calls.join()
+    assert len(calls.begins) == 2, calls.begins  # the first alone, then the four together
+    hashes = [calls.outcomes[f"next-{n}"] for n in range(WAITING)]
+    db = store.connect(path, AUDIT_KEY)
+    try:
+        events = list(audit.iter_audit_events(db))
+        assert [e["action"] for e in events] == ["test.first"] + ["test.next"] * WAITING
+        assert [e["details"]["n"] for e in events[1:]] == list(range(WAITING))  # in turn
+        assert [e["hash"] for e in events[1:]] == hashes  # each call got its own event back
+        assert verify(db).ok
+    finally:
+        db.close()
+
+
+def test_a_failure_keeps_none_of_the_batch_and_reaches_every_call(path):
+    def fails(tx):
+        audit.append_audit_event(tx, SYSTEM, "test.failing", {})
+        raise ValueError("refused")
+
+    calls = Calls(path)
+    release = _held_first(path, calls)
+    _queue(
+        path,
+        calls,
+        {"before": _event("test.before"), "fails": fails, "after": _event("test.after")},
+    )
+    release.set()
+    calls.join()
+    assert isinstance(calls.outcomes["fails"], ValueError)  # its own error
+    for name in ("before", "after"):
+        outcome = calls.outcomes[name]
+        assert isinstance(outcome, store.SharedWriteFailed), outcome
+        assert isinstance(outcome.__cause__, ValueError)
+    assert _actions(path) == ["test.first"]  # the batch left nothing behind
+
+
+def test_a_calls_deferred_writes_are_committed_with_it(path):
+    db = store.connect(path, AUDIT_KEY)
+    ran = []
+    try:
+        store.defer(db, lambda tx: ran.append("deferred") or _event("test.deferred")(tx))
+        store.shared_write(db, lambda tx: ran.append("call") or _event("test.call")(tx))
+        assert ran == ["deferred", "call"]
+        assert db.deferred == [] and db.urgent is False
+    finally:
+        db.close()
+    assert _actions(path) == ["test.deferred", "test.call"]
+
+
+def test_inside_a_transaction_it_is_part_of_that_transaction(path):
+    db = store.connect(path, AUDIT_KEY)
+    try:
+        with pytest.raises(RuntimeError), store.write(db):
+            store.shared_write(db, _event("test.inner"))
+            raise RuntimeError("the outer transaction is rolled back")
+    finally:
+        db.close()
+    assert _actions(path) == []
