@@ -162,14 +162,19 @@ def write(db: Database) -> Iterator[Database]:
 
 
 class SharedWriteFailed(RuntimeError):
-    """The transaction another call shared with this one failed; nothing of it was kept."""
+    """The transaction that held this write failed; nothing of it was kept."""
+
+
+class _RollBack(Exception):
+    """Ends a shared transaction with ROLLBACK whatever the failing call raised: an error that
+    asks to keep its writes (keep_writes) would otherwise commit the calls before it."""
 
 
 class _SharedCall:
-    __slots__ = ("fn", "deferred", "result", "error", "own_error", "done")
+    __slots__ = ("fn", "deferred", "audit_key", "result", "error", "own_error", "done")
 
-    def __init__(self, fn: Callable[[Database], object], deferred: list):
-        self.fn, self.deferred = fn, deferred
+    def __init__(self, fn: Callable[[Database], object], db: Database):
+        self.fn, self.deferred, self.audit_key = fn, list(db.deferred), db.audit_key
         self.result, self.error, self.own_error, self.done = None, None, False, False
 
 
@@ -178,21 +183,24 @@ def shared_write(db: Database, fn: Callable[[Database], T]) -> T:
     process make at the same moment on the same database file (group commit); fn's result.
 
     Calls queue; the first in line takes every call then waiting and runs them, in the order
-    they came, each after its own connection's deferred writes, in one IMMEDIATE transaction
-    on its own connection. Every call returns once that transaction is committed. If anything
-    in it fails, nothing of it is kept: the call whose fn raised gets its exception, the
-    others SharedWriteFailed from it. Under many short standalone writes (the gate's audit
-    events) the writers then take one turn per batch instead of one each.
+    they came, each after its own connection's deferred writes and under its own connection's
+    audit key, in one IMMEDIATE transaction on its own connection. Every call returns once
+    that transaction is committed. If anything in it fails, nothing of it is kept (an error
+    marked keep_writes included): the call whose fn raised gets its exception, the others
+    SharedWriteFailed from it; an interrupt (KeyboardInterrupt, SystemExit) is raised in the
+    thread it reached. Under many short standalone writes (the gate's audit events) the
+    writers then take one turn per batch instead of one each.
 
     Only for a write that stands alone and reads nothing of its caller's connection but the
-    database, since it may run on another thread's connection; inside a transaction, or on a
-    database with no writer queue (in memory), it is write(db) around fn(db).
+    database and the audit key, since it may run on another thread's connection; inside a
+    transaction, or on a database with no writer queue (in memory), it is write(db) around
+    fn(db).
     """
     writers = getattr(db, "writers", None)
     if writers is None or db.conn.in_transaction:
         with write(db):
             return fn(db)
-    mine = _SharedCall(fn, list(db.deferred))
+    mine = _SharedCall(fn, db)
     db.deferred.clear()
     db.urgent = False
     with writers.guard:
@@ -201,33 +209,42 @@ def shared_write(db: Database, fn: Callable[[Database], T]) -> T:
         if not mine.done:
             with writers.guard:
                 batch, writers.waiting = writers.waiting, []
-            _run_shared(db, batch)
+            interrupted = _run_shared(db, batch)
+            if interrupted is not None:
+                raise interrupted
     if mine.own_error:
         raise mine.error
     if mine.error is not None:
-        raise SharedWriteFailed("a write sharing this one's transaction failed") from mine.error
+        raise SharedWriteFailed("the transaction that held this write failed") from mine.error
     return mine.result
 
 
-def _run_shared(db: Database, batch: list[_SharedCall]) -> None:
-    cause = None
+def _run_shared(db: Database, batch: list[_SharedCall]) -> BaseException | None:
+    """Run the batch in one transaction; every call ends done, with its result or the error.
+    Returns an interrupt of this thread, for the caller to raise once the batch is settled."""
+    cause, key = None, db.audit_key
     try:
         with write(db):
             for call in batch:
+                db.audit_key = call.audit_key
                 try:
                     for deferred in call.deferred:
                         deferred(db)
                     call.result = call.fn(db)
-                except BaseException as exc:
+                except Exception as exc:
                     call.error, call.own_error = exc, True
-                    raise
-    except BaseException as exc:  # handed to every call of the batch, each raising it
+                    raise _RollBack from exc
+    except _RollBack as exc:
+        cause = exc.__cause__
+    except BaseException as exc:  # BEGIN or COMMIT failed, or this thread was interrupted
         cause = exc
     finally:
+        db.audit_key = key
         for call in batch:
             if cause is not None and call.error is None:
                 call.error = cause
             call.done = True
+    return None if cause is None or isinstance(cause, Exception) else cause
 
 
 def _run_deferred(db: Database) -> None:

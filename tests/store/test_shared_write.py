@@ -4,6 +4,7 @@ every one, and each call's deferred writes go with it."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -42,9 +43,9 @@ class Calls:
     def __init__(self, path):
         self.path, self.begins, self.outcomes, self.threads = path, [], {}, []
 
-    def start(self, name: str, fn) -> None:
+    def start(self, name: str, fn, key: str = AUDIT_KEY) -> None:
         def run():
-            db = store.connect(self.path, AUDIT_KEY)
+            db = store.connect(self.path, key)
             db.conn.set_trace_callback(
                 lambda sql: sql.startswith("BEGIN") and self.begins.append(sql)
             )
@@ -110,10 +111,15 @@ def test_calls_that_wait_together_are_committed_in_one_transaction(path):
         db.close()
 
 
-def test_a_failure_keeps_none_of_the_batch_and_reaches_every_call(path):
+class Kept(ValueError):
+    keep_writes = True  # as an audited refusal is: store.write would commit what came before
+
+
+@pytest.mark.parametrize("error", [ValueError, Kept])
+def test_a_failure_keeps_none_of_the_batch_and_reaches_every_call(path, error):
     def fails(tx):
         audit.append_audit_event(tx, SYSTEM, "test.failing", {})
-        raise ValueError("refused")
+        raise error("refused")
 
     calls = Calls(path)
     release = _held_first(path, calls)
@@ -124,12 +130,60 @@ def test_a_failure_keeps_none_of_the_batch_and_reaches_every_call(path):
     )
     release.set()
     calls.join()
-    assert isinstance(calls.outcomes["fails"], ValueError)  # its own error
+    assert type(calls.outcomes["fails"]) is error  # its own error
     for name in ("before", "after"):
         outcome = calls.outcomes[name]
         assert isinstance(outcome, store.SharedWriteFailed), outcome
         assert isinstance(outcome.__cause__, ValueError)
     assert _actions(path) == ["test.first"]  # the batch left nothing behind
+
+
+def test_each_call_signs_with_its_own_connections_key(path):
+    """Two calls of one batch, on connections with different audit keys: whichever runs the
+    transaction, each event is signed under its own caller's key."""
+    calls = Calls(path)
+    release = _held_first(path, calls)
+    queue = WriterQueue.of(path)
+    calls.start("this key", _event("test.this"))
+    while len(queue.waiting) < 1:
+        time.sleep(0.005)
+    calls.start("other key", _event("test.other"), key="another-audit-key")
+    while len(queue.waiting) < 2:
+        time.sleep(0.005)
+    release.set()
+    calls.join()
+    assert len(calls.begins) == 2  # the two shared one transaction
+    db = store.connect(path, AUDIT_KEY)
+    try:
+        first, this, other = audit.iter_audit_events(db)
+    finally:
+        db.close()
+    for event, prev, key in ((this, first, AUDIT_KEY), (other, this, "another-audit-key")):
+        assert event["hash"] == audit.keyed_digest(
+            key.encode(), prev["hash"], audit.event_body(event)
+        )
+
+
+def test_an_interrupt_reaches_the_thread_it_hit_and_fails_the_batch(path, monkeypatch):
+    """Ctrl-C while the first in line waits for the write lock is an interrupt, not an error."""
+    turn = WriterQueue.turn
+
+    @contextlib.contextmanager
+    def interrupted(self):
+        monkeypatch.setattr(WriterQueue, "turn", turn)  # once
+        raise KeyboardInterrupt
+        yield
+
+    monkeypatch.setattr(WriterQueue, "turn", interrupted)
+    db = store.connect(path, AUDIT_KEY)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            store.shared_write(db, _event("test.interrupted"))
+        assert WriterQueue.of(path).waiting == []
+        store.shared_write(db, _event("test.after"))  # the queue still works
+    finally:
+        db.close()
+    assert _actions(path) == ["test.after"]
 
 
 def test_a_calls_deferred_writes_are_committed_with_it(path):
