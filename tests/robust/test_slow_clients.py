@@ -98,3 +98,4 @@ def test_a_worker_with_every_thread_held_takes_no_new_connection(tmp_path):
         for conn in held:
             conn.close()
         live.stop()
+    assert "Traceback" not in live.log_text()
