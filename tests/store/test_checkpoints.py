@@ -1,0 +1,93 @@
+"""Checkpoints off the write path: a commit no longer copies the write-ahead log into the
+database file while it holds the write lock; the process's checkpointer does, after commits,
+at most every CHECKPOINT_INTERVAL seconds."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from service import store
+from service.store import audit
+from tests.support.apps import AUDIT_KEY, SYSTEM
+
+
+def _in_the_file(path) -> int:
+    """Events in the database file itself, the write-ahead log left aside."""
+    conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM audit_events").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _until(check, what: str) -> None:
+    deadline = time.monotonic() + 10
+    while not check():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+def _migrated(path) -> None:
+    """Migrate, and wait for the migration to reach the file (the checkpointer's first turn)."""
+    store.migrate(path, AUDIT_KEY)
+
+    def copied() -> bool:
+        try:
+            _in_the_file(path)
+        except sqlite3.OperationalError:  # no such table yet
+            return False
+        return True
+
+    _until(copied, "the migration never reached the database file")
+
+
+def _commits(db, n: int) -> None:
+    for _ in range(n):
+        with store.write(db):
+            audit.append_audit_event(db, SYSTEM, "test.commit", {})
+
+
+def test_the_checkpointer_copies_the_log_after_commits(tmp_path):
+    path = tmp_path / "checkpoints.db"
+    _migrated(path)
+    db = store.connect(path, AUDIT_KEY)
+    try:
+        before = _in_the_file(path)
+        _commits(db, 3)
+        _until(lambda: _in_the_file(path) == before + 3, "the checkpointer never ran again")
+        assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == store.AUTOCHECKPOINT_PAGES
+    finally:
+        db.close()
+
+
+def test_a_commit_leaves_the_log_to_the_checkpointer(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "CHECKPOINT_INTERVAL", 30)  # it sleeps after its first turn
+    path = tmp_path / "commits.db"
+    _migrated(path)  # its commits start the checkpointer, which runs once and sleeps
+    db = store.connect(path, AUDIT_KEY)
+    try:
+        before = _in_the_file(path)
+        _commits(db, 50)
+        time.sleep(0.3)
+        assert _in_the_file(path) == before  # no commit copied the log into the file
+    finally:
+        db.close()
+
+
+def test_an_idle_checkpointer_ends_and_the_next_commit_starts_another(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "CHECKPOINT_IDLE", 0.2)
+    monkeypatch.setattr(store, "CHECKPOINT_INTERVAL", 0)
+    path = tmp_path / "idle.db"
+    _migrated(path)
+    queue = store.WriterQueue.of(path)
+    first = queue.checkpoints
+    _until(lambda: not first.running(), "the idle checkpointer never ended")
+    db = store.connect(path, AUDIT_KEY)
+    try:
+        before = _in_the_file(path)
+        _commits(db, 1)
+        assert queue.checkpoints is not first and queue.checkpoints.running()
+        _until(lambda: _in_the_file(path) == before + 1, "the new checkpointer never ran")
+    finally:
+        db.close()
