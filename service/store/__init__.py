@@ -76,10 +76,11 @@ class WriterQueue:
             return cls._queues.setdefault(name, cls(name))
 
     def committed(self) -> None:
-        """Tell this process's checkpointer (started by the first commit) that the log grew."""
-        if self.checkpoints is None or not self.checkpoints.running():
+        """Tell this process's checkpointer that the log grew, starting one if none runs (called
+        holding the lock, so there is one per process and database file)."""
+        if self.checkpoints is None or not self.checkpoints.wake():
             self.checkpoints = Checkpoints(self.path)
-        self.checkpoints.due.set()
+            self.checkpoints.wake()
 
     @contextlib.contextmanager
     def turn(self) -> Iterator[None]:
@@ -100,28 +101,56 @@ class Checkpoints:
     """A thread of this process that copies the write-ahead log into the database file after
     commits, at most every CHECKPOINT_INTERVAL seconds, so that no writer does it inside its
     transaction with the write lock held (SQLite's automatic checkpoint). PASSIVE: it waits for
-    no reader or writer and copies what it can; another process's checkpoint at the same moment
-    makes it skip a turn. After CHECKPOINT_IDLE seconds without a commit it ends, closing its
-    connection; the next commit starts another."""
+    no reader or writer and copies what it can; when another process's checkpoint holds it
+    off, it tries again a turn later. It holds no connection between turns (so that a command's
+    own close is still the last one, which checkpoints and removes the log), and after
+    CHECKPOINT_IDLE seconds without a commit it ends; the next commit starts another."""
 
     def __init__(self, path: str):
-        self.path, self.pid, self.due = path, os.getpid(), threading.Event()
-        self.thread = threading.Thread(target=self._run, name="checkpoints", daemon=True)
-        self.thread.start()
+        self.path, self.pid = path, os.getpid()
+        self.due, self.lock, self.ended = threading.Event(), threading.Lock(), False
+        threading.Thread(target=self._run, name="checkpoints", daemon=True).start()
 
-    def running(self) -> bool:
-        return self.pid == os.getpid() and self.thread.is_alive()
+    def wake(self) -> bool:
+        """Ask for a turn; False if this thread has ended (or belongs to the parent process),
+        decided under the same lock as its ending, so no commit is left unseen."""
+        if self.pid != os.getpid():
+            return False
+        with self.lock:
+            if not self.ended:
+                self.due.set()
+            return not self.ended
 
     def _run(self) -> None:
-        conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        while True:
+            if not self.due.wait(CHECKPOINT_IDLE):
+                with self.lock:
+                    if not self.due.is_set():
+                        self.ended = True
+                        return
+            self.due.clear()
+            if not self._turn():
+                with self.lock:
+                    self.ended = True
+                    return
+            time.sleep(CHECKPOINT_INTERVAL)
+
+    def _turn(self) -> bool:
+        """One PASSIVE checkpoint; False once the database is gone."""
+        uri = Path(self.path).absolute().as_uri() + "?mode=rw"  # a removed file is not made again
         try:
-            while self.due.wait(CHECKPOINT_IDLE) and os.path.exists(self.path):
-                self.due.clear()
-                with contextlib.suppress(sqlite3.OperationalError):  # busy: the next turn
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                time.sleep(CHECKPOINT_INTERVAL)
+            conn = sqlite3.connect(uri, uri=True, timeout=0)
+        except sqlite3.OperationalError:
+            return False
+        try:
+            busy = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[0]
+        except sqlite3.DatabaseError:
+            busy = 1
         finally:
             conn.close()
+        if busy:
+            self.due.set()
+        return True
 
 
 def defer(db: Database, write_fn: Callable[[Database], None], urgent: bool = False) -> None:
@@ -202,7 +231,10 @@ def write(db: Database) -> Iterator[Database]:
             _run_deferred(db)
             yield db
         except BaseException as exc:
-            db.conn.execute("COMMIT" if getattr(exc, "keep_writes", False) else "ROLLBACK")
+            keep = getattr(exc, "keep_writes", False)
+            db.conn.execute("COMMIT" if keep else "ROLLBACK")
+            if keep and writers:
+                writers.committed()
             raise
         db.conn.execute("COMMIT")
         if writers:

@@ -50,7 +50,8 @@ def _keep_open(path: str) -> None:
 
     SQLite checkpoints and deletes the WAL when the last connection to a database closes; with
     one connection per request that is a checkpoint, with its fsync, after every write (about
-    10 ms). An idle connection keeps the WAL and leaves checkpoints to SQLite's automatic ones.
+    10 ms). An idle connection keeps the WAL and leaves checkpoints to the process's
+    checkpointer (store.Checkpoints).
     Only the newest database is held, so test runs that open many do not pile up files.
     """
     for old in _keepalive.values():

@@ -1,11 +1,12 @@
 """Checkpoints off the write path: a commit no longer copies the write-ahead log into the
 database file while it holds the write lock; the process's checkpointer does, after commits,
-at most every CHECKPOINT_INTERVAL seconds."""
+at most every CHECKPOINT_INTERVAL seconds, and holds no connection between its turns."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from pathlib import Path
 
 from service import store
 from service.store import audit
@@ -29,7 +30,7 @@ def _until(check, what: str) -> None:
 
 
 def _migrated(path) -> None:
-    """Migrate, and wait for the migration to reach the file (the checkpointer's first turn)."""
+    """Migrate, and wait for the migration to reach the database file."""
     store.migrate(path, AUDIT_KEY)
 
     def copied() -> bool:
@@ -55,22 +56,24 @@ def test_the_checkpointer_copies_the_log_after_commits(tmp_path):
     try:
         before = _in_the_file(path)
         _commits(db, 3)
-        _until(lambda: _in_the_file(path) == before + 3, "the checkpointer never ran again")
+        _until(lambda: _in_the_file(path) == before + 3, "the checkpointer never ran")
         assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == store.AUTOCHECKPOINT_PAGES
     finally:
         db.close()
 
 
 def test_a_commit_leaves_the_log_to_the_checkpointer(tmp_path, monkeypatch):
-    monkeypatch.setattr(store, "CHECKPOINT_INTERVAL", 30)  # it sleeps after its first turn
+    """With no checkpointer, 600 commits (over SQLite's default of 1,000 log pages, under the
+    service's bound) stay in the log: no commit copied it while holding the write lock."""
+    monkeypatch.setattr(store.WriterQueue, "committed", lambda self: None)
     path = tmp_path / "commits.db"
-    _migrated(path)  # its commits start the checkpointer, which runs once and sleeps
+    _migrated(path)
     db = store.connect(path, AUDIT_KEY)
     try:
         before = _in_the_file(path)
-        _commits(db, 50)
-        time.sleep(0.3)
-        assert _in_the_file(path) == before  # no commit copied the log into the file
+        _commits(db, 600)
+        assert Path(f"{path}-wal").stat().st_size > 1000 * 4096  # the log is over 1,000 pages
+        assert _in_the_file(path) == before
     finally:
         db.close()
 
@@ -82,12 +85,26 @@ def test_an_idle_checkpointer_ends_and_the_next_commit_starts_another(tmp_path, 
     _migrated(path)
     queue = store.WriterQueue.of(path)
     first = queue.checkpoints
-    _until(lambda: not first.running(), "the idle checkpointer never ended")
+    _until(lambda: first.ended, "the idle checkpointer never ended")
+    assert first.wake() is False  # an ended checkpointer takes no more turns
     db = store.connect(path, AUDIT_KEY)
     try:
         before = _in_the_file(path)
         _commits(db, 1)
-        assert queue.checkpoints is not first and queue.checkpoints.running()
+        assert queue.checkpoints is not first
         _until(lambda: _in_the_file(path) == before + 1, "the new checkpointer never ran")
     finally:
         db.close()
+
+
+def test_a_commands_last_close_still_removes_the_log(tmp_path):
+    """The checkpointer holds no connection between turns, so a process's own close is the
+    last one: SQLite then copies the log and removes it, as before."""
+    path = tmp_path / "command.db"
+    _migrated(path)
+    db = store.connect(path, AUDIT_KEY)
+    before = _in_the_file(path)
+    _commits(db, 1)
+    _until(lambda: _in_the_file(path) == before + 1, "the checkpointer never ran")
+    db.close()
+    assert not Path(f"{path}-wal").exists()
