@@ -122,18 +122,21 @@ class Checkpoints:
             return not self.ended
 
     def _run(self) -> None:
-        while True:
-            if not self.due.wait(CHECKPOINT_IDLE):
-                with self.lock:
-                    if not self.due.is_set():
-                        self.ended = True
-                        return
-            self.due.clear()
-            if not self._turn():
-                with self.lock:
-                    self.ended = True
-                    return
+        while self._due() and self._turn():
             time.sleep(CHECKPOINT_INTERVAL)
+        with self.lock:
+            self.ended = True
+
+    def _due(self) -> bool:
+        """Wait for a commit; False after CHECKPOINT_IDLE seconds without one, the thread then
+        ended under the lock wake() takes, so that no commit is left unseen."""
+        if not self.due.wait(CHECKPOINT_IDLE):
+            with self.lock:
+                if not self.due.is_set():
+                    self.ended = True
+                    return False
+        self.due.clear()
+        return True
 
     def _turn(self) -> bool:
         """One PASSIVE checkpoint; False once the database is gone."""

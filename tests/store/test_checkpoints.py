@@ -29,8 +29,9 @@ def _until(check, what: str) -> None:
         time.sleep(0.02)
 
 
-def _migrated(path) -> None:
-    """Migrate, and wait for the migration to reach the database file."""
+def _opened(path) -> tuple:
+    """Migrate, wait for the migration to reach the database file, and open a connection:
+    (the connection, the events in the file)."""
     store.migrate(path, AUDIT_KEY)
 
     def copied() -> bool:
@@ -41,6 +42,7 @@ def _migrated(path) -> None:
         return True
 
     _until(copied, "the migration never reached the database file")
+    return store.connect(path, AUDIT_KEY), _in_the_file(path)
 
 
 def _commits(db, n: int) -> None:
@@ -51,10 +53,8 @@ def _commits(db, n: int) -> None:
 
 def test_the_checkpointer_copies_the_log_after_commits(tmp_path):
     path = tmp_path / "checkpoints.db"
-    _migrated(path)
-    db = store.connect(path, AUDIT_KEY)
+    db, before = _opened(path)
     try:
-        before = _in_the_file(path)
         _commits(db, 3)
         _until(lambda: _in_the_file(path) == before + 3, "the checkpointer never ran")
         assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == store.AUTOCHECKPOINT_PAGES
@@ -67,10 +67,8 @@ def test_a_commit_leaves_the_log_to_the_checkpointer(tmp_path, monkeypatch):
     service's bound) stay in the log: no commit copied it while holding the write lock."""
     monkeypatch.setattr(store.WriterQueue, "committed", lambda self: None)
     path = tmp_path / "commits.db"
-    _migrated(path)
-    db = store.connect(path, AUDIT_KEY)
+    db, before = _opened(path)
     try:
-        before = _in_the_file(path)
         _commits(db, 600)
         assert Path(f"{path}-wal").stat().st_size > 1000 * 4096  # the log is over 1,000 pages
         assert _in_the_file(path) == before
@@ -82,14 +80,12 @@ def test_an_idle_checkpointer_ends_and_the_next_commit_starts_another(tmp_path, 
     monkeypatch.setattr(store, "CHECKPOINT_IDLE", 0.2)
     monkeypatch.setattr(store, "CHECKPOINT_INTERVAL", 0)
     path = tmp_path / "idle.db"
-    _migrated(path)
+    db, before = _opened(path)
     queue = store.WriterQueue.of(path)
     first = queue.checkpoints
-    _until(lambda: first.ended, "the idle checkpointer never ended")
-    assert first.wake() is False  # an ended checkpointer takes no more turns
-    db = store.connect(path, AUDIT_KEY)
     try:
-        before = _in_the_file(path)
+        _until(lambda: first.ended, "the idle checkpointer never ended")
+        assert first.wake() is False  # an ended checkpointer takes no more turns
         _commits(db, 1)
         assert queue.checkpoints is not first
         _until(lambda: _in_the_file(path) == before + 1, "the new checkpointer never ran")
@@ -101,9 +97,7 @@ def test_a_commands_last_close_still_removes_the_log(tmp_path):
     """The checkpointer holds no connection between turns, so a process's own close is the
     last one: SQLite then copies the log and removes it, as before."""
     path = tmp_path / "command.db"
-    _migrated(path)
-    db = store.connect(path, AUDIT_KEY)
-    before = _in_the_file(path)
+    db, before = _opened(path)
     _commits(db, 1)
     _until(lambda: _in_the_file(path) == before + 1, "the checkpointer never ran")
     db.close()
