@@ -44,10 +44,30 @@ def playwright():
     return pytest.importorskip("playwright.sync_api")
 
 
+def _buffered(app):
+    """The app with each response read and closed before the server writes it.
+
+    Werkzeug's development server drains the request socket before it closes the response;
+    when the browser has already dropped the connection (it may cancel a favicon or style
+    sheet fetch at any time) the drain raises and the open static file is left to the garbage
+    collector, which pytest reports as an unclosed-file warning in whichever test runs then."""
+
+    def wsgi(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            body = b"".join(response)
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+        return [body]
+
+    return wsgi
+
+
 @contextlib.contextmanager
 def served(app) -> Iterator[str]:
     """The app on a free port of 127.0.0.1, in a thread; yields its base URL."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    httpd = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
