@@ -96,9 +96,10 @@ def submit(
     transaction; with `once` (an Idempotency-Key) a repeat gets the first reply and nothing is
     stored again.
     """
-    # Validation and scoring are pure: done before the write lock is taken.
+    # Validation, scoring and the verdict are pure: done before the write lock is taken.
     scored = score(content, body)
     result_json = json.dumps(engine.pack(scored.result), separators=(",", ":"))
+    verdict = engine.verdict(scored.result, engine.snapshot(content))
     request = fingerprint("submit", previous_id or "", scored.result["input_hash"])
     with store.write(db):
         kept = replay(db, once, request) if once else None
@@ -128,7 +129,7 @@ def submit(
             )
         summary = reassessment.annotate(db, stored_assessments.get_summary(db, assessment_id))
         webhooks.enqueue(db, "assessment.submitted", summary)
-        done = Submitted(summary, engine.verdict(result, engine.snapshot(content)))
+        done = Submitted(summary, verdict)
         if once:
             done.reply = keep(db, once, request, done)
         return done
