@@ -52,18 +52,17 @@ def check_csrf() -> None:
 
 
 def set_headers(response):
-    """Add the security headers; pages get a CSP without inline script, everything else none."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    """Add the security headers; pages get a CSP without inline script, everything else none.
+    A header the view set itself is left as it is."""
     is_page = response.mimetype == "text/html"
-    response.headers.setdefault("Content-Security-Policy", PAGE_CSP if is_page else OTHER_CSP)
+    wanted = [*HEADERS.items(), ("Content-Security-Policy", PAGE_CSP if is_page else OTHER_CSP)]
     if request.is_secure:
-        response.headers.setdefault(
-            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-        )
+        wanted.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
     if is_page and not request.path.startswith("/static/"):
         # Pages show assessments and account state: never keep them in a shared cache.
-        response.headers.setdefault("Cache-Control", "no-store")
+        wanted.append(("Cache-Control", "no-store"))
+    present = {name.lower() for name in response.headers.keys()}
+    response.headers.extend([(k, v) for k, v in wanted if k.lower() not in present])
     return response
 
 
