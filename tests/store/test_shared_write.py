@@ -5,6 +5,7 @@ every one, and each call's deferred writes go with it."""
 from __future__ import annotations
 
 import contextlib
+import signal
 import threading
 import time
 
@@ -208,3 +209,50 @@ def test_inside_a_transaction_it_is_part_of_that_transaction(path):
     finally:
         db.close()
     assert _actions(path) == []
+
+
+def test_a_caller_interrupted_while_it_waits_leaves_the_line(path):
+    """Ctrl-C while a call waits behind a batch: the call is not run, the queue goes on."""
+    calls = Calls(path)
+    release = _held_first(path, calls)
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(*_):
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    db = store.connect(path, AUDIT_KEY)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(Interrupted):
+            store.shared_write(db, _event("test.interrupted"))
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        assert WriterQueue.of(path).waiting == []
+        release.set()
+        calls.join()
+        store.shared_write(db, _event("test.after"))  # would wait for ever on a lost lead
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        db.close()
+    assert _actions(path) == ["test.first", "test.after"]
+
+
+def test_a_lead_handed_to_an_interrupted_caller_passes_to_the_next(path):
+    queue = WriterQueue.of(path)
+    db = store.connect(path, AUDIT_KEY)
+    try:
+        first, second = store._SharedCall(_event("a"), db), store._SharedCall(_event("b"), db)
+        with queue.guard:
+            queue.waiting, queue.leading = [first, second], True
+        first.woken.set()  # the batch before handed it the lead
+        store._leave(queue, first)
+        assert queue.waiting == [second] and second.woken.is_set() and queue.leading
+        store._leave(queue, second)  # interrupted too: nobody is left to lead
+        assert queue.waiting == [] and queue.leading is False
+    finally:
+        with queue.guard:
+            queue.waiting, queue.leading = [], False
+        db.close()
