@@ -61,7 +61,7 @@ def set_headers(response):
     if is_page and not request.path.startswith("/static/"):
         # Pages show assessments and account state: never keep them in a shared cache.
         wanted.append(("Cache-Control", "no-store"))
-    present = {name.lower() for name in response.headers.keys()}
+    present = {name.lower() for name, _ in response.headers}
     response.headers.extend([(k, v) for k, v in wanted if k.lower() not in present])
     return response
 
