@@ -87,7 +87,8 @@ def submit(
     draft_id: str | None = None,
     once: Once | None = None,
 ) -> Submitted:
-    """Validate, score, save and audit an assessment in one write transaction.
+    """Validate, score, save and audit an assessment in one write transaction (which
+    submissions made at the same moment may share, each standing or falling on its own).
 
     With `previous_id` the assessment is a new revision of that one: only the person who
     submitted the chain, or an administrator, may revise it, and only with a changed input. An
@@ -101,38 +102,46 @@ def submit(
     result_json = json.dumps(engine.pack(scored.result), separators=(",", ":"))
     verdict = engine.verdict(scored.result, engine.snapshot(content))
     request = fingerprint("submit", previous_id or "", scored.result["input_hash"])
-    with store.write(db):
-        kept = replay(db, once, request) if once else None
+
+    def stored(tx) -> Submitted:
+        kept = replay(tx, once, request) if once else None
         if kept:
             return Submitted(None, None, kept)
         result = scored.result
-        previous = _revisable(db, previous_id, actor, result) if previous_id else None
+        previous = _revisable(tx, previous_id, actor, result) if previous_id else None
         root_id = previous["root_id"] if previous else None
-        cited = evidence.check_citations(db, scored.clean, actor, root_id)
+        cited = evidence.check_citations(tx, scored.clean, actor, root_id)
         details = _submit_details(result, previous, previous_id, scored.artifact)
-        snapshots.save(db, content.hash, engine.FORMAT, _snapshot_json(content))
-        with audit.recorded(db, actor, "assessment.submit", details) as change:
+        snapshots.save(tx, content.hash, engine.FORMAT, _snapshot_json(content))
+        with audit.recorded(tx, actor, "assessment.submit", details) as change:
             assessment_id = stored_assessments.save_assessment(
-                db, scored.clean, result, actor, previous, scored.input_json, result_json
+                tx, scored.clean, result, actor, previous, scored.input_json, result_json
             )
             change.created("assessment", assessment_id)
             change.assessment_id = assessment_id
-            evidence.record_citations(db, assessment_id, cited)
+            evidence.record_citations(tx, assessment_id, cited)
             if scored.artifact:
-                artifacts.save(db, assessment_id, scored.artifact)
+                artifacts.save(tx, assessment_id, scored.artifact)
                 change.created("artifact", assessment_id)
         if previous:
-            _follow(db, actor, previous, assessment_id)
-        if draft_id and drafts.delete_draft(db, draft_id, actor["id"]):
+            _follow(tx, actor, previous, assessment_id)
+        if draft_id and drafts.delete_draft(tx, draft_id, actor["id"]):
             audit.append_audit_event(
-                db, actor, "draft.delete", {"draft_id": draft_id, "submitted": assessment_id}
+                tx, actor, "draft.delete", {"draft_id": draft_id, "submitted": assessment_id}
             )
-        summary = reassessment.annotate(db, stored_assessments.get_summary(db, assessment_id))
-        webhooks.enqueue(db, "assessment.submitted", summary)
+        summary = reassessment.annotate(tx, stored_assessments.get_summary(tx, assessment_id))
+        webhooks.enqueue(tx, "assessment.submitted", summary)
         done = Submitted(summary, verdict)
         if once:
-            done.reply = keep(db, once, request, done)
+            done.reply = keep(tx, once, request, done)
         return done
+
+    if once:  # the edge renders the reply to keep from its own request: stay in this thread
+        with store.write(db):
+            return stored(db)
+    # Submissions made at the same moment share a transaction (group commit), each in a
+    # savepoint of its own, so that one's refusal undoes only its own writes.
+    return store.shared_write(db, stored)
 
 
 _SNAPSHOT_JSON: dict[str, str] = {}  # content hash -> its snapshot, encoded once per process

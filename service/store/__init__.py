@@ -279,9 +279,10 @@ def write(db: Database) -> Iterator[Database]:
             yield db
         except BaseException as exc:
             keep = getattr(exc, "keep_writes", False)
-            db.conn.execute("COMMIT" if keep else "ROLLBACK")
-            if keep and writers:
-                writers.committed()
+            if db.conn.in_transaction:  # an error SQLite rolled back itself leaves none
+                db.conn.execute("COMMIT" if keep else "ROLLBACK")
+                if keep and writers:
+                    writers.committed()
             raise
         db.conn.execute("COMMIT")
         if writers:
@@ -293,8 +294,8 @@ class SharedWriteFailed(RuntimeError):
 
 
 class _RollBack(Exception):
-    """Ends a shared transaction with ROLLBACK whatever the failing call raised: an error that
-    asks to keep its writes (keep_writes) would otherwise commit the calls before it."""
+    """Ends a shared transaction that SQLite itself ended (a full disk, an I/O error): the
+    writes of the calls before the failing one went with it, so none of them may succeed."""
 
 
 class _SharedCall:
@@ -312,19 +313,25 @@ def shared_write(db: Database, fn: Callable[[Database], T]) -> T:
 
     Calls queue; the first in line takes every call then waiting and runs them, in the order
     they came, each after its own connection's deferred writes and under its own connection's
-    audit key, in one IMMEDIATE transaction on its own connection. Every call returns once
-    that transaction is committed. The others wait each on an event of its own, set when its
-    batch is settled or when the lead passes to it (the first call still waiting once a batch
-    ends), so the callers of a settled batch all wake at once instead of one after the other
-    through a lock that the next leader also waits on: 9.0 to 8.6 ms for the gate's median in
-    `make bench`. If anything in it fails, nothing of it is kept (an error
-    marked keep_writes included): the call whose fn raised gets its exception, the others
-    SharedWriteFailed from it; an interrupt (KeyboardInterrupt, SystemExit) is raised in the
-    thread it reached. Under many short standalone writes (the gate's audit events) the
-    writers then take one turn per batch instead of one each.
+    audit key, in one IMMEDIATE transaction on its own connection, each call inside a
+    savepoint of its own. Every call returns once that transaction is committed. The others
+    wait each on an event of its own, set when its batch is settled or when the lead passes to
+    it (the first call still waiting once a batch ends), so the callers of a settled batch all
+    wake at once instead of one after the other through a lock that the next leader also
+    waits on: 9.0 to 8.6 ms for the gate's median in `make bench`.
 
-    Only for a write that stands alone and reads nothing of its caller's connection but the
-    database and the audit key, since it may run on another thread's connection; inside a
+    A call whose fn raises gets its exception, and what it wrote is rolled back to its
+    savepoint (kept when the error is marked keep_writes, as store.write would); the other
+    calls go on as if it had not been there. When the transaction itself fails (BEGIN, COMMIT,
+    or an error after which SQLite has rolled it back), nothing of it is kept: the call whose
+    fn raised gets its exception, the others SharedWriteFailed from it. An interrupt
+    (KeyboardInterrupt, SystemExit) fails the batch and is raised in the thread it reached.
+    Under many short standalone writes (the gate's audit events, submissions) the writers then
+    take one turn per batch instead of one each.
+
+    Only for a write that stands alone and reads nothing of its caller's connection or thread
+    (no request context) but the database and the audit key, since it may run on another
+    thread's connection; inside a
     transaction, or on a database with no writer queue (in memory), it is write(db) around
     fn(db).
     """
@@ -384,20 +391,26 @@ def _leave(writers: WriterQueue, call: _SharedCall) -> None:
 
 
 def _run_shared(db: Database, batch: list[_SharedCall]) -> BaseException | None:
-    """Run the batch in one transaction; every call ends done, with its result or the error.
-    Returns an interrupt of this thread, for the caller to raise once the batch is settled."""
+    """Run the batch in one transaction, each call inside a savepoint of its own; every call
+    ends done, with its result or the error. Returns an interrupt of this thread, for the
+    caller to raise once the batch is settled."""
     cause, key = None, db.audit_key
     try:
         with write(db):
             for call in batch:
                 db.audit_key = call.audit_key
+                db.conn.execute("SAVEPOINT shared_call")
                 try:
                     for deferred in call.deferred:
                         deferred(db)
                     call.result = call.fn(db)
                 except Exception as exc:
                     call.error, call.own_error = exc, True
-                    raise _RollBack from exc
+                    if not db.conn.in_transaction:  # SQLite ended it: the batch is lost
+                        raise _RollBack from exc
+                    if not getattr(exc, "keep_writes", False):
+                        db.conn.execute("ROLLBACK TO shared_call")
+                db.conn.execute("RELEASE shared_call")
     except _RollBack as exc:
         cause = exc.__cause__
     except BaseException as exc:  # BEGIN or COMMIT failed, or this thread was interrupted

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 import time_machine
 
 from service.application import accounts, assessments, keys, reviews
-from service.application.errors import FourEyesError, InputError, NotFound, StateError
+from service.application.errors import FourEyesError, InputError, NoChange, NotFound, StateError
+from service.store import WriterQueue, connect, shared_write
 from service.store import assessments as store
 from service.store.audit import list_audit_events
 from service.store.audit_verify import verify
-from tests.support.apps import add_account
+from tests.support.apps import AUDIT_KEY, add_account
 from tests.support.bodies import STORED_KEYS, approvable_body, real_content, sample_body
 
 
@@ -195,3 +199,64 @@ def test_a_draft_submitted_is_deleted_in_the_same_transaction_and_audited(db, al
     assert drafts.list_drafts(db, user) == []
     actions = [(e["action"], e["details"]) for e in list_audit_events(db)]
     assert actions[-1] == ("draft.delete", {"draft_id": draft_id, "submitted": stored["id"]})
+
+
+def test_submissions_made_at_once_share_a_transaction_and_a_refusal_undoes_only_its_own(
+    app, db, alice
+):
+    """Three submissions wait behind a held write: they are committed in one transaction, and
+    the one refused in it (a revision that changes nothing) leaves nothing, the others stand."""
+    first = submit(db, alice)
+    path = app.config["DATABASE"]
+    queue = WriterQueue.of(path)
+    begins, outcomes, threads = [], {}, []
+    held, release = threading.Event(), threading.Event()
+
+    def connection():
+        conn = connect(path, AUDIT_KEY)
+        conn.conn.set_trace_callback(lambda sql: sql.startswith("BEGIN") and begins.append(sql))
+        return conn
+
+    def hold():
+        conn = connection()
+        try:
+            shared_write(conn, lambda tx: held.set() or release.wait(10))
+        finally:
+            conn.close()
+
+    def run(name, **kwargs):
+        conn = connection()
+        try:
+            outcomes[name] = assessments.submit(real_content(), conn, actor=alice, **kwargs)
+        except Exception as exc:
+            outcomes[name] = exc
+        finally:
+            conn.close()
+
+    threads.append(threading.Thread(target=hold))
+    threads[0].start()
+    assert held.wait(10)
+    calls = {
+        "new": {"body": sample_body(title="Submitted at once")},
+        "unchanged": {"body": sample_body(), "previous_id": first["id"]},
+        "other": {"body": sample_body(title="Also at once")},
+    }
+    for n, (name, kwargs) in enumerate(calls.items(), start=1):
+        threads.append(threading.Thread(target=run, args=(name,), kwargs=kwargs))
+        threads[-1].start()
+        deadline = time.monotonic() + 20
+        while len(queue.waiting) < n:
+            assert time.monotonic() < deadline, f"{name} never queued"
+            time.sleep(0.005)
+    release.set()
+    for thread in threads:
+        thread.join(20)
+    assert len(begins) == 2, begins  # the held write, then the three together
+    assert isinstance(outcomes["unchanged"], NoChange)
+    for name in ("new", "other"):
+        stored = assessments.get(db, outcomes[name].assessment["id"])
+        assert stored["title"] == calls[name]["body"]["title"]
+    assert assessments.get(db, first["id"])["next_id"] is None  # the refusal left nothing
+    actions = [e["action"] for e in list_audit_events(db)]
+    assert actions.count("assessment.submit") == 3  # the first, then the two at once
+    assert verify(db).ok

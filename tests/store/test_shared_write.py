@@ -1,6 +1,7 @@
 """Group commit (store.shared_write): calls that wait together are committed in one
-transaction, each returns only once it is committed, a failure keeps none of them and reaches
-every one, and each call's deferred writes go with it."""
+transaction, each returns only once it is committed, a failing call is undone alone (a failed
+transaction keeps none of them and reaches every one), and each call's deferred writes go
+with it."""
 
 from __future__ import annotations
 
@@ -117,7 +118,7 @@ class Kept(ValueError):
 
 
 @pytest.mark.parametrize("error", [ValueError, Kept])
-def test_a_failure_keeps_none_of_the_batch_and_reaches_every_call(path, error):
+def test_a_failing_call_is_undone_alone_and_the_others_are_committed(path, error):
     def fails(tx):
         audit.append_audit_event(tx, SYSTEM, "test.failing", {})
         raise error("refused")
@@ -131,12 +132,49 @@ def test_a_failure_keeps_none_of_the_batch_and_reaches_every_call(path, error):
     )
     release.set()
     calls.join()
+    assert len(calls.begins) == 2  # the three still shared one transaction
     assert type(calls.outcomes["fails"]) is error  # its own error
+    kept = ["test.failing"] if error is Kept else []  # an audited refusal keeps its event
+    assert _actions(path) == ["test.first", "test.before", *kept, "test.after"]
+    db = store.connect(path, AUDIT_KEY)
+    try:
+        events = {e["action"]: e for e in audit.iter_audit_events(db)}
+        for name in ("before", "after"):
+            assert calls.outcomes[name] == events[f"test.{name}"]["hash"]
+        assert verify(db).ok  # the chain runs on over the undone event
+    finally:
+        db.close()
+
+
+def test_a_transaction_sqlite_ended_keeps_none_of_the_batch(path):
+    """An error after which SQLite has rolled the transaction back itself (a full disk, an
+    I/O error): the calls before it lost their writes, so none of them may succeed."""
+
+    def ends(tx):
+        tx.conn.execute("ROLLBACK")  # what SQLite does on SQLITE_FULL
+        raise OSError("disk full")
+
+    calls = Calls(path)
+    release = _held_first(path, calls)
+    _queue(
+        path,
+        calls,
+        {"before": _event("test.before"), "ends": ends, "after": _event("test.after")},
+    )
+    release.set()
+    calls.join()
+    assert type(calls.outcomes["ends"]) is OSError
     for name in ("before", "after"):
         outcome = calls.outcomes[name]
         assert isinstance(outcome, store.SharedWriteFailed), outcome
-        assert isinstance(outcome.__cause__, ValueError)
-    assert _actions(path) == ["test.first"]  # the batch left nothing behind
+        assert isinstance(outcome.__cause__, OSError)
+    assert _actions(path) == ["test.first"]
+    db = store.connect(path, AUDIT_KEY)
+    try:
+        store.shared_write(db, _event("test.later"))  # the queue goes on
+    finally:
+        db.close()
+    assert _actions(path) == ["test.first", "test.later"]
 
 
 def test_each_call_signs_with_its_own_connections_key(path):
