@@ -65,23 +65,33 @@ class Turns:
         self._held = False
 
     def __enter__(self) -> Turns:
-        with self._guard:
-            if not self._held:
-                self._held = True
-                return self
-            mine = threading.Lock()
-            mine.acquire()
-            self._waiting.append(mine)
+        mine, taken = None, False
         try:
-            mine.acquire()  # released by the holder that hands this thread the turn
-        except BaseException:  # interrupted while waiting: leave the line, or pass the turn on
             with self._guard:
-                if mine in self._waiting:
-                    self._waiting.remove(mine)
-                    raise
-            self.__exit__(None, None, None)
+                if not self._held:
+                    self._held = taken = True
+                else:
+                    mine = threading.Lock()
+                    mine.acquire()
+                    self._waiting.append(mine)
+            if mine is not None:
+                mine.acquire()  # released by the holder that hands this thread the turn
+        except BaseException:  # interrupted: give back a turn taken, or leave the line
+            if taken:
+                self.__exit__(None, None, None)
+            elif mine is not None:
+                self._abandon(mine)
             raise
         return self
+
+    def _abandon(self, mine: threading.Lock) -> None:
+        """A waiter interrupted: out of the line, or, if the turn was handed to it meanwhile,
+        the turn passes on."""
+        with self._guard:
+            if mine in self._waiting:
+                self._waiting.remove(mine)
+                return
+        self.__exit__(None, None, None)
 
     def __exit__(self, *exc) -> None:
         with self._guard:
@@ -299,12 +309,23 @@ class _RollBack(Exception):
 
 
 class _SharedCall:
-    __slots__ = ("fn", "deferred", "audit_key", "result", "error", "own_error", "done", "woken")
+    __slots__ = (
+        "fn",
+        "deferred",
+        "audit_key",
+        "result",
+        "error",
+        "own_error",
+        "done",
+        "leads",
+        "woken",
+    )
 
     def __init__(self, fn: Callable[[Database], object], db: Database):
         self.fn, self.deferred, self.audit_key = fn, list(db.deferred), db.audit_key
         self.result, self.error, self.own_error, self.done = None, None, False, False
-        self.woken = threading.Event()  # set once done, or when this call is to lead next
+        self.leads = False  # its thread runs the next batch (set under the queue's guard)
+        self.woken = threading.Event()  # set once done, or when the lead passes to it
 
 
 def shared_write(db: Database, fn: Callable[[Database], T]) -> T:
@@ -324,8 +345,10 @@ def shared_write(db: Database, fn: Callable[[Database], T]) -> T:
     savepoint (kept when the error is marked keep_writes, as store.write would); the other
     calls go on as if it had not been there. When the transaction itself fails (BEGIN, COMMIT,
     or an error after which SQLite has rolled it back), nothing of it is kept: the call whose
-    fn raised gets its exception, the others SharedWriteFailed from it. An interrupt
-    (KeyboardInterrupt, SystemExit) fails the batch and is raised in the thread it reached.
+    fn raised gets its exception, the others SharedWriteFailed from it (a refusal that asked to
+    keep its writes included, since they were lost). An interrupt (KeyboardInterrupt,
+    SystemExit) is raised in the thread it reached; a batch it stopped fails, and the queue
+    goes on (_step_down).
     Under many short standalone writes (the gate's audit events, submissions) the writers then
     take one turn per batch instead of one each.
 
@@ -342,32 +365,23 @@ def shared_write(db: Database, fn: Callable[[Database], T]) -> T:
     mine = _SharedCall(fn, db)
     db.deferred.clear()
     db.urgent = False
-    with writers.guard:
-        writers.waiting.append(mine)
-        lead = not writers.leading
-        writers.leading = True
-    if not lead:
-        try:
-            mine.woken.wait()
-        except BaseException:
-            _leave(writers, mine)
-            raise
-    if not mine.done:  # first in line, or handed the lead by the batch before
+    batch: list[_SharedCall] = []
+    interrupted = None
+    try:
         with writers.guard:
-            batch, writers.waiting = writers.waiting, []
-        interrupted = None
-        try:
-            interrupted = _run_shared(db, batch)
-        finally:
+            writers.waiting.append(mine)
+            if not writers.leading:
+                mine.leads = writers.leading = True
+        if not mine.leads:
+            mine.woken.wait()  # until its batch is settled, or the lead passes to it
+        if not mine.done:  # it leads: first in line, or handed the lead by the batch before
             with writers.guard:
-                if writers.waiting:
-                    writers.waiting[0].woken.set()  # leads the next batch
-                else:
-                    writers.leading = False
-            for call in batch:
-                call.woken.set()
-        if interrupted is not None:
-            raise interrupted
+                batch, writers.waiting = writers.waiting, []
+            interrupted = _run_shared(db, batch)
+    finally:
+        _step_down(writers, mine, batch)
+    if interrupted is not None:
+        raise interrupted
     if mine.own_error:
         raise mine.error
     if mine.error is not None:
@@ -375,19 +389,30 @@ def shared_write(db: Database, fn: Callable[[Database], T]) -> T:
     return mine.result
 
 
-def _leave(writers: WriterQueue, call: _SharedCall) -> None:
-    """A caller interrupted while it waited: its call leaves the line, and a lead it had just
-    been handed passes to the next call waiting. A call already taken into a batch stays in it
-    and is committed or fails with it."""
+def _step_down(writers: WriterQueue, call: _SharedCall, batch: list[_SharedCall]) -> None:
+    """Leave the queue in order, whatever stopped this call's thread. A leader settles its
+    batch (a call it never ran fails), wakes its callers and passes the lead to the first call
+    still waiting, or gives it up. A follower interrupted while it waited leaves the line; one
+    already taken into a batch stays in it and is committed or fails with it."""
     with writers.guard:
-        if call.done or call not in writers.waiting:
+        if not call.leads:
+            if not call.done and call in writers.waiting:
+                writers.waiting.remove(call)
             return
-        writers.waiting.remove(call)
-        if call.woken.is_set():
-            if writers.waiting:
-                writers.waiting[0].woken.set()
-            else:
-                writers.leading = False
+    for each in batch:
+        if not each.done:  # the leader was interrupted before the batch ran
+            each.error = each.error or SharedWriteFailed("the thread running it was interrupted")
+            each.done = True
+        each.woken.set()
+    with writers.guard:
+        if call in writers.waiting:  # interrupted before it took the batch
+            writers.waiting.remove(call)
+        call.leads = False
+        if writers.waiting:
+            writers.waiting[0].leads = True
+            writers.waiting[0].woken.set()
+        else:
+            writers.leading = False
 
 
 def _run_shared(db: Database, batch: list[_SharedCall]) -> BaseException | None:
@@ -418,8 +443,10 @@ def _run_shared(db: Database, batch: list[_SharedCall]) -> BaseException | None:
     finally:
         db.audit_key = key
         for call in batch:
-            if cause is not None and call.error is None:
-                call.error = cause
+            kept = getattr(call.error, "keep_writes", False) and call.error is not cause
+            if cause is not None and (call.error is None or kept):
+                # a refusal that asked to keep its writes lost them with the transaction
+                call.error, call.own_error = cause, False
             call.done = True
     return None if cause is None or isinstance(cause, Exception) else cause
 

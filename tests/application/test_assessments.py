@@ -10,6 +10,7 @@ import time_machine
 
 from service.application import accounts, assessments, keys, reviews
 from service.application.errors import FourEyesError, InputError, NoChange, NotFound, StateError
+from service.application.idempotency import Once, Reply
 from service.store import WriterQueue, connect, shared_write
 from service.store import assessments as store
 from service.store.audit import list_audit_events
@@ -201,62 +202,114 @@ def test_a_draft_submitted_is_deleted_in_the_same_transaction_and_audited(db, al
     assert actions[-1] == ("draft.delete", {"draft_id": draft_id, "submitted": stored["id"]})
 
 
-def test_submissions_made_at_once_share_a_transaction_and_a_refusal_undoes_only_its_own(
-    app, db, alice
-):
-    """Three submissions wait behind a held write: they are committed in one transaction, and
-    the one refused in it (a revision that changes nothing) leaves nothing, the others stand."""
-    first = submit(db, alice)
-    path = app.config["DATABASE"]
-    queue = WriterQueue.of(path)
-    begins, outcomes, threads = [], {}, []
-    held, release = threading.Event(), threading.Event()
+class _Queued:
+    """Submissions, each in a thread on a connection of its own, queued behind a held write;
+    every BEGIN on those connections is recorded."""
 
-    def connection():
-        conn = connect(path, AUDIT_KEY)
-        conn.conn.set_trace_callback(lambda sql: sql.startswith("BEGIN") and begins.append(sql))
+    def __init__(self, app):
+        self.path = app.config["DATABASE"]
+        self.queue = WriterQueue.of(self.path)
+        self.begins, self.outcomes, self.threads = [], {}, []
+        self.held, self.release = threading.Event(), threading.Event()
+        self._start(self._hold)
+        assert self.held.wait(10)
+
+    def connection(self):
+        conn = connect(self.path, AUDIT_KEY)
+        conn.conn.set_trace_callback(
+            lambda sql: sql.startswith("BEGIN") and self.begins.append(sql)
+        )
         return conn
 
-    def hold():
-        conn = connection()
+    def _start(self, target, *args, **kwargs):
+        self.threads.append(threading.Thread(target=target, args=args, kwargs=kwargs))
+        self.threads[-1].start()
+
+    def _hold(self):
+        conn = self.connection()
         try:
-            shared_write(conn, lambda tx: held.set() or release.wait(10))
+            shared_write(conn, lambda tx: self.held.set() or self.release.wait(10))
         finally:
             conn.close()
 
-    def run(name, **kwargs):
-        conn = connection()
+    def _submit(self, name, **kwargs):
+        conn = self.connection()
         try:
-            outcomes[name] = assessments.submit(real_content(), conn, actor=alice, **kwargs)
+            self.outcomes[name] = assessments.submit(real_content(), conn, **kwargs)
         except Exception as exc:
-            outcomes[name] = exc
+            self.outcomes[name] = exc
         finally:
             conn.close()
 
-    threads.append(threading.Thread(target=hold))
-    threads[0].start()
-    assert held.wait(10)
+    def submit(self, name, queued, **kwargs):
+        """Start a submission; return once `queued()` says it waits."""
+        self._start(self._submit, name, **kwargs)
+        deadline = time.monotonic() + 20
+        while not queued():
+            assert time.monotonic() < deadline, f"{name} never queued"
+            time.sleep(0.005)
+
+    def finish(self):
+        self.release.set()
+        for thread in self.threads:
+            thread.join(20)
+            assert not thread.is_alive()
+
+
+def test_submissions_made_at_once_share_a_transaction_and_a_refusal_undoes_only_its_own(
+    app, db, alice, monkeypatch
+):
+    """Four submissions wait behind a held write: they are committed in one transaction, and
+    the two refused in it (a revision that changes nothing; one whose outbox write fails after
+    its assessment and audit event were written) leave nothing, while the others stand."""
+    first = submit(db, alice)
+    enqueue = assessments.webhooks.enqueue
+
+    def fails_late(tx, event, summary, *args):
+        if summary["title"] == "Fails late":
+            raise RuntimeError("the outbox refused")
+        return enqueue(tx, event, summary, *args)
+
+    monkeypatch.setattr(assessments.webhooks, "enqueue", fails_late)
+    queued = _Queued(app)
     calls = {
         "new": {"body": sample_body(title="Submitted at once")},
         "unchanged": {"body": sample_body(), "previous_id": first["id"]},
+        "late": {"body": sample_body(title="Fails late")},
         "other": {"body": sample_body(title="Also at once")},
     }
     for n, (name, kwargs) in enumerate(calls.items(), start=1):
-        threads.append(threading.Thread(target=run, args=(name,), kwargs=kwargs))
-        threads[-1].start()
-        deadline = time.monotonic() + 20
-        while len(queue.waiting) < n:
-            assert time.monotonic() < deadline, f"{name} never queued"
-            time.sleep(0.005)
-    release.set()
-    for thread in threads:
-        thread.join(20)
-    assert len(begins) == 2, begins  # the held write, then the three together
-    assert isinstance(outcomes["unchanged"], NoChange)
+        queued.submit(name, lambda n=n: len(queued.queue.waiting) == n, actor=alice, **kwargs)
+    queued.finish()
+    assert len(queued.begins) == 2, queued.begins  # the held write, then the four together
+    assert isinstance(queued.outcomes["unchanged"], NoChange)
+    assert isinstance(queued.outcomes["late"], RuntimeError)
     for name in ("new", "other"):
-        stored = assessments.get(db, outcomes[name].assessment["id"])
+        stored = assessments.get(db, queued.outcomes[name].assessment["id"])
         assert stored["title"] == calls[name]["body"]["title"]
     assert assessments.get(db, first["id"])["next_id"] is None  # the refusal left nothing
-    actions = [e["action"] for e in list_audit_events(db)]
-    assert actions.count("assessment.submit") == 3  # the first, then the two at once
+    titles = {a["title"] for a in assessments.list_assessments(db)[0]}
+    assert "Fails late" not in titles  # its assessment was written, then undone
+    events = list_audit_events(db)
+    assert [e["action"] for e in events].count("assessment.submit") == 3  # first, new, other
     assert verify(db).ok
+
+
+def test_a_submission_with_an_idempotency_key_keeps_a_transaction_of_its_own(app, db, alice):
+    """Its reply is rendered by the edge from its own request, so it never runs in another
+    thread's batch: it waits for the write lock itself and commits alone."""
+    queued = _Queued(app)
+    once = Once("key:1", "retry-1", 24, lambda done: Reply(201, {}, done.assessment["id"].encode()))
+    turns = queued.queue.lock
+    queued.submit(
+        "keyed",
+        lambda: len(turns._waiting) == 1,  # waiting for the lock, not in the batch queue
+        actor=alice,
+        body=sample_body(title="Keyed"),
+        once=once,
+    )
+    assert queued.queue.waiting == []
+    queued.finish()
+    done = queued.outcomes["keyed"]
+    assert done.reply.body.decode() == done.assessment["id"]
+    assert len(queued.begins) == 2  # the held write, then the keyed submission alone

@@ -154,17 +154,26 @@ def test_a_transaction_sqlite_ended_keeps_none_of_the_batch(path):
         tx.conn.execute("ROLLBACK")  # what SQLite does on SQLITE_FULL
         raise OSError("disk full")
 
+    def refused(tx):
+        audit.append_audit_event(tx, SYSTEM, "test.refused", {})
+        raise Kept("an audited refusal")
+
     calls = Calls(path)
     release = _held_first(path, calls)
     _queue(
         path,
         calls,
-        {"before": _event("test.before"), "ends": ends, "after": _event("test.after")},
+        {
+            "before": _event("test.before"),
+            "refused": refused,
+            "ends": ends,
+            "after": _event("test.after"),
+        },
     )
     release.set()
     calls.join()
     assert type(calls.outcomes["ends"]) is OSError
-    for name in ("before", "after"):
+    for name in ("before", "refused", "after"):  # the refusal's event was lost with the rest
         outcome = calls.outcomes[name]
         assert isinstance(outcome, store.SharedWriteFailed), outcome
         assert isinstance(outcome.__cause__, OSError)
@@ -285,12 +294,42 @@ def test_a_lead_handed_to_an_interrupted_caller_passes_to_the_next(path):
         first, second = store._SharedCall(_event("a"), db), store._SharedCall(_event("b"), db)
         with queue.guard:
             queue.waiting, queue.leading = [first, second], True
-        first.woken.set()  # the batch before handed it the lead
-        store._leave(queue, first)
-        assert queue.waiting == [second] and second.woken.is_set() and queue.leading
-        store._leave(queue, second)  # interrupted too: nobody is left to lead
+            first.leads = True  # the batch before handed it the lead
+        first.woken.set()
+        store._step_down(queue, first, [])  # its thread was interrupted before it took a batch
+        assert queue.waiting == [second] and second.leads and second.woken.is_set()
+        assert queue.leading
+        store._step_down(queue, second, [])  # interrupted too: nobody is left to lead
         assert queue.waiting == [] and queue.leading is False
     finally:
         with queue.guard:
             queue.waiting, queue.leading = [], False
         db.close()
+
+
+def test_a_leader_interrupted_before_its_batch_ran_fails_it_and_the_queue_goes_on(
+    path, monkeypatch
+):
+    """The lead passes to a call whose thread is then interrupted before running the batch:
+    that thread gets the interrupt, the calls of its batch fail (none hangs), nothing of them
+    is written, and a later call is served."""
+    calls = Calls(path)
+    release = _held_first(path, calls)
+    _queue(path, calls, {"next": _event("test.next"), "after": _event("test.after")})
+    run = store._run_shared
+
+    def interrupted(db, batch):
+        monkeypatch.setattr(store, "_run_shared", run)  # once
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "_run_shared", interrupted)
+    release.set()
+    calls.join()
+    assert type(calls.outcomes["next"]) is KeyboardInterrupt
+    assert isinstance(calls.outcomes["after"], store.SharedWriteFailed)
+    db = store.connect(path, AUDIT_KEY)
+    try:
+        store.shared_write(db, _event("test.later"))
+    finally:
+        db.close()
+    assert _actions(path) == ["test.first", "test.later"]

@@ -104,3 +104,18 @@ def test_an_interrupted_waiter_leaves_the_line_and_the_next_one_still_gets_the_l
     first.join(10)
     second.join(10)
     assert got == [True] and not turns._held
+
+
+def test_a_waiter_handed_the_turn_as_it_is_interrupted_passes_it_on():
+    turns = Turns()
+    turns.__enter__()  # the holder
+    mine = threading.Lock()
+    mine.acquire()
+    with turns._guard:
+        turns._waiting.append(mine)
+    turns.__exit__(None, None, None)  # the holder hands the turn to the waiter...
+    assert turns._held and not mine.locked()
+    turns._abandon(mine)  # ...whose thread was interrupted before it could return
+    assert not turns._held and _queued(turns) == 0
+    with turns:  # free for the next writer
+        pass
