@@ -339,7 +339,7 @@ def shared_write(db: Database, fn: Callable[[Database], T]) -> T:
     wait each on an event of its own, set when its batch is settled or when the lead passes to
     it (the first call still waiting once a batch ends), so the callers of a settled batch all
     wake at once instead of one after the other through a lock that the next leader also
-    waits on: 9.0 to 8.6 ms for the gate's median in `make bench`.
+    waits on: 9.0 to 8.6 ms for the gate's median at the load of `make bench`.
 
     A call whose fn raises gets its exception, and what it wrote is rolled back to its
     savepoint (kept when the error is marked keep_writes, as store.write would); the other
@@ -348,15 +348,13 @@ def shared_write(db: Database, fn: Callable[[Database], T]) -> T:
     fn raised gets its exception, the others SharedWriteFailed from it (a refusal that asked to
     keep its writes included, since they were lost). An interrupt (KeyboardInterrupt,
     SystemExit) is raised in the thread it reached; a batch it stopped fails, and the queue
-    goes on (_step_down).
-    Under many short standalone writes (the gate's audit events, submissions) the writers then
-    take one turn per batch instead of one each.
+    goes on (_step_down). Under many short standalone writes (the gate's audit events,
+    submissions) the writers then take one turn per batch instead of one each.
 
     Only for a write that stands alone and reads nothing of its caller's connection or thread
     (no request context) but the database and the audit key, since it may run on another
-    thread's connection; inside a
-    transaction, or on a database with no writer queue (in memory), it is write(db) around
-    fn(db).
+    thread's connection; inside a transaction, or on a database with no writer queue (in
+    memory), it is write(db) around fn(db).
     """
     writers = getattr(db, "writers", None)
     if writers is None or db.conn.in_transaction:
