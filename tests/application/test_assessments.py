@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 import time_machine
 
 from service.application import accounts, assessments, keys, reviews
 from service.application.errors import FourEyesError, InputError, NoChange, NotFound, StateError
 from service.application.idempotency import Once, Reply
-from service.store import WriterQueue, connect, shared_write
 from service.store import assessments as store
 from service.store.audit import list_audit_events
 from service.store.audit_verify import verify
-from tests.support.apps import AUDIT_KEY, add_account
+from tests.support.apps import add_account
 from tests.support.bodies import STORED_KEYS, approvable_body, real_content, sample_body
+from tests.support.writers import Writers
 
 
 @pytest.fixture
@@ -202,58 +199,9 @@ def test_a_draft_submitted_is_deleted_in_the_same_transaction_and_audited(db, al
     assert actions[-1] == ("draft.delete", {"draft_id": draft_id, "submitted": stored["id"]})
 
 
-class _Queued:
-    """Submissions, each in a thread on a connection of its own, queued behind a held write;
-    every BEGIN on those connections is recorded."""
-
-    def __init__(self, app):
-        self.path = app.config["DATABASE"]
-        self.queue = WriterQueue.of(self.path)
-        self.begins, self.outcomes, self.threads = [], {}, []
-        self.held, self.release = threading.Event(), threading.Event()
-        self._start(self._hold)
-        assert self.held.wait(10)
-
-    def connection(self):
-        conn = connect(self.path, AUDIT_KEY)
-        conn.conn.set_trace_callback(
-            lambda sql: sql.startswith("BEGIN") and self.begins.append(sql)
-        )
-        return conn
-
-    def _start(self, target, *args, **kwargs):
-        self.threads.append(threading.Thread(target=target, args=args, kwargs=kwargs))
-        self.threads[-1].start()
-
-    def _hold(self):
-        conn = self.connection()
-        try:
-            shared_write(conn, lambda tx: self.held.set() or self.release.wait(10))
-        finally:
-            conn.close()
-
-    def _submit(self, name, **kwargs):
-        conn = self.connection()
-        try:
-            self.outcomes[name] = assessments.submit(real_content(), conn, **kwargs)
-        except Exception as exc:
-            self.outcomes[name] = exc
-        finally:
-            conn.close()
-
-    def submit(self, name, queued, **kwargs):
-        """Start a submission; return once `queued()` says it waits."""
-        self._start(self._submit, name, **kwargs)
-        deadline = time.monotonic() + 20
-        while not queued():
-            assert time.monotonic() < deadline, f"{name} never queued"
-            time.sleep(0.005)
-
-    def finish(self):
-        self.release.set()
-        for thread in self.threads:
-            thread.join(20)
-            assert not thread.is_alive()
+def _submitted(**kwargs):
+    """A submission on the writer's own connection."""
+    return lambda db: assessments.submit(real_content(), db, **kwargs)
 
 
 def test_submissions_made_at_once_share_a_transaction_and_a_refusal_undoes_only_its_own(
@@ -271,7 +219,8 @@ def test_submissions_made_at_once_share_a_transaction_and_a_refusal_undoes_only_
         return enqueue(tx, event, summary, *args)
 
     monkeypatch.setattr(assessments.webhooks, "enqueue", fails_late)
-    queued = _Queued(app)
+    writers = Writers(app.config["DATABASE"])
+    release = writers.hold()
     calls = {
         "new": {"body": sample_body(title="Submitted at once")},
         "unchanged": {"body": sample_body(), "previous_id": first["id"]},
@@ -279,13 +228,15 @@ def test_submissions_made_at_once_share_a_transaction_and_a_refusal_undoes_only_
         "other": {"body": sample_body(title="Also at once")},
     }
     for n, (name, kwargs) in enumerate(calls.items(), start=1):
-        queued.submit(name, lambda n=n: len(queued.queue.waiting) == n, actor=alice, **kwargs)
-    queued.finish()
-    assert len(queued.begins) == 2, queued.begins  # the held write, then the four together
-    assert isinstance(queued.outcomes["unchanged"], NoChange)
-    assert isinstance(queued.outcomes["late"], RuntimeError)
+        queued = lambda n=n: len(writers.queue.waiting) == n  # noqa: E731 (binds n)
+        writers.queued(name, _submitted(actor=alice, **kwargs), queued)
+    release.set()
+    writers.join()
+    assert len(writers.begins) == 2, writers.begins  # the held write, then the four together
+    assert isinstance(writers.outcomes["unchanged"], NoChange)
+    assert isinstance(writers.outcomes["late"], RuntimeError)
     for name in ("new", "other"):
-        stored = assessments.get(db, queued.outcomes[name].assessment["id"])
+        stored = assessments.get(db, writers.outcomes[name].assessment["id"])
         assert stored["title"] == calls[name]["body"]["title"]
     assert assessments.get(db, first["id"])["next_id"] is None  # the refusal left nothing
     titles = {a["title"] for a in assessments.list_assessments(db)[0]}
@@ -298,18 +249,18 @@ def test_submissions_made_at_once_share_a_transaction_and_a_refusal_undoes_only_
 def test_a_submission_with_an_idempotency_key_keeps_a_transaction_of_its_own(app, db, alice):
     """Its reply is rendered by the edge from its own request, so it never runs in another
     thread's batch: it waits for the write lock itself and commits alone."""
-    queued = _Queued(app)
+    writers = Writers(app.config["DATABASE"])
+    release = writers.hold()
     once = Once("key:1", "retry-1", 24, lambda done: Reply(201, {}, done.assessment["id"].encode()))
-    turns = queued.queue.lock
-    queued.submit(
+    turns = writers.queue.lock
+    writers.queued(
         "keyed",
+        _submitted(actor=alice, body=sample_body(title="Keyed"), once=once),
         lambda: len(turns._waiting) == 1,  # waiting for the lock, not in the batch queue
-        actor=alice,
-        body=sample_body(title="Keyed"),
-        once=once,
     )
-    assert queued.queue.waiting == []
-    queued.finish()
-    done = queued.outcomes["keyed"]
+    assert writers.queue.waiting == []
+    release.set()
+    writers.join()
+    done = writers.outcomes["keyed"]
     assert done.reply.body.decode() == done.assessment["id"]
-    assert len(queued.begins) == 2  # the held write, then the keyed submission alone
+    assert len(writers.begins) == 2  # the held write, then the keyed submission alone

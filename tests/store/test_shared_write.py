@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import threading
-import time
 
 import pytest
 
@@ -16,6 +14,7 @@ from service import store
 from service.store import WriterQueue, audit
 from service.store.audit_verify import verify
 from tests.support.apps import AUDIT_KEY, SYSTEM
+from tests.support.writers import Writers
 
 WAITING = 4
 
@@ -39,64 +38,31 @@ def _actions(path) -> list[str]:
         db.close()
 
 
-class Calls:
-    """Threads each calling shared_write on a connection of their own, with every BEGIN seen."""
-
-    def __init__(self, path):
-        self.path, self.begins, self.outcomes, self.threads = path, [], {}, []
-
-    def start(self, name: str, fn, key: str = AUDIT_KEY) -> None:
-        def run():
-            db = store.connect(self.path, key)
-            db.conn.set_trace_callback(
-                lambda sql: sql.startswith("BEGIN") and self.begins.append(sql)
-            )
-            try:
-                self.outcomes[name] = store.shared_write(db, fn)
-            except BaseException as exc:
-                self.outcomes[name] = exc
-            finally:
-                db.close()
-
-        thread = threading.Thread(target=run)
-        self.threads.append(thread)
-        thread.start()
-
-    def join(self) -> None:
-        for thread in self.threads:
-            thread.join(10)
-            assert not thread.is_alive()
+def _shared(fn):
+    return lambda db: store.shared_write(db, fn)
 
 
-def _held_first(path, calls: Calls) -> threading.Event:
-    """Start a call that keeps its transaction open until the returned event is set."""
-    started, release = threading.Event(), threading.Event()
-
-    def first(tx):
-        started.set()
-        assert release.wait(10)
-        return audit.append_audit_event(tx, SYSTEM, "test.first", {})
-
-    calls.start("first", first)
-    assert started.wait(10)
-    return release
-
-
-def _queue(path, calls: Calls, named: dict) -> None:
-    """Start each call in turn, each once the one before is waiting behind the first."""
-    queue = WriterQueue.of(path)
+def _queue(writers: Writers, named: dict, **kwargs) -> None:
+    """Start each shared write in turn, each once the one before waits behind the first."""
     for n, (name, fn) in enumerate(named.items(), start=1):
-        calls.start(name, fn)
-        deadline = time.monotonic() + 10
-        while len(queue.waiting) < n:
-            assert time.monotonic() < deadline, "the call never queued"
-            time.sleep(0.005)
+        writers.queued(name, _shared(fn), lambda n=n: len(writers.queue.waiting) >= n, **kwargs)
+
+
+def _behind_first(path, named: dict) -> Writers:
+    """The shared writes `named`, queued in turn behind a first that holds its transaction,
+    once the first is released and every one has returned."""
+    writers = Writers(path)
+    release = writers.hold()
+    _queue(writers, named)
+    release.set()
+    writers.join()
+    return writers
 
 
 def test_calls_that_wait_together_are_committed_in_one_transaction(path):
-    calls = Calls(path)
-    release = _held_first(path, calls)
-    _queue(path, calls, {f"next-{n}": _event("test.next", n=n) for n in range(WAITING)})
+    calls = Writers(path)
+    release = calls.hold()
+    _queue(calls, {f"next-{n}": _event("test.next", n=n) for n in range(WAITING)})
     assert _actions(path) == []  # nothing is committed while the first holds its transaction
     release.set()
     calls.join()
@@ -123,15 +89,9 @@ def test_a_failing_call_is_undone_alone_and_the_others_are_committed(path, error
         audit.append_audit_event(tx, SYSTEM, "test.failing", {})
         raise error("refused")
 
-    calls = Calls(path)
-    release = _held_first(path, calls)
-    _queue(
-        path,
-        calls,
-        {"before": _event("test.before"), "fails": fails, "after": _event("test.after")},
+    calls = _behind_first(
+        path, {"before": _event("test.before"), "fails": fails, "after": _event("test.after")}
     )
-    release.set()
-    calls.join()
     assert len(calls.begins) == 2  # the three still shared one transaction
     assert type(calls.outcomes["fails"]) is error  # its own error
     kept = ["test.failing"] if error is Kept else []  # an audited refusal keeps its event
@@ -158,11 +118,8 @@ def test_a_transaction_sqlite_ended_keeps_none_of_the_batch(path):
         audit.append_audit_event(tx, SYSTEM, "test.refused", {})
         raise Kept("an audited refusal")
 
-    calls = Calls(path)
-    release = _held_first(path, calls)
-    _queue(
+    calls = _behind_first(
         path,
-        calls,
         {
             "before": _event("test.before"),
             "refused": refused,
@@ -170,8 +127,6 @@ def test_a_transaction_sqlite_ended_keeps_none_of_the_batch(path):
             "after": _event("test.after"),
         },
     )
-    release.set()
-    calls.join()
     assert type(calls.outcomes["ends"]) is OSError
     for name in ("before", "refused", "after"):  # the refusal's event was lost with the rest
         outcome = calls.outcomes[name]
@@ -189,15 +144,15 @@ def test_a_transaction_sqlite_ended_keeps_none_of_the_batch(path):
 def test_each_call_signs_with_its_own_connections_key(path):
     """Two calls of one batch, on connections with different audit keys: whichever runs the
     transaction, each event is signed under its own caller's key."""
-    calls = Calls(path)
-    release = _held_first(path, calls)
-    queue = WriterQueue.of(path)
-    calls.start("this key", _event("test.this"))
-    while len(queue.waiting) < 1:
-        time.sleep(0.005)
-    calls.start("other key", _event("test.other"), key="another-audit-key")
-    while len(queue.waiting) < 2:
-        time.sleep(0.005)
+    calls = Writers(path)
+    release = calls.hold()
+    _queue(calls, {"this key": _event("test.this")})
+    calls.queued(
+        "other key",
+        _shared(_event("test.other")),
+        lambda: len(calls.queue.waiting) >= 2,
+        key="another-audit-key",
+    )
     release.set()
     calls.join()
     assert len(calls.begins) == 2  # the two shared one transaction
@@ -260,8 +215,8 @@ def test_inside_a_transaction_it_is_part_of_that_transaction(path):
 
 def test_a_caller_interrupted_while_it_waits_leaves_the_line(path):
     """Ctrl-C while a call waits behind a batch: the call is not run, the queue goes on."""
-    calls = Calls(path)
-    release = _held_first(path, calls)
+    calls = Writers(path)
+    release = calls.hold()
 
     class Interrupted(Exception):
         pass
@@ -313,16 +268,17 @@ def test_a_leader_interrupted_before_its_batch_ran_fails_it_and_the_queue_goes_o
     """The lead passes to a call whose thread is then interrupted before running the batch:
     that thread gets the interrupt, the calls of its batch fail (none hangs), nothing of them
     is written, and a later call is served."""
-    calls = Calls(path)
-    release = _held_first(path, calls)
-    _queue(path, calls, {"next": _event("test.next"), "after": _event("test.after")})
     run = store._run_shared
 
     def interrupted(db, batch):
         monkeypatch.setattr(store, "_run_shared", run)  # once
         raise KeyboardInterrupt
 
+    # The first is already running its batch when the patch is made: the next leader meets it.
+    calls = Writers(path)
+    release = calls.hold()
     monkeypatch.setattr(store, "_run_shared", interrupted)
+    _queue(calls, {"next": _event("test.next"), "after": _event("test.after")})
     release.set()
     calls.join()
     assert type(calls.outcomes["next"]) is KeyboardInterrupt
