@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
-from . import config
+from . import config, jsontext
 from .content import ContentError, load_content
 
 
@@ -14,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         __name__, instance_path=config.instance_path(test_config), instance_relative_config=True
     )
     config.apply(app, test_config)
+    app.json = JSONProvider(app)
     try:
         content = load_content(app.config["CHECKLIST_DIR"], app.config["POLICY_DIR"])
     except ContentError as exc:
@@ -31,3 +33,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
     return app
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON (responses, `jsonify`, `tojson`) encoded by `jsontext`: keys sorted as
+    Flask sorts them, dates, dataclasses and `__html__` objects rendered by Flask's own
+    `default`; always compact, so formatting arguments (`indent`, `separators`) are ignored.
+    Reading stays Flask's (the standard library)."""
+
+    def dumps(self, obj, **kwargs) -> str:
+        return jsontext.encode(obj, sort_keys=self.sort_keys, default=self.default)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 
-from .. import engine, report, store, times
+from .. import engine, jsontext, report, store, times
 from ..content.model import Content
 from ..store import assessments as stored_assessments
 from ..store import audit, drafts, snapshots
@@ -99,7 +98,7 @@ def submit(
     """
     # Validation, scoring and the verdict are pure: done before the write lock is taken.
     scored = score(content, body)
-    result_json = json.dumps(engine.pack(scored.result), separators=(",", ":"))
+    result_json = jsontext.encode(engine.pack(scored.result))
     verdict = engine.verdict(scored.result, engine.snapshot(content))
     request = fingerprint("submit", previous_id or "", scored.result["input_hash"])
 
@@ -149,9 +148,7 @@ _SNAPSHOT_JSON: dict[str, str] = {}  # content hash -> its snapshot, encoded onc
 
 def _snapshot_json(content: Content) -> str:
     if content.hash not in _SNAPSHOT_JSON:
-        _SNAPSHOT_JSON[content.hash] = json.dumps(
-            engine.snapshot(content), separators=(",", ":"), ensure_ascii=False
-        )
+        _SNAPSHOT_JSON[content.hash] = jsontext.encode(engine.snapshot(content))
     return _SNAPSHOT_JSON[content.hash]
 
 

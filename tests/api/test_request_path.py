@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from service import jsontext
 from service.application import assessments
 from service.store import context
 from tests.support.bodies import DATA
@@ -52,14 +53,18 @@ def test_each_large_document_is_encoded_once(api, monkeypatch):
     assert api.submit(EVERY_ITEM).status_code == 201  # the content snapshot is stored once
     sent = json.dumps(EVERY_ITEM).encode()
     encoded: list[int] = []
-    dumps = json.dumps
 
-    def counted(*args, **kwargs):
-        out = dumps(*args, **kwargs)
-        encoded.append(len(out))
-        return out
+    def counting(encoder):
+        def counted(*args, **kwargs):
+            out = encoder(*args, **kwargs)
+            encoded.append(len(out))
+            return out
 
-    monkeypatch.setattr(json, "dumps", counted)
+        return counted
+
+    # Both encoders: the standard library's (hashed forms) and jsontext's (the rest).
+    monkeypatch.setattr(json, "dumps", counting(json.dumps))
+    monkeypatch.setattr(jsontext, "encode", counting(jsontext.encode))
     response = api.client.post(
         "/api/v1/assessments",
         data=sent,

@@ -15,6 +15,7 @@ LAYERS = {
     "service.times": "base",
     "service.labels": "base",
     "service.bounds": "base",
+    "service.jsontext": "base",
     "service.content": "content",
     "service.engine": "engine",
     "service.interop": "interop",
