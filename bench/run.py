@@ -165,8 +165,22 @@ def machine() -> str:
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     return (
         f"{os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}, load average {load}"
+        f"{platform.python_version()}, load average {load}; reference loop {reference_ms():.0f} ms"
     )
+
+
+def reference_ms(runs: int = 5) -> float:
+    """The best of `runs` of a fixed pure-Python loop (10 million additions), in ms: how fast
+    this machine runs Python, so that tables taken on different machines can be compared.
+    Goals are not scaled by it."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
 
 
 # ---------------------------------------------------------------------------------------------
