@@ -35,11 +35,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+COMPACT = (",", ":")  # the separators jsontext writes
+
+
 class JSONProvider(DefaultJSONProvider):
-    """Flask's JSON (responses, `jsonify`, `tojson`) encoded by `jsontext`: keys sorted as
-    Flask sorts them, dates, dataclasses and `__html__` objects rendered by Flask's own
-    `default`; always compact, so formatting arguments (`indent`, `separators`) are ignored.
-    Reading stays Flask's (the standard library)."""
+    """Flask's JSON (responses, `jsonify`, `tojson`) encoded by `jsontext`, compact, keys
+    sorted as Flask sorts them unless the caller says otherwise, and dates, dataclasses and
+    `__html__` objects rendered by Flask's own `default`. A call asking for another layout
+    (`indent`, as flask-smorest writes the OpenAPI document and Flask's debug mode answers)
+    gets Flask's own encoder. Reading stays Flask's (the standard library)."""
 
     def dumps(self, obj, **kwargs) -> str:
-        return jsontext.encode(obj, sort_keys=self.sort_keys, default=self.default)
+        other_layout = kwargs.keys() - {"separators", "sort_keys"}
+        if other_layout or kwargs.get("separators", COMPACT) != COMPACT:
+            return super().dumps(obj, **kwargs)
+        sort_keys = kwargs.get("sort_keys", self.sort_keys)
+        return jsontext.encode(obj, sort_keys=sort_keys, default=self.default)

@@ -4,6 +4,8 @@ keeps its justification; the approval still binds the exact files at the gate.""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.api.test_gate import approved, ask, codes, with_artifact
@@ -52,6 +54,21 @@ def test_an_unverified_keyless_bundle_does_not_claim_it(api):
     assert found["artifact"]["signature"]["verified"] is False
     f = _sec05(api, created["id"])
     assert f["source"] == "unanswered" and f["derived"] is None
+
+
+def test_a_bundles_free_form_parts_read_back_as_sent(api):
+    # A bundle is stored as sent; what orjson will not write (an integer past 64 bits, nesting
+    # past 254 levels) must still read back, not fail the GET.
+    bundle = keyless_bundle()
+    bundle["x-extra"] = {"n": 2**70, "deep": json.loads("[" * 300 + "]" * 300)}
+    body = approvable_body()
+    signature = {"bundle": bundle, "identity": KEYLESS_IDENTITY, "issuer": KEYLESS_ISSUER}
+    body["model"]["artifact"] = {"files": KEYLESS_FILES, "signature": signature}
+    created = api.submitted(body)
+    found = api.get(f"/api/v1/assessments/{created['id']}")
+    assert found.status_code == 200
+    sent = found.get_json()["input"]["model"]["artifact"]["signature"]["bundle"]["x-extra"]
+    assert sent == bundle["x-extra"]
 
 
 def test_digests_without_a_signature_do_not_claim_it(api, model):

@@ -160,3 +160,13 @@ def test_an_accepted_risk_shows_in_the_webhook_the_register_and_the_export(
     review = document["declarations"]["attestations"][1]["summary"]
     assert review.startswith("Review by reviewer@example.com (with the key reviewer) on ")
     assert "accepting the risk" in review
+
+
+def test_a_card_whose_front_matter_holds_an_unpaired_surrogate_is_answered(api):
+    # YAML's escapes can make a surrogate that the JSON body's own check cannot see; the
+    # answer must still be sendable JSON (the surrogate escaped), not a failure to encode it.
+    card = CARD.replace("license: gemma\n", 'license: other\nlicense_name: "Gemma \\ud800"\n')
+    response = api.post("/api/v1/prefill", json={"model_card": card, "files": INFO})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_data().decode("utf-8")  # valid UTF-8 throughout
+    assert response.get_json()["format"] == "model_card"

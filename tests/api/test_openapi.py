@@ -41,6 +41,9 @@ def test_openapi_write_command_writes_the_served_document(app, spec, tmp_path):
     done = app.test_cli_runner().invoke(args=["openapi", "write", str(out)])
     assert done.exit_code == 0, done.output
     assert json.loads(out.read_text()) == spec
+    # Laid out as committed (indented, in the document's own order), so that a change of the
+    # contract reads as a diff of the lines it changes.
+    assert out.read_text(encoding="utf-8") == COMMITTED.read_text(encoding="utf-8")
 
 
 def test_every_route_is_documented_with_its_scope(app, spec):
