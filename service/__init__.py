@@ -35,9 +35,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-COMPACT = (",", ":")  # the separators jsontext writes
-
-
 class JSONProvider(DefaultJSONProvider):
     """Flask's JSON (responses, `jsonify`, `tojson`) encoded by `jsontext`, compact, keys
     sorted as Flask sorts them unless the caller says otherwise, and dates, dataclasses and
@@ -47,7 +44,7 @@ class JSONProvider(DefaultJSONProvider):
 
     def dumps(self, obj, **kwargs) -> str:
         other_layout = kwargs.keys() - {"separators", "sort_keys"}
-        if other_layout or kwargs.get("separators", COMPACT) != COMPACT:
+        if other_layout or kwargs.get("separators", jsontext.COMPACT) != jsontext.COMPACT:
             return super().dumps(obj, **kwargs)
         sort_keys = kwargs.get("sort_keys", self.sort_keys)
         return jsontext.encode(obj, sort_keys=sort_keys, default=self.default)

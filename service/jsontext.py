@@ -23,6 +23,7 @@ import orjson
 # Dates and dataclasses go to `default` (as with the standard library) instead of orjson's
 # own renderings, so a caller decides how they read; keys that are not strings are written
 # as strings, as the standard library writes them.
+COMPACT = (",", ":")  # the separators it writes, whichever encoder writes them
 _OPTIONS = (
     orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 )
@@ -36,4 +37,4 @@ def encode(data: Any, *, sort_keys: bool = False, default: Callable | None = Non
     try:
         return orjson.dumps(data, default=default, option=option).decode()
     except orjson.JSONEncodeError:
-        return json.dumps(data, separators=(",", ":"), sort_keys=sort_keys, default=default)
+        return json.dumps(data, separators=COMPACT, sort_keys=sort_keys, default=default)

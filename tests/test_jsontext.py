@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from service import JSONProvider, create_app, jsontext
+from service import JSONProvider, jsontext
 
 # What a result or a response holds: text (any, unpaired surrogates too, as a stored body's
 # free-form parts may carry them), integers of any size, floats, nesting.
@@ -74,9 +74,8 @@ class Point:
     x: int
 
 
-@pytest.fixture(scope="module")
-def providers(tmp_path_factory):
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path_factory.mktemp("j") / "db")})
+@pytest.fixture
+def providers(app):
     assert isinstance(app.json, JSONProvider)
     return app.json, DefaultJSONProvider(app)
 
